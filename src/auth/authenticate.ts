@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from '../http/errors.js';
+import type { HttpsPolicy } from '../http/https.js';
+import type { AuthDeps } from './deps.js';
+import { contextFor, type Principal } from './principal.js';
+import { ApiKeyScheme } from './schemes/apikey.js';
+import { BasicScheme } from './schemes/basic.js';
+import { BearerScheme } from './schemes/bearer.js';
+import { PersonalTokenScheme } from './schemes/token.js';
+import { CSRF_HEADER, SESSION_COOKIE, SessionScheme } from './schemes/session.js';
+import { routeAccess } from '../access/guard.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Who is calling: dispatches the Authorization header (or session cookie) to its scheme. */
+export class Authenticator {
+  readonly apiKeys: ApiKeyScheme;
+  readonly tokens: PersonalTokenScheme;
+  readonly sessions: SessionScheme;
+  readonly basic: BasicScheme;
+  readonly bearer: BearerScheme;
+
+  constructor(readonly deps: AuthDeps) {
+    this.apiKeys = new ApiKeyScheme(deps);
+    this.tokens = new PersonalTokenScheme(deps);
+    this.sessions = new SessionScheme(deps);
+    this.basic = new BasicScheme(deps, this.apiKeys);
+    this.bearer = new BearerScheme(this.sessions);
+  }
+
+  /** The principal behind the request's credentials, null when it sends none; throws on bad credentials. */
+  async authenticate(request: FastifyRequest): Promise<Principal | null> {
+    const header = request.headers.authorization;
+    const ip = request.ip;
+    if (header) {
+      const space = header.indexOf(' ');
+      const scheme = (space > 0 ? header.slice(0, space) : header).toLowerCase();
+      const value = space > 0 ? header.slice(space + 1).trim() : '';
+      if (!value) throw new ApiError('credentials.invalid', 'Malformed Authorization header.');
+      switch (scheme) {
+        case 'basic':
+          return this.basic.authenticate(value, ip);
+        case 'token': {
+          // `token <api_key>:<api_secret>` (seed 004) or `Token <personal token>` (seed 000).
+          const colon = value.indexOf(':');
+          if (colon > 0) return this.apiKeys.authenticate(value.slice(0, colon), value.slice(colon + 1), ip);
+          return this.tokens.authenticate(value, ip);
+        }
+        case 'bearer':
+          return this.bearer.authenticate(value, ip);
+        default:
+          throw new ApiError('credentials.invalid', `Unsupported authorization scheme "${scheme.slice(0, 20)}".`);
+      }
+    }
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (cookie) {
+      const principal = await this.sessions.authenticate(cookie, 'cookie', ip);
+      if (!SAFE_METHODS.has(request.method)) {
+        const csrf = request.headers[CSRF_HEADER];
+        this.sessions.checkCsrf(cookie, Array.isArray(csrf) ? csrf[0] : csrf);
+      }
+      return principal;
+    }
+    return null;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ctx: import('./principal.js').RequestContext | null;
+  }
+}
+
+/**
+ * The authenticate hook: runs on every non-public route, before the body is read. Sets `request.ctx`.
+ * Credentials over plain HTTP are refused before they are looked at.
+ */
+export function registerAuthentication(app: FastifyInstance, authenticator: Authenticator, https: HttpsPolicy, benchmarkAsUser?: number) {
+  app.decorateRequest('ctx', null);
+  app.addHook('onRequest', async (request) => {
+    const access = routeAccess(request);
+    if (access === 'public' || access === undefined) return;
+    if (benchmarkAsUser !== undefined) {
+      const user = (await authenticator.deps.users.get(benchmarkAsUser))!;
+      request.ctx = contextFor(authenticator.deps.db, { user, credential: { kind: 'password', id: null }, scope: null }, request.ip);
+      return;
+    }
+    if ((request.headers.authorization || request.headers.cookie?.includes(SESSION_COOKIE)) && !https.isSecure(request)) {
+      throw new ApiError('https.required');
+    }
+    const principal = await authenticator.authenticate(request);
+    if (principal) request.ctx = contextFor(authenticator.deps.db, principal, request.ip);
+  });
+}

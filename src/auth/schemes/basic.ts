@@ -1,0 +1,79 @@
+import { eq, or, sql } from 'drizzle-orm';
+import { users } from '../../db/schema/index.js';
+import { ApiError } from '../../http/errors.js';
+import { activeUser, type AuthDeps } from '../deps.js';
+import { Lockout } from '../lockout.js';
+import { VerifiedCredentialCache, verifyPassword } from '../passwords.js';
+import type { Principal } from '../principal.js';
+import { ApiKeyScheme } from './apikey.js';
+
+/** Splits a Basic credential (RFC 7617); null when it is not base64 of `user:pass`. */
+export function decodeBasic(encoded: string): { user: string; pass: string } | null {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return null;
+  return { user: decoded.slice(0, colon), pass: decoded.slice(colon + 1) };
+}
+
+/** Looks up a login name (username or email, case-insensitive). */
+export async function findLogin(deps: AuthDeps, login: string) {
+  const lower = login.toLowerCase();
+  const [row] = await deps.db
+    .select({ id: users.id, passwordHash: users.passwordHash, pinHash: users.pinHash, isActive: users.isActive, kind: users.kind, accountId: users.accountId, username: users.username })
+    .from(users)
+    .where(or(eq(sql`lower(${users.username})`, lower), eq(sql`lower(${users.email})`, lower)))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Verifies a human password with lockout and audit. Shared by Basic auth and the console/POS login.
+ * Integration users have no password and cannot log in this way.
+ */
+export async function verifyLogin(deps: AuthDeps, login: string, password: string, ip: string) {
+  const row = await findLogin(deps, login);
+  const keys = Lockout.userKeys(login, row?.id);
+  await deps.lockout.assertOpen([...keys, `ip:${ip}`]);
+  const ok = await verifyPassword(row?.kind === 'human' ? row.passwordHash : null, password);
+  if (!row || !ok) {
+    await deps.lockout.recordFailure(keys, ip);
+    deps.audit.write({ accountId: row?.accountId ?? null, userId: row?.id ?? null, username: login.slice(0, 150), event: 'login.failed', ip });
+    throw new ApiError('credentials.invalid', 'Invalid username or password.');
+  }
+  await deps.lockout.recordSuccess(keys);
+  return row;
+}
+
+/** `Authorization: Basic …` with a username (or email) and password, or with an API key and secret (seed 004). */
+export class BasicScheme {
+  readonly verified = new VerifiedCredentialCache();
+
+  constructor(
+    private readonly deps: AuthDeps,
+    private readonly apiKeys: ApiKeyScheme,
+  ) {
+    deps.bus.on((e) => {
+      if (e.t === 'user') this.verified.forgetUser(e.id);
+      if (e.t === 'account') this.verified.clear();
+    });
+  }
+
+  async authenticate(encoded: string, ip: string): Promise<Principal> {
+    const creds = decodeBasic(encoded);
+    if (!creds) throw new ApiError('credentials.invalid', 'Malformed Basic credentials.');
+    if (ApiKeyScheme.looksLikeKey(creds.user)) return this.apiKeys.authenticate(creds.user, creds.pass, ip);
+
+    const cacheKey = this.verified.keyFor(encoded);
+    const hit = this.verified.get(cacheKey);
+    if (hit) {
+      const user = await activeUser(this.deps, hit.userId, 'credentials.invalid');
+      if (user.securityStamp === hit.stamp && user.kind === 'human') return { user, credential: { kind: 'password', id: null }, scope: null };
+    }
+    const row = await verifyLogin(this.deps, creds.user, creds.pass, ip);
+    this.deps.users.invalidate(row.id);
+    const user = await activeUser(this.deps, row.id, 'credentials.invalid');
+    this.verified.set(cacheKey, user.id, user.securityStamp);
+    return { user, credential: { kind: 'password', id: null }, scope: null };
+  }
+}

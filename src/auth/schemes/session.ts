@@ -1,0 +1,62 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { sessions } from '../../db/schema/index.js';
+import { ApiError } from '../../http/errors.js';
+import { ExpiringCache } from '../cache.js';
+import { activeUser, type AuthDeps } from '../deps.js';
+import type { Principal } from '../principal.js';
+import { hashSecret, isWellFormed, keyedHash, safeEqual } from '../secrets.js';
+
+export const SESSION_COOKIE = 'qm_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+interface SessionEntry {
+  id: number;
+  userId: number;
+  kind: 'cookie' | 'token';
+  expiresAt: number;
+}
+
+/**
+ * Sessions from the password + PIN login (seed 002): a console cookie, or an access token (`Bearer qm_ses_…`).
+ * A cookie session must send its CSRF token on unsafe methods; the token is an HMAC of the session secret under
+ * the instance key, so any instance can check it without storing it.
+ */
+export class SessionScheme {
+  private readonly cache = new ExpiringCache<string, SessionEntry>(60_000);
+
+  constructor(private readonly deps: AuthDeps) {
+    deps.bus.on((e) => {
+      if (e.t === 'credential') this.cache.delete(e.hash);
+    });
+  }
+
+  csrfTokenFor(sessionSecret: string): string {
+    return keyedHash(this.deps.serverKey, `csrf:${sessionSecret}`);
+  }
+
+  async authenticate(secret: string, kind: 'cookie' | 'token', ip: string): Promise<Principal> {
+    if (!isWellFormed(secret, 'ses')) throw new ApiError('token.invalid');
+    const hash = hashSecret(secret);
+    let entry = this.cache.get(hash);
+    if (!entry) {
+      const [row] = await this.deps.db
+        .select({ id: sessions.id, userId: sessions.userId, kind: sessions.kind, expiresAt: sessions.expiresAt })
+        .from(sessions)
+        .where(and(eq(sessions.tokenHash, hash), isNull(sessions.revokedAt)))
+        .limit(1);
+      if (!row) throw new ApiError('token.invalid');
+      entry = { id: row.id, userId: row.userId, kind: row.kind as SessionEntry['kind'], expiresAt: row.expiresAt.getTime() };
+      this.cache.set(hash, entry);
+    }
+    // A cookie session is not a bearer token and vice versa.
+    if (entry.kind !== kind) throw new ApiError('token.invalid');
+    if (entry.expiresAt <= Date.now()) throw new ApiError('token.expired');
+    const user = await activeUser(this.deps, entry.userId, 'token.invalid');
+    this.deps.usage.touch('sessions', entry.id, ip);
+    return { user, credential: { kind: 'session', id: entry.id }, scope: null };
+  }
+
+  checkCsrf(sessionSecret: string, presented: string | undefined): void {
+    if (!presented || !safeEqual(presented, this.csrfTokenFor(sessionSecret))) throw new ApiError('csrf.failed');
+  }
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
+
+/** Everything the server reads from the environment, validated once at start. */
+export interface Config {
+  databaseUrl: string | null;
+  dataDir: string;
+  host: string;
+  port: number;
+  debug: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  tls: { cert: Buffer; key: Buffer } | null;
+  trustProxy: string[];
+  publicUrl: string | null;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function flag(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '') return false;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+function readPem(name: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new ConfigError(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+
+  const port = env.PORT === undefined || env.PORT === '' ? 8000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer between 0 and 65535, got "${env.PORT}"`);
+  }
+
+  const host = env.HOST?.trim() || '127.0.0.1';
+
+  const logLevel = (env.QM_LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`QM_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.QM_LOG_LEVEL}"`);
+  }
+
+  const certFile = env.QM_TLS_CERT?.trim();
+  const keyFile = env.QM_TLS_KEY?.trim();
+  if (!!certFile !== !!keyFile) throw new ConfigError('QM_TLS_CERT and QM_TLS_KEY must be set together');
+  const tls = certFile && keyFile ? { cert: readPem('QM_TLS_CERT', certFile), key: readPem('QM_TLS_KEY', keyFile) } : null;
+
+  const trustProxy = (env.QM_TRUST_PROXY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of trustProxy) {
+    const [addr, bits] = entry.split('/');
+    if (!isIP(addr!) || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
+      throw new ConfigError(`QM_TRUST_PROXY must list IP addresses or CIDR ranges, got "${entry}"`);
+    }
+  }
+
+  let publicUrl = env.QM_PUBLIC_URL?.trim() || null;
+  if (publicUrl) {
+    try {
+      const u = new URL(publicUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+      publicUrl = u.origin + u.pathname.replace(/\/+$/, '');
+    } catch {
+      throw new ConfigError(`QM_PUBLIC_URL must be an http(s) URL, got "${env.QM_PUBLIC_URL}"`);
+    }
+  }
+
+  return {
+    databaseUrl,
+    dataDir: path.resolve(env.QM_DATA_DIR?.trim() || './data'),
+    host,
+    port,
+    debug: flag('QM_DEBUG', env.QM_DEBUG),
+    logLevel,
+    tls,
+    trustProxy,
+    publicUrl,
+  };
+}

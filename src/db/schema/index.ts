@@ -1,0 +1,6 @@
+export * from './accounts.js';
+export * from './users.js';
+export * from './warehouses.js';
+export * from './credentials.js';
+export * from './audit.js';
+export * from './items.js';

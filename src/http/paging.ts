@@ -1,0 +1,38 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** `?page=1&pageSize=10` (pageSize at most 500), the SPEC's paging parameters. */
+export const MAX_PAGE_SIZE = 500;
+export const pageQuery = {
+  page: Type.Integer({ minimum: 1, default: 1, description: 'Page number, from 1.' }),
+  pageSize: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, description: `Items per page (at most ${MAX_PAGE_SIZE}).` }),
+};
+
+/** The list envelope: `{"value":[...],"totalCount","page","pageSize","pageCount","hasMore"}`. */
+export function pageOf<T extends TSchema>(item: T) {
+  return Type.Object({
+    value: Type.Array(item),
+    totalCount: Type.Integer(),
+    page: Type.Integer(),
+    pageSize: Type.Integer(),
+    pageCount: Type.Integer(),
+    hasMore: Type.Boolean(),
+  });
+}
+
+export interface Page<T> {
+  value: T[];
+  totalCount: number;
+  page: number;
+  pageSize: number;
+  pageCount: number;
+  hasMore: boolean;
+}
+
+export function toPage<T>(value: T[], totalCount: number, page: number, pageSize: number): Page<T> {
+  const pageCount = Math.ceil(totalCount / pageSize);
+  return { value, totalCount, page, pageSize, pageCount, hasMore: page < pageCount };
+}
+
+export function offsetOf(page: number, pageSize: number): number {
+  return (page - 1) * pageSize;
+}

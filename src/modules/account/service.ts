@@ -1,0 +1,46 @@
+import { count } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { accounts, groups, userGroups, users } from '../../db/schema/index.js';
+import { BUILTIN_GROUPS } from '../../access/permissions.js';
+import { hashPassword } from '../../auth/passwords.js';
+import { makeSecret } from '../../auth/secrets.js';
+
+/** Creates a business with its built-in permission groups. */
+export async function createAccount(db: Db | Tx, name: string) {
+  const [account] = await db.insert(accounts).values({ name }).returning();
+  const builtins = await db
+    .insert(groups)
+    .values(Object.entries(BUILTIN_GROUPS).map(([key, permissions]) => ({ accountId: account!.id, name: key, builtin: key, permissions })))
+    .returning();
+  return { account: account!, groups: Object.fromEntries(builtins.map((g) => [g.builtin!, g])) as Record<keyof typeof BUILTIN_GROUPS, (typeof builtins)[number]> };
+}
+
+export interface NewSuperuser {
+  username: string;
+  email: string;
+  password: string;
+  accountName?: string;
+}
+
+/** A superuser in a new account (or the named one), member of its owner group. */
+export async function createSuperuser(db: Db, input: NewSuperuser) {
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const { account, groups: gs } = await createAccount(tx, input.accountName ?? 'Default');
+    const [user] = await tx
+      .insert(users)
+      .values({ accountId: account.id, username: input.username, email: input.email, passwordHash, isSuperuser: true })
+      .returning();
+    await tx.insert(userGroups).values({ accountId: account.id, userId: user!.id, groupId: gs.owner.id });
+    return { account, user: user! };
+  });
+}
+
+/** On a database with no users, creates the first account and an `admin` superuser with a random password. */
+export async function ensureFirstAdmin(db: Db): Promise<{ username: string; password: string } | null> {
+  const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(users);
+  if (n > 0) return null;
+  const password = makeSecret('pat').slice(7, 31);
+  await createSuperuser(db, { username: 'admin', email: 'admin@localhost', password });
+  return { username: 'admin', password };
+}

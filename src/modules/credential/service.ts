@@ -1,0 +1,109 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { apiKeys, personalTokens } from '../../db/schema/index.js';
+import type { InvalidationBus } from '../../auth/invalidation.js';
+import { hashSecret, makeSecret, secretHint } from '../../auth/secrets.js';
+import { ApiError } from '../../http/errors.js';
+
+interface Owner {
+  id: number;
+  accountId: number;
+}
+
+type TokenRow = typeof personalTokens.$inferSelect;
+
+/** How a personal token is shown after creation: never the token itself, only its hint. */
+export function tokenView(t: TokenRow) {
+  return {
+    id: t.id,
+    name: t.name,
+    hint: t.hint,
+    created: t.createdAt.toISOString(),
+    expires: t.expiresAt?.toISOString() ?? null,
+    lastUsed: t.lastUsedAt?.toISOString() ?? null,
+    lastUsedIp: t.lastUsedIp,
+    revoked: t.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Issues a named personal token; answers the token once. A live token of the same name is revoked in the same
+ * transaction, so asking again for a name (seed 000's `GET /api/user/token/?name=`) rotates it instead of piling up.
+ */
+export async function issuePersonalToken(db: Db, bus: InvalidationBus, owner: Owner, name: string, expiresAt: Date | null = null) {
+  const token = makeSecret('pat');
+  const { row, replaced } = await db.transaction(async (tx) => {
+    const replaced = await tx
+      .update(personalTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(personalTokens.userId, owner.id), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
+      .returning({ tokenHash: personalTokens.tokenHash });
+    const [row] = await tx
+      .insert(personalTokens)
+      .values({ accountId: owner.accountId, userId: owner.id, name, tokenHash: hashSecret(token), hint: secretHint(token), expiresAt })
+      .returning();
+    return { row: row!, replaced };
+  });
+  for (const r of replaced) await bus.publish({ t: 'credential', hash: r.tokenHash });
+  return { token, row, replaced: replaced.length > 0 };
+}
+
+export async function listPersonalTokens(db: Db, owner: Owner, includeRevoked = false) {
+  const rows = await db
+    .select()
+    .from(personalTokens)
+    .where(and(eq(personalTokens.accountId, owner.accountId), eq(personalTokens.userId, owner.id), includeRevoked ? undefined : isNull(personalTokens.revokedAt)))
+    .orderBy(desc(personalTokens.id));
+  return rows.map(tokenView);
+}
+
+/** Revokes one token of `owner` (or, with `anyUserInAccount`, of any user of the account: the admin path). */
+export async function revokePersonalToken(db: Db, bus: InvalidationBus, owner: Owner, tokenId: number, anyUserInAccount = false) {
+  const [row] = await db
+    .update(personalTokens)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(personalTokens.id, tokenId),
+        eq(personalTokens.accountId, owner.accountId),
+        anyUserInAccount ? undefined : eq(personalTokens.userId, owner.id),
+        isNull(personalTokens.revokedAt),
+      ),
+    )
+    .returning();
+  if (!row) throw ApiError.notFound(`Token ${tokenId} not found.`);
+  await bus.publish({ t: 'credential', hash: row.tokenHash });
+  return tokenView(row);
+}
+
+/**
+ * Generates the user's API key and secret (seed 004). The key stays the same across regenerations; the secret is
+ * new each time, answered once, and the old one stops working at once.
+ */
+export async function generateApiKey(db: Db, bus: InvalidationBus, owner: Owner) {
+  const apiSecret = makeSecret('sec');
+  const secretHash = hashSecret(apiSecret);
+  const [existing] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, owner.id), eq(apiKeys.accountId, owner.accountId), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (existing) {
+    const [row] = await db.update(apiKeys).set({ secretHash, rotatedAt: new Date() }).where(eq(apiKeys.id, existing.id)).returning();
+    await bus.publish({ t: 'apikey', key: existing.apiKey });
+    return { apiKey: row!.apiKey, apiSecret, id: row!.id, regenerated: true };
+  }
+  const apiKey = makeSecret('key');
+  const [row] = await db.insert(apiKeys).values({ accountId: owner.accountId, userId: owner.id, apiKey, secretHash }).returning();
+  return { apiKey, apiSecret, id: row!.id, regenerated: false };
+}
+
+export async function revokeApiKey(db: Db, bus: InvalidationBus, owner: Owner) {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.userId, owner.id), eq(apiKeys.accountId, owner.accountId), isNull(apiKeys.revokedAt)))
+    .returning();
+  if (!rows.length) throw ApiError.notFound('No API key to revoke.');
+  for (const r of rows) await bus.publish({ t: 'apikey', key: r.apiKey });
+}

@@ -1,0 +1,90 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { pageOf, pageQuery } from '../../http/paging.js';
+import { createItem, deleteItem, getItem, listItems, updateItem } from './service.js';
+
+const Decimal = Type.Union([Type.String({ pattern: '^-?\\d{1,14}(\\.\\d{1,4})?$' }), Type.Number()], {
+  description: 'An exact decimal (up to 4 places); sent as a string or a number, answered as a string.',
+});
+
+export const ItemSchema = Type.Object({
+  partNo: Type.Integer({ description: 'The item id.' }),
+  shortID: Type.String({ description: 'SKU, unique in the account.' }),
+  description: Type.String(),
+  unit: Type.String(),
+  categoryID: Type.Union([Type.Integer(), Type.Null()]),
+  active: Type.Boolean(),
+  cost: Type.Union([Type.String(), Type.Null()]),
+  price: Type.Union([Type.String(), Type.Null()]),
+  reorderPoint: Type.Union([Type.String(), Type.Null()]),
+  created: Type.String({ format: 'date-time' }),
+  updated: Type.String({ format: 'date-time' }),
+});
+
+const ItemFields = {
+  shortID: Type.String({ minLength: 1, maxLength: 64 }),
+  description: Type.String({ maxLength: 2000 }),
+  unit: Type.String({ minLength: 1, maxLength: 32 }),
+  categoryID: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  active: Type.Boolean(),
+  cost: Type.Union([Decimal, Type.Null()]),
+  price: Type.Union([Decimal, Type.Null()]),
+  reorderPoint: Type.Union([Decimal, Type.Null()]),
+};
+const { shortID, ...optionalFields } = ItemFields;
+const ItemCreate = Type.Composite([Type.Object({ shortID }), Type.Partial(Type.Object(optionalFields))], { additionalProperties: false });
+const ItemPatch = Type.Partial(Type.Object(ItemFields), { additionalProperties: false, minProperties: 1 });
+const PartNo = Type.Object({ partNo: Type.Integer({ minimum: 1 }) });
+const tags = ['Item'];
+
+export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.route({
+    method: 'GET',
+    url: '/api/v1/Item',
+    config: { access: { ruleset: 'item', action: 'view' } },
+    schema: {
+      tags,
+      summary: 'List items',
+      querystring: Type.Object({ ...pageQuery, shortID: Type.Optional(Type.String()), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      response: { 200: pageOf(ItemSchema) },
+    },
+    handler: (req) => listItems(req.ctx!, req.query),
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/api/v1/Item/:partNo',
+    config: { access: { ruleset: 'item', action: 'view' } },
+    schema: { tags, summary: 'Get an item', params: PartNo, response: { 200: ItemSchema } },
+    handler: (req) => getItem(req.ctx!, req.params.partNo),
+  });
+
+  app.route({
+    method: 'POST',
+    url: '/api/v1/Item',
+    config: { access: { ruleset: 'item', action: 'add' } },
+    schema: { tags, summary: 'Create an item', body: ItemCreate, response: { 201: ItemSchema } },
+    handler: async (req, reply) => reply.code(201).send(await createItem(req.ctx!, req.body)),
+  });
+
+  for (const method of ['PUT', 'PATCH'] as const) {
+    app.route({
+      method,
+      url: '/api/v1/Item/:partNo',
+      config: { access: { ruleset: 'item', action: 'change' } },
+      schema: { tags, summary: 'Update an item', params: PartNo, body: ItemPatch, response: { 200: ItemSchema } },
+      handler: (req) => updateItem(req.ctx!, req.params.partNo, req.body),
+    });
+  }
+
+  app.route({
+    method: 'DELETE',
+    url: '/api/v1/Item/:partNo',
+    config: { access: { ruleset: 'item', action: 'delete' } },
+    schema: { tags, summary: 'Delete an item', params: PartNo, response: { 204: Type.Null() } },
+    handler: async (req, reply) => {
+      await deleteItem(req.ctx!, req.params.partNo);
+      return reply.code(204).send(null);
+    },
+  });
+};

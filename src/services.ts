@@ -1,0 +1,76 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Config } from './config.js';
+import type { Database, Db } from './db/client.js';
+import { serverKeys } from './db/schema/index.js';
+import { Authenticator } from './auth/authenticate.js';
+import { InvalidationBus } from './auth/invalidation.js';
+import { DEFAULT_LOCKOUT, Lockout, type LockoutPolicy } from './auth/lockout.js';
+import { UserDirectory } from './auth/principal.js';
+import { randomKey } from './auth/secrets.js';
+import { UsageRecorder } from './auth/usage.js';
+import { HttpsPolicy } from './http/https.js';
+import { AuditWriter } from './modules/audit/writer.js';
+
+/** The long-lived parts of one server instance, built once and shared by every request. */
+export interface Services {
+  config: Config;
+  database: Database;
+  db: Db;
+  users: UserDirectory;
+  bus: InvalidationBus;
+  lockout: Lockout;
+  usage: UsageRecorder;
+  audit: AuditWriter;
+  https: HttpsPolicy;
+  authenticator: Authenticator;
+  serverKey: Buffer;
+  close(): Promise<void>;
+}
+
+/** An instance-wide secret, created by whichever instance gets there first. */
+export async function serverKey(db: Db, name: string): Promise<Buffer> {
+  await db.insert(serverKeys).values({ name, value: randomKey().toString('base64') }).onConflictDoNothing();
+  const [row] = await db.select().from(serverKeys).where(eq(serverKeys.name, name));
+  return Buffer.from(row!.value, 'base64');
+}
+
+export interface ServiceOptions {
+  lockout?: LockoutPolicy;
+  onBackgroundError?: (err: unknown) => void;
+}
+
+export async function createServices(config: Config, database: Database, opts: ServiceOptions = {}): Promise<Services> {
+  const db = database.db;
+  await db.execute(sql`select 1`);
+  const onError = opts.onBackgroundError ?? ((err) => console.error('background write failed:', err));
+  const bus = new InvalidationBus(database);
+  await bus.start();
+  const users = new UserDirectory(db);
+  bus.on((e) => {
+    if (e.t === 'user') users.invalidate(e.id);
+    if (e.t === 'account') users.invalidateAll();
+  });
+  const lockout = new Lockout(db, opts.lockout ?? DEFAULT_LOCKOUT);
+  const usage = new UsageRecorder(db, 5_000, onError);
+  const audit = new AuditWriter(db, 1_000, 1_000, onError);
+  const key = await serverKey(db, 'hmac');
+  const authenticator = new Authenticator({ db, users, bus, lockout, usage, audit, serverKey: key });
+  return {
+    config,
+    database,
+    db,
+    users,
+    bus,
+    lockout,
+    usage,
+    audit,
+    https: new HttpsPolicy(config.trustProxy),
+    authenticator,
+    serverKey: key,
+    async close() {
+      await usage.close();
+      await audit.close();
+      await bus.close();
+    },
+  };
+}
