@@ -20,7 +20,7 @@ export function decodeBasic(encoded: string): { user: string; pass: string } | n
 export async function findLogin(deps: AuthDeps, login: string) {
   const lower = login.toLowerCase();
   const [row] = await deps.db
-    .select({ id: users.id, passwordHash: users.passwordHash, pinHash: users.pinHash, isActive: users.isActive, kind: users.kind, accountId: users.accountId, username: users.username })
+    .select({ id: users.id, passwordHash: users.passwordHash, pinHash: users.pinHash, isActive: users.isActive, kind: users.kind, accountId: users.accountId, username: users.username, email: users.email })
     .from(users)
     .where(or(eq(sql`lower(${users.username})`, lower), eq(sql`lower(${users.email})`, lower)))
     .limit(1);
@@ -76,4 +76,19 @@ export class BasicScheme {
     this.verified.set(cacheKey, user.id, user.securityStamp);
     return { user, credential: { kind: 'password', id: null }, scope: null };
   }
+}
+
+/**
+ * The PIN step (seed 002): argon2-verified, limited like passwords (per user and per address), audited.
+ * Used by the POS/console login and the OAuth login page alike.
+ */
+export async function verifyPin(deps: AuthDeps, user: { id: number; accountId: number; username: string; pinHash: string | null }, pin: string, ip: string) {
+  const keys = [`pin:${user.id}`];
+  await deps.lockout.assertOpen([...keys, `ip:${ip}`]);
+  if (!(await verifyPassword(user.pinHash, pin))) {
+    await deps.lockout.recordFailure(keys, ip);
+    deps.audit.write({ accountId: user.accountId, userId: user.id, username: user.username, event: 'pin.failed', ip });
+    throw new ApiError('credentials.invalid', 'Invalid PIN.');
+  }
+  await deps.lockout.recordSuccess(keys);
 }
