@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { apiKeys, personalTokens } from '../../db/schema/index.js';
+import { apiKeys, personalTokens, sessions } from '../../db/schema/index.js';
 import type { InvalidationBus } from '../../auth/invalidation.js';
 import { hashSecret, makeSecret, secretHint } from '../../auth/secrets.js';
 import { ApiError } from '../../http/errors.js';
@@ -98,7 +98,7 @@ export async function generateApiKey(db: Db, bus: InvalidationBus, owner: Owner)
   return { apiKey, apiSecret, id: row!.id, regenerated: false };
 }
 
-export async function revokeApiKey(db: Db, bus: InvalidationBus, owner: Owner) {
+export async function revokeApiKey(db: Db, bus: InvalidationBus, owner: Owner): Promise<void> {
   const rows = await db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
@@ -106,4 +106,79 @@ export async function revokeApiKey(db: Db, bus: InvalidationBus, owner: Owner) {
     .returning();
   if (!rows.length) throw ApiError.notFound('No API key to revoke.');
   for (const r of rows) await bus.publish({ t: 'apikey', key: r.apiKey });
+}
+
+/** A personal token of `owner` by name, if one is live (POST /api/user/tokens/ refuses to silently replace it). */
+export async function liveTokenNamed(db: Db, owner: Owner, name: string) {
+  const [row] = await db
+    .select({ id: personalTokens.id })
+    .from(personalTokens)
+    .where(and(eq(personalTokens.accountId, owner.accountId), eq(personalTokens.userId, owner.id), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
+    .limit(1);
+  return row ?? null;
+}
+
+type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/** An API key as shown after creation: the key (an identifier) and its history, never the secret. */
+export function apiKeyView(k: ApiKeyRow) {
+  return {
+    id: k.id,
+    api_key: k.apiKey,
+    created: k.createdAt.toISOString(),
+    rotated: k.rotatedAt?.toISOString() ?? null,
+    lastUsed: k.lastUsedAt?.toISOString() ?? null,
+    lastUsedIp: k.lastUsedIp,
+  };
+}
+
+export async function getApiKey(db: Db, owner: Owner) {
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, owner.id), eq(apiKeys.accountId, owner.accountId), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return row ? apiKeyView(row) : null;
+}
+
+type SessionRow = typeof sessions.$inferSelect;
+
+export function sessionView(s: SessionRow) {
+  return {
+    id: s.id,
+    kind: s.kind,
+    created: s.createdAt.toISOString(),
+    expires: s.expiresAt.toISOString(),
+    lastUsed: s.lastUsedAt?.toISOString() ?? null,
+    lastUsedIp: s.lastUsedIp,
+    userAgent: s.userAgent,
+  };
+}
+
+/** Live (unrevoked, unexpired) console sessions and PIN-login access tokens of `owner`. */
+export async function listSessions(db: Db, owner: Owner) {
+  const rows = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.accountId, owner.accountId), eq(sessions.userId, owner.id), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
+    .orderBy(desc(sessions.id));
+  return rows.map(sessionView);
+}
+
+/** Revokes sessions of `owner`: one by id, or all of them. Returns how many were live. */
+export async function revokeSessions(db: Db, bus: InvalidationBus, owner: Owner, sessionId?: number) {
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(sessions.accountId, owner.accountId),
+        eq(sessions.userId, owner.id),
+        sessionId === undefined ? undefined : eq(sessions.id, sessionId),
+        isNull(sessions.revokedAt),
+      ),
+    )
+    .returning({ id: sessions.id, tokenHash: sessions.tokenHash });
+  for (const r of rows) await bus.publish({ t: 'credential', hash: r.tokenHash });
+  return rows.length;
 }
