@@ -124,7 +124,7 @@ describe('POST /api/auth/login without a PIN: a console session', () => {
     expect((await me({ cookie })).statusCode).toBe(200);
     expect((await me({ authorization: bearer })).statusCode).toBe(200);
     await setUser(t, u.id, { isActive: false });
-    for (const headers of [{ cookie }, { authorization: bearer }]) {
+    for (const headers of [{ cookie }, { authorization: bearer }] as Record<string, string>[]) {
       const res = await me(headers);
       expect(res.statusCode).toBe(401);
       expect(res.json().error.key).toBe('user.disabled');
