@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { REDACTED_PATHS } from '../../src/app.js';
@@ -37,8 +38,8 @@ afterAll(() => t.close());
 describe('secrets stay out of logs and later responses', () => {
   it('after token, API key, login, PIN and session flows', async () => {
     const secrets: string[] = [PASSWORD, WRONG_PASSWORD, PIN];
-    const inject = async (opts: Parameters<TestApp['app']['inject']>[0]) => {
-      const res = await t.app.inject(opts as never);
+    const inject = async (opts: InjectOptions) => {
+      const res = await t.app.inject(opts);
       expect(res.statusCode, JSON.stringify(opts).slice(0, 80)).toBeLessThan(500);
       return res;
     };
