@@ -38,6 +38,12 @@ describe('credentials over plain HTTP (no proxy configured)', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/user/me/', headers: { authorization: basic(u.username, PASSWORD) } })).statusCode).toBe(200);
   });
 
+  it('a login over plain HTTP is refused before its body is even parsed (a broken body still gets 403)', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: REMOTE, headers: { 'content-type': 'application/json' }, payload: '{"password":' });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.key).toBe('https.required');
+  });
+
   it('without credentials the answer is the usual 401', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/user/me/', remoteAddress: REMOTE });
     expect(res.statusCode).toBe(401);

@@ -124,6 +124,13 @@ describe('/api/user/tokens/', () => {
     expect(res.json().error.key).toBe('conflict');
   });
 
+  it('two concurrent POSTs with one name: exactly one 201 and one 409, and the winner works', async () => {
+    const results = await Promise.all([0, 1].map(() => req('POST', '/api/user/tokens/', basic(owner.username, owner.password), { name: 'race' })));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const winner = results.find((r) => r.statusCode === 201)!.json();
+    expect((await items(`Token ${winner.token}`)).statusCode).toBe(200);
+  });
+
   it('an expired token → 401 token.expired', async () => {
     const fresh = await personalToken(t, owner, 'expired', new Date(Date.now() - 1000));
     const res = await items(`Token ${fresh}`);

@@ -11,7 +11,6 @@ import {
   issuePersonalToken,
   listPersonalTokens,
   listSessions,
-  liveTokenNamed,
   revokeApiKey,
   revokePersonalToken,
   revokeSessions,
@@ -139,8 +138,7 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } else if (expiresIn !== undefined) {
         expiresAt = new Date(Date.now() + expiresIn * 1000);
       }
-      if (await liveTokenNamed(db, owner(ctx), name)) throw new ApiError('conflict', `A live token named "${name}" exists: revoke it first, or rotate it with GET /api/user/token/?name=.`);
-      const { token, row } = await issuePersonalToken(db, bus, owner(ctx), name, expiresAt);
+      const { token, row } = await issuePersonalToken(db, bus, owner(ctx), name, expiresAt, false);
       auditAuthEvent(req, 'token.issued', { tokenId: row.id, name, expires: expiresAt?.toISOString() ?? null });
       return reply.code(201).send({
         id: row.id,

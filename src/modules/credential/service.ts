@@ -4,6 +4,7 @@ import { apiKeys, personalTokens, sessions } from '../../db/schema/index.js';
 import type { InvalidationBus } from '../../auth/invalidation.js';
 import { hashSecret, makeSecret, secretHint } from '../../auth/secrets.js';
 import { ApiError } from '../../http/errors.js';
+import { isUniqueViolation } from '../../db/errors.js';
 
 interface Owner {
   id: number;
@@ -29,20 +30,27 @@ export function tokenView(t: TokenRow) {
 /**
  * Issues a named personal token; answers the token once. A live token of the same name is revoked in the same
  * transaction, so asking again for a name (seed 000's `GET /api/user/token/?name=`) rotates it instead of piling up.
+ * With `replace: false` a live token of that name is a 409 conflict instead (the unique index decides, so two
+ * concurrent requests cannot both win).
  */
-export async function issuePersonalToken(db: Db, bus: InvalidationBus, owner: Owner, name: string, expiresAt: Date | null = null) {
+export async function issuePersonalToken(db: Db, bus: InvalidationBus, owner: Owner, name: string, expiresAt: Date | null = null, replace = true) {
   const token = makeSecret('pat');
   const { row, replaced } = await db.transaction(async (tx) => {
-    const replaced = await tx
-      .update(personalTokens)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(personalTokens.userId, owner.id), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
-      .returning({ tokenHash: personalTokens.tokenHash });
+    const replaced = !replace
+      ? []
+      : await tx
+          .update(personalTokens)
+          .set({ revokedAt: new Date() })
+          .where(and(eq(personalTokens.userId, owner.id), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
+          .returning({ tokenHash: personalTokens.tokenHash });
     const [row] = await tx
       .insert(personalTokens)
       .values({ accountId: owner.accountId, userId: owner.id, name, tokenHash: hashSecret(token), hint: secretHint(token), expiresAt })
       .returning();
     return { row: row!, replaced };
+  }).catch((err: unknown) => {
+    if (!replace && isUniqueViolation(err)) throw new ApiError('conflict', `A live token named "${name}" exists: revoke it first, or rotate it with GET /api/user/token/?name=.`);
+    throw err;
   });
   for (const r of replaced) await bus.publish({ t: 'credential', hash: r.tokenHash });
   return { token, row, replaced: replaced.length > 0 };
@@ -106,16 +114,6 @@ export async function revokeApiKey(db: Db, bus: InvalidationBus, owner: Owner): 
     .returning();
   if (!rows.length) throw ApiError.notFound('No API key to revoke.');
   for (const r of rows) await bus.publish({ t: 'apikey', key: r.apiKey });
-}
-
-/** A personal token of `owner` by name, if one is live (POST /api/user/tokens/ refuses to silently replace it). */
-export async function liveTokenNamed(db: Db, owner: Owner, name: string) {
-  const [row] = await db
-    .select({ id: personalTokens.id })
-    .from(personalTokens)
-    .where(and(eq(personalTokens.accountId, owner.accountId), eq(personalTokens.userId, owner.id), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
-    .limit(1);
-  return row ?? null;
 }
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;

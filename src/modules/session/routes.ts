@@ -41,10 +41,14 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.code(200).send({ user: await userView(deps.db, user), csrf_token: authenticator.sessions.csrfTokenFor(secret) });
   }
 
+  // Refused before the body is even parsed: credentials over plain HTTP are never looked at.
+  const requireHttps = async (req: FastifyRequest) => https.assertSecure(req);
+
   app.route({
     method: 'POST',
     url: '/api/auth/login',
     config: { access: 'public' },
+    onRequest: requireHttps,
     schema: {
       tags,
       summary: 'Log in with username (or email) and password',
@@ -59,7 +63,6 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Union([SessionBody, AccessToken, PinChallenge]) },
     },
     handler: async (req, reply) => {
-      https.assertSecure(req);
       const login = req.body.username ?? req.body.email;
       if (!login) throw ApiError.validation({ username: ['username or email is required'] });
       const row = await verifyLogin(deps, login, req.body.password, req.ip);
@@ -73,6 +76,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'POST',
     url: '/api/auth/pin',
     config: { access: 'public' },
+    onRequest: requireHttps,
     schema: {
       tags,
       summary: 'Second step: the PIN',
@@ -82,7 +86,6 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Union([SessionBody, AccessToken]) },
     },
     handler: async (req, reply) => {
-      https.assertSecure(req);
       const challenge = await claimPinAttempt(deps.db, req.body.pin_token);
       const row = await loginUserRow(deps.db, challenge.userId);
       if (!row || row.kind !== 'human') throw new ApiError('token.invalid');
