@@ -189,6 +189,16 @@ describe('the PIN step (seed 002)', () => {
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  it('parallel guesses cannot spend more than 5 attempts of one PIN token', async () => {
+    const u = await acct.user({ pin: '5555' });
+    const { pin_token } = (await login({ username: u.username, password: PASSWORD })).json();
+    const guesses = await Promise.all(Array.from({ length: 10 }, (_, i) => pin({ pin_token, pin: String(1000 + i) })));
+    const keys = guesses.map((r) => r.json().error.key as string);
+    expect(keys.filter((k) => k === 'credentials.invalid').length).toBeLessThanOrEqual(5);
+    expect(keys.every((k) => ['credentials.invalid', 'token.invalid', 'rate_limited'].includes(k))).toBe(true);
+    expect((await pin({ pin_token, pin: '5555' })).json().error.key).toBe('token.invalid');
+  });
+
   it('an expired PIN token → 401 token.expired', async () => {
     const u = await acct.user({ pin: '8642' });
     const { pin_token } = (await login({ username: u.username, password: PASSWORD })).json();
