@@ -49,6 +49,13 @@ describe('GET /api/user/token/ (seed 000)', () => {
     expect(list.some((x: { name: string }) => x.name === 'default')).toBe(true);
   });
 
+  it('HEAD does not issue (or rotate) anything', async () => {
+    const { token } = (await req('GET', '/api/user/token/?name=head', basic(owner.username, owner.password))).json();
+    const head = await t.app.inject({ method: 'HEAD', url: '/api/user/token/?name=head', headers: { authorization: basic(owner.username, owner.password) } });
+    expect(head.statusCode).toBe(404);
+    expect((await items(`Token ${token}`)).statusCode).toBe(200);
+  });
+
   it('a read-only user can get a token', async () => {
     const res = await req('GET', '/api/user/token/', basic(readOnly.username, readOnly.password));
     expect(res.statusCode).toBe(200);

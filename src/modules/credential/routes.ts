@@ -79,6 +79,8 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     method: 'GET',
     url: '/api/user/token/',
+    // A HEAD would rotate the token and throw the new one away: only GET issues.
+    exposeHeadRoute: false,
     config: { access: 'self' },
     schema: {
       tags: selfTags,
