@@ -7,6 +7,9 @@ import { registerAuthentication } from './auth/authenticate.js';
 import { registerGuard } from './access/guard.js';
 import { registerAuditTrail } from './modules/audit/hook.js';
 import { itemRoutes } from './modules/item/routes.js';
+import { meRoutes } from './modules/me/routes.js';
+import { credentialRoutes } from './modules/credential/routes.js';
+import { sessionRoutes } from './modules/session/routes.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -53,5 +56,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   registerAuditTrail(app, services.audit);
 
   await app.register(itemRoutes);
+  await app.register(meRoutes);
+  await app.register(credentialRoutes);
+  await app.register(sessionRoutes);
   return app;
 }

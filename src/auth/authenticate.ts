@@ -11,6 +11,8 @@ import { CSRF_HEADER, SESSION_COOKIE, SessionScheme } from './schemes/session.js
 import { routeAccess } from '../access/guard.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** No credential of ours comes near this; longer headers are refused before any decoding or lookup. */
+export const MAX_AUTHORIZATION_LENGTH = 4096;
 
 /** Who is calling: dispatches the Authorization header (or session cookie) to its scheme. */
 export class Authenticator {
@@ -33,6 +35,7 @@ export class Authenticator {
     const header = request.headers.authorization;
     const ip = request.ip;
     if (header) {
+      if (header.length > MAX_AUTHORIZATION_LENGTH) throw new ApiError('credentials.invalid', 'Authorization header too long.');
       const space = header.indexOf(' ');
       const scheme = (space > 0 ? header.slice(0, space) : header).toLowerCase();
       const value = space > 0 ? header.slice(space + 1).trim() : '';

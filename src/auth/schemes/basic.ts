@@ -16,6 +16,8 @@ export function decodeBasic(encoded: string): { user: string; pass: string } | n
   return { user: decoded.slice(0, colon), pass: decoded.slice(colon + 1) };
 }
 
+export const MAX_LOGIN_LENGTH = 254;
+
 /** Looks up a login name (username or email, case-insensitive). */
 export async function findLogin(deps: AuthDeps, login: string) {
   const lower = login.toLowerCase();
@@ -32,6 +34,8 @@ export async function findLogin(deps: AuthDeps, login: string) {
  * Integration users have no password and cannot log in this way.
  */
 export async function verifyLogin(deps: AuthDeps, login: string, password: string, ip: string) {
+  // No user has a longer name or email: refuse without a lookup or a lockout row keyed by an attacker's megabyte.
+  if (login.length > MAX_LOGIN_LENGTH) throw new ApiError('credentials.invalid', 'Invalid username or password.');
   const row = await findLogin(deps, login);
   const keys = Lockout.userKeys(login, row?.id);
   await deps.lockout.assertOpen([...keys, `ip:${ip}`]);

@@ -1,9 +1,10 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { apiKeys, personalTokens } from '../../db/schema/index.js';
+import { apiKeys, personalTokens, sessions } from '../../db/schema/index.js';
 import type { InvalidationBus } from '../../auth/invalidation.js';
 import { hashSecret, makeSecret, secretHint } from '../../auth/secrets.js';
 import { ApiError } from '../../http/errors.js';
+import { isUniqueViolation } from '../../db/errors.js';
 
 interface Owner {
   id: number;
@@ -29,20 +30,27 @@ export function tokenView(t: TokenRow) {
 /**
  * Issues a named personal token; answers the token once. A live token of the same name is revoked in the same
  * transaction, so asking again for a name (seed 000's `GET /api/user/token/?name=`) rotates it instead of piling up.
+ * With `replace: false` a live token of that name is a 409 conflict instead (the unique index decides, so two
+ * concurrent requests cannot both win).
  */
-export async function issuePersonalToken(db: Db, bus: InvalidationBus, owner: Owner, name: string, expiresAt: Date | null = null) {
+export async function issuePersonalToken(db: Db, bus: InvalidationBus, owner: Owner, name: string, expiresAt: Date | null = null, replace = true) {
   const token = makeSecret('pat');
   const { row, replaced } = await db.transaction(async (tx) => {
-    const replaced = await tx
-      .update(personalTokens)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(personalTokens.userId, owner.id), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
-      .returning({ tokenHash: personalTokens.tokenHash });
+    const replaced = !replace
+      ? []
+      : await tx
+          .update(personalTokens)
+          .set({ revokedAt: new Date() })
+          .where(and(eq(personalTokens.userId, owner.id), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
+          .returning({ tokenHash: personalTokens.tokenHash });
     const [row] = await tx
       .insert(personalTokens)
       .values({ accountId: owner.accountId, userId: owner.id, name, tokenHash: hashSecret(token), hint: secretHint(token), expiresAt })
       .returning();
     return { row: row!, replaced };
+  }).catch((err: unknown) => {
+    if (!replace && isUniqueViolation(err)) throw new ApiError('conflict', `A live token named "${name}" exists: revoke it first, or rotate it with GET /api/user/token/?name=.`);
+    throw err;
   });
   for (const r of replaced) await bus.publish({ t: 'credential', hash: r.tokenHash });
   return { token, row, replaced: replaced.length > 0 };
@@ -98,7 +106,7 @@ export async function generateApiKey(db: Db, bus: InvalidationBus, owner: Owner)
   return { apiKey, apiSecret, id: row!.id, regenerated: false };
 }
 
-export async function revokeApiKey(db: Db, bus: InvalidationBus, owner: Owner) {
+export async function revokeApiKey(db: Db, bus: InvalidationBus, owner: Owner): Promise<void> {
   const rows = await db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
@@ -106,4 +114,69 @@ export async function revokeApiKey(db: Db, bus: InvalidationBus, owner: Owner) {
     .returning();
   if (!rows.length) throw ApiError.notFound('No API key to revoke.');
   for (const r of rows) await bus.publish({ t: 'apikey', key: r.apiKey });
+}
+
+type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/** An API key as shown after creation: the key (an identifier) and its history, never the secret. */
+export function apiKeyView(k: ApiKeyRow) {
+  return {
+    id: k.id,
+    api_key: k.apiKey,
+    created: k.createdAt.toISOString(),
+    rotated: k.rotatedAt?.toISOString() ?? null,
+    lastUsed: k.lastUsedAt?.toISOString() ?? null,
+    lastUsedIp: k.lastUsedIp,
+  };
+}
+
+export async function getApiKey(db: Db, owner: Owner) {
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, owner.id), eq(apiKeys.accountId, owner.accountId), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return row ? apiKeyView(row) : null;
+}
+
+type SessionRow = typeof sessions.$inferSelect;
+
+export function sessionView(s: SessionRow) {
+  return {
+    id: s.id,
+    kind: s.kind,
+    created: s.createdAt.toISOString(),
+    expires: s.expiresAt.toISOString(),
+    lastUsed: s.lastUsedAt?.toISOString() ?? null,
+    lastUsedIp: s.lastUsedIp,
+    userAgent: s.userAgent,
+  };
+}
+
+/** Live (unrevoked, unexpired) console sessions and PIN-login access tokens of `owner`. */
+export async function listSessions(db: Db, owner: Owner) {
+  const rows = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.accountId, owner.accountId), eq(sessions.userId, owner.id), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
+    .orderBy(desc(sessions.id));
+  return rows.map(sessionView);
+}
+
+/** Revokes sessions of `owner`: one by id, or all of them. Returns how many were live. */
+export async function revokeSessions(db: Db, bus: InvalidationBus, owner: Owner, sessionId?: number) {
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(sessions.accountId, owner.accountId),
+        eq(sessions.userId, owner.id),
+        sessionId === undefined ? undefined : eq(sessions.id, sessionId),
+        isNull(sessions.revokedAt),
+      ),
+    )
+    .returning({ id: sessions.id, tokenHash: sessions.tokenHash });
+  for (const r of rows) await bus.publish({ t: 'credential', hash: r.tokenHash });
+  return rows.length;
 }

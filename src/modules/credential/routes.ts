@@ -1,0 +1,287 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { RequestContext } from '../../auth/principal.js';
+import { users } from '../../db/schema/index.js';
+import { byId } from '../../db/scoped.js';
+import { ApiError } from '../../http/errors.js';
+import { auditAuthEvent } from './events.js';
+import {
+  generateApiKey,
+  getApiKey,
+  issuePersonalToken,
+  listPersonalTokens,
+  listSessions,
+  revokeApiKey,
+  revokePersonalToken,
+  revokeSessions,
+} from './service.js';
+
+const TokenName = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\x00-\\x1f]+$' });
+const Iso = Type.String({ format: 'date-time' });
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+const TokenMeta = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  hint: Type.String({ description: 'The first characters of the token, to recognise it.' }),
+  created: Iso,
+  expires: Nullable(Iso),
+  lastUsed: Nullable(Iso),
+  lastUsedIp: Nullable(Type.String()),
+});
+const ApiKeyMeta = Type.Object({
+  id: Type.Integer(),
+  api_key: Type.String(),
+  created: Iso,
+  rotated: Nullable(Iso),
+  lastUsed: Nullable(Iso),
+  lastUsedIp: Nullable(Type.String()),
+});
+const SessionMeta = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String({ enum: ['cookie', 'token'] }),
+  created: Iso,
+  expires: Iso,
+  lastUsed: Nullable(Iso),
+  lastUsedIp: Nullable(Type.String()),
+  userAgent: Nullable(Type.String()),
+});
+const IdParam = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const MAX_EXPIRES_IN = 10 * 366 * 86_400;
+
+function owner(ctx: RequestContext) {
+  return { id: ctx.principal.user.id, accountId: ctx.accountId };
+}
+
+/** The user an admin route acts on: same account, else 404; a superuser's credentials only for a superuser. */
+async function targetUser(ctx: RequestContext, id: number) {
+  const [u] = await ctx.db
+    .select({ id: users.id, accountId: users.accountId, username: users.username, isSuperuser: users.isSuperuser })
+    .from(users)
+    .where(byId(ctx, users, id))
+    .limit(1);
+  if (!u) throw ApiError.notFound(`User ${id} not found.`);
+  if (u.isSuperuser && !ctx.superuser) throw new ApiError('permission.denied', "Only a superuser may manage a superuser's credentials.");
+  return u;
+}
+
+const selfTags = ['Credentials'];
+const adminTags = ['User'];
+const userAdmin = { ruleset: 'user', action: 'change' } as const;
+
+/**
+ * Personal tokens (seed 000), API keys (seed 004), and the admin view of a user's credentials. Secrets are
+ * answered once, at creation; every other answer shows metadata only.
+ */
+export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, bus, usage } = app.qm;
+
+  app.route({
+    method: 'GET',
+    url: '/api/user/token/',
+    // A HEAD would rotate the token and throw the new one away: only GET issues.
+    exposeHeadRoute: false,
+    config: { access: 'self' },
+    schema: {
+      tags: selfTags,
+      summary: 'Get a personal token (InvenTree compatible)',
+      description:
+        'Issues a personal token named `name` (default "default") and answers it once. Asking again for the same name rotates it: the previous token of that name is revoked at once.',
+      querystring: Type.Object({ name: Type.Optional(TokenName) }),
+      response: { 200: Type.Object({ token: Type.String(), name: Type.String(), expiry: Nullable(Iso) }) },
+    },
+    handler: async (req) => {
+      const ctx = req.ctx!;
+      const name = req.query.name ?? 'default';
+      const { token, row, replaced } = await issuePersonalToken(db, bus, owner(ctx), name);
+      auditAuthEvent(req, 'token.issued', { tokenId: row.id, name, rotated: replaced });
+      return { token, name, expiry: row.expiresAt?.toISOString() ?? null };
+    },
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/api/user/tokens/',
+    config: { access: 'self' },
+    schema: { tags: selfTags, summary: 'List my personal tokens (never the tokens themselves)', response: { 200: Type.Array(TokenMeta) } },
+    handler: async (req) => {
+      await usage.flush();
+      return listPersonalTokens(db, owner(req.ctx!));
+    },
+  });
+
+  app.route({
+    method: 'POST',
+    url: '/api/user/tokens/',
+    config: { access: 'self' },
+    schema: {
+      tags: selfTags,
+      summary: 'Create a personal token',
+      description: 'Answers the token once. `expires` (a future date-time) or `expiresIn` (seconds) sets an expiry; neither: no expiry. A live token of the same name → 409 conflict.',
+      body: Type.Object(
+        {
+          name: TokenName,
+          expires: Type.Optional(Iso),
+          expiresIn: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_EXPIRES_IN })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: Type.Composite([TokenMeta, Type.Object({ token: Type.String() })]) },
+    },
+    handler: async (req, reply) => {
+      const ctx = req.ctx!;
+      const { name, expires, expiresIn } = req.body;
+      if (expires !== undefined && expiresIn !== undefined) throw ApiError.validation({ expires: ['give either expires or expiresIn, not both'] });
+      let expiresAt: Date | null = null;
+      if (expires !== undefined) {
+        expiresAt = new Date(expires);
+        if (!(expiresAt.getTime() > Date.now())) throw ApiError.validation({ expires: ['must be in the future'] });
+        if (expiresAt.getTime() > Date.now() + MAX_EXPIRES_IN * 1000) throw ApiError.validation({ expires: ['must be within ten years'] });
+      } else if (expiresIn !== undefined) {
+        expiresAt = new Date(Date.now() + expiresIn * 1000);
+      }
+      const { token, row } = await issuePersonalToken(db, bus, owner(ctx), name, expiresAt, false);
+      auditAuthEvent(req, 'token.issued', { tokenId: row.id, name, expires: expiresAt?.toISOString() ?? null });
+      return reply.code(201).send({
+        id: row.id,
+        name: row.name,
+        hint: row.hint,
+        created: row.createdAt.toISOString(),
+        expires: row.expiresAt?.toISOString() ?? null,
+        lastUsed: null,
+        lastUsedIp: null,
+        token,
+      });
+    },
+  });
+
+  app.route({
+    method: 'DELETE',
+    url: '/api/user/tokens/:id',
+    config: { access: 'self' },
+    schema: { tags: selfTags, summary: 'Revoke one of my personal tokens', params: IdParam, response: { 204: Type.Null() } },
+    handler: async (req, reply) => {
+      await revokePersonalToken(db, bus, owner(req.ctx!), req.params.id);
+      auditAuthEvent(req, 'token.revoked', { tokenId: req.params.id });
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.route({
+    method: 'POST',
+    url: '/api/user/apikey/',
+    config: { access: 'self' },
+    schema: {
+      tags: selfTags,
+      summary: 'Generate my API key and secret (Frappe compatible)',
+      description: 'Answers the secret once. Generating again keeps the api_key and replaces the secret: the old secret stops working at once.',
+      response: { 201: Type.Object({ api_key: Type.String(), api_secret: Type.String() }) },
+    },
+    handler: async (req, reply) => {
+      const { apiKey, apiSecret, id, regenerated } = await generateApiKey(db, bus, owner(req.ctx!));
+      auditAuthEvent(req, 'apikey.generated', { apiKeyId: id, regenerated });
+      return reply.code(201).send({ api_key: apiKey, api_secret: apiSecret });
+    },
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/api/user/apikey/',
+    config: { access: 'self' },
+    schema: { tags: selfTags, summary: 'My API key (never the secret)', response: { 200: ApiKeyMeta } },
+    handler: async (req) => {
+      await usage.flush();
+      const key = await getApiKey(db, owner(req.ctx!));
+      if (!key) throw ApiError.notFound('No API key: generate one with POST /api/user/apikey/.');
+      return key;
+    },
+  });
+
+  app.route({
+    method: 'DELETE',
+    url: '/api/user/apikey/',
+    config: { access: 'self' },
+    schema: { tags: selfTags, summary: 'Revoke my API key', response: { 204: Type.Null() } },
+    handler: async (req, reply) => {
+      await revokeApiKey(db, bus, owner(req.ctx!));
+      auditAuthEvent(req, 'apikey.revoked');
+      return reply.code(204).send(null);
+    },
+  });
+
+  // The admin side: a user's credentials, for whoever may change users of the account.
+  app.route({
+    method: 'GET',
+    url: '/api/v1/User/:id/Credentials',
+    config: { access: userAdmin },
+    schema: {
+      tags: adminTags,
+      summary: "A user's credentials: personal tokens, API key, live sessions (never secrets)",
+      params: IdParam,
+      response: {
+        200: Type.Object({
+          user: Type.Object({ id: Type.Integer(), username: Type.String() }),
+          tokens: Type.Array(TokenMeta),
+          apiKey: Type.Union([ApiKeyMeta, Type.Null()]),
+          sessions: Type.Array(SessionMeta),
+        }),
+      },
+    },
+    handler: async (req) => {
+      const u = await targetUser(req.ctx!, req.params.id);
+      await usage.flush();
+      const [tokens, apiKey, sessions] = await Promise.all([listPersonalTokens(db, u), getApiKey(db, u), listSessions(db, u)]);
+      return { user: { id: u.id, username: u.username }, tokens, apiKey, sessions };
+    },
+  });
+
+  app.route({
+    method: 'DELETE',
+    url: '/api/v1/User/:id/Credentials/tokens/:tokenId',
+    config: { access: userAdmin },
+    schema: {
+      tags: adminTags,
+      summary: "Revoke a user's personal token",
+      params: Type.Object({ id: Type.Integer({ minimum: 1 }), tokenId: Type.Integer({ minimum: 1 }) }),
+      response: { 204: Type.Null() },
+    },
+    handler: async (req, reply) => {
+      const u = await targetUser(req.ctx!, req.params.id);
+      await revokePersonalToken(db, bus, u, req.params.tokenId);
+      auditAuthEvent(req, 'token.revoked', { tokenId: req.params.tokenId }, u);
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.route({
+    method: 'DELETE',
+    url: '/api/v1/User/:id/Credentials/apikey',
+    config: { access: userAdmin },
+    schema: { tags: adminTags, summary: "Revoke a user's API key", params: IdParam, response: { 204: Type.Null() } },
+    handler: async (req, reply) => {
+      const u = await targetUser(req.ctx!, req.params.id);
+      await revokeApiKey(db, bus, u);
+      auditAuthEvent(req, 'apikey.revoked', {}, u);
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.route({
+    method: 'DELETE',
+    url: '/api/v1/User/:id/Credentials/sessions',
+    config: { access: userAdmin },
+    schema: {
+      tags: adminTags,
+      summary: "Revoke all of a user's console sessions and PIN-login access tokens",
+      params: IdParam,
+      response: { 200: Type.Object({ revoked: Type.Integer() }) },
+    },
+    handler: async (req) => {
+      const u = await targetUser(req.ctx!, req.params.id);
+      const revoked = await revokeSessions(db, bus, u);
+      auditAuthEvent(req, 'session.revoked', { all: true, count: revoked }, u);
+      return { revoked };
+    },
+  });
+};
+

@@ -1,0 +1,71 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ACTIONS, RULESETS } from '../../access/permissions.js';
+import { roles, whoAmI } from './service.js';
+
+const Ref = Type.Object({ id: Type.Integer(), name: Type.String() });
+
+export const UserViewSchema = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  email: Type.String(),
+  account: Ref,
+  superuser: Type.Boolean(),
+  readOnly: Type.Boolean(),
+  kind: Type.String({ enum: ['human', 'integration'] }),
+  groups: Type.Array(Ref),
+  warehouses: Type.Union([Type.Array(Type.Integer()), Type.Null()], { description: 'Permitted warehouse ids; null means every warehouse.' }),
+});
+
+const MeSchema = Type.Composite([
+  UserViewSchema,
+  Type.Object({
+    credential: Type.Object({ kind: Type.String(), id: Type.Union([Type.Integer(), Type.Null()]) }),
+    scopes: Type.Optional(Type.Array(Type.String(), { description: 'Present for scoped (OAuth) credentials.' })),
+    clientId: Type.Optional(Type.String()),
+  }),
+]);
+
+const ActionList = Type.Array(Type.String({ enum: [...ACTIONS] }));
+const RolesSchema = Type.Object({
+  user: Type.String(),
+  roles: Type.Object(Object.fromEntries(RULESETS.map((rs) => [rs, ActionList]))),
+  is_staff: Type.Boolean(),
+  is_superuser: Type.Boolean(),
+  read_only: Type.Boolean(),
+  permissions: Type.Array(Type.String(), { description: '`<ruleset>.<action>` for every effective right.' }),
+});
+
+const tags = ['User'];
+
+/** Who am I: seed 000's /api/user/me/ and /api/user/roles/, seed 004's frappe.auth.get_logged_user. */
+export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.route({
+    method: 'GET',
+    url: '/api/user/me/',
+    config: { access: 'authenticated' },
+    schema: { tags, summary: 'The calling user and credential', response: { 200: MeSchema } },
+    handler: (req) => whoAmI(req.ctx!),
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/api/user/roles/',
+    config: { access: 'authenticated' },
+    schema: {
+      tags,
+      summary: "The caller's effective roles",
+      description: 'Rights as this request may use them: role permissions ∩ credential scope, view-only for read-only users.',
+      response: { 200: RolesSchema },
+    },
+    handler: (req) => roles(req.ctx!),
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/api/method/frappe.auth.get_logged_user',
+    config: { access: 'authenticated' },
+    schema: { tags, summary: 'The calling username (Frappe compatible)', response: { 200: Type.Object({ message: Type.String() }) } },
+    handler: async (req) => ({ message: req.ctx!.principal.user.username }),
+  });
+};
