@@ -7,6 +7,8 @@ import { registerAuthentication } from './auth/authenticate.js';
 import { registerGuard } from './access/guard.js';
 import { registerAuditTrail } from './modules/audit/hook.js';
 import { itemRoutes } from './modules/item/routes.js';
+import { userRoutes } from './modules/user/routes.js';
+import { groupRoutes } from './modules/group/routes.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -53,5 +55,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   registerAuditTrail(app, services.audit);
 
   await app.register(itemRoutes);
+  await app.register(userRoutes);
+  await app.register(groupRoutes);
   return app;
 }
