@@ -9,6 +9,7 @@ import { registerAuditTrail } from './modules/audit/hook.js';
 import { itemRoutes } from './modules/item/routes.js';
 import { userRoutes } from './modules/user/routes.js';
 import { groupRoutes } from './modules/group/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -57,5 +58,6 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(itemRoutes);
   await app.register(userRoutes);
   await app.register(groupRoutes);
+  await app.register(auditRoutes);
   return app;
 }
