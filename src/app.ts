@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerErrorHandling } from './http/errors.js';
 import { registerAuthentication } from './auth/authenticate.js';
 import { registerGuard } from './access/guard.js';
+import { registerOpenApi } from './http/openapi.js';
 import { registerAuditTrail } from './modules/audit/hook.js';
 import { itemRoutes } from './modules/item/routes.js';
 import { userRoutes } from './modules/user/routes.js';
@@ -53,6 +54,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   }
   registerAuthentication(app, services.authenticator, services.https, opts.benchmarkAsUser);
   registerGuard(app);
+  await registerOpenApi(app, config);
   registerAuditTrail(app, services.audit);
 
   await app.register(itemRoutes);
