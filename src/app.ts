@@ -6,6 +6,7 @@ import { registerErrorHandling } from './http/errors.js';
 import { registerAuthentication } from './auth/authenticate.js';
 import { registerGuard } from './access/guard.js';
 import { registerOpenApi } from './http/openapi.js';
+import { registerBrowsableApi } from './http/browsable.js';
 import { registerAuditTrail } from './modules/audit/hook.js';
 import { itemRoutes } from './modules/item/routes.js';
 import { userRoutes } from './modules/user/routes.js';
@@ -55,6 +56,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   registerAuthentication(app, services.authenticator, services.https, opts.benchmarkAsUser);
   registerGuard(app);
   await registerOpenApi(app, config);
+  if (config.debug) registerBrowsableApi(app);
   registerAuditTrail(app, services.audit);
 
   await app.register(itemRoutes);
