@@ -86,7 +86,7 @@ describe('command line', () => {
     const password = /with password: (\S+)/.exec(printed[0]!)![1]!;
     const me = await fetch(`http://127.0.0.1:${first.port}/api/v1/User?page=1&pageSize=10`, { headers: { authorization: basic('admin', password) } });
     expect(me.status).toBe(200);
-    expect((await me.json()).value[0]).toMatchObject({ username: 'admin', superuser: true });
+    expect(((await me.json()) as { value: unknown[] }).value[0]).toMatchObject({ username: 'admin', superuser: true });
 
     const busy = await run(['migrate']);
     expect(busy.code).toBe(1);
@@ -114,7 +114,7 @@ describe('command line', () => {
       const res = await fetch(`http://127.0.0.1:${server.port}/api/v1/User?q=admin`, { headers: { authorization: basic('boss', 'boss password 1') } });
       expect(res.status).toBe(200);
       // Same account as the first admin: boss sees admin.
-      expect((await res.json()).value.map((u: { username: string }) => u.username)).toEqual(['admin']);
+      expect(((await res.json()) as { value: { username: string }[] }).value.map((u: { username: string }) => u.username)).toEqual(['admin']);
     } finally {
       await server.stop();
     }
