@@ -58,7 +58,19 @@ function securitySchemes() {
   };
 }
 
-/** The operation-level facts a route declaration implies: `security` and the permission sentence. */
+/** The one error body of the API (OAuth endpoints, which are public, answer as RFC 6749 instead). */
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      key: Type.String({ description: 'Stable error key: auth.required, credentials.invalid, token.invalid, permission.denied, scope.wrong, validation.failed, not_found, …' }),
+      description: Type.String(),
+      fields: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Field name → messages, for validation errors.' }),
+    }),
+  },
+  { description: 'Error: `{"error":{"key","description","fields"}}`. 401 answers carry WWW-Authenticate.' },
+);
+
+/** The operation-level facts a route declaration implies: `security`, the permission sentence, the error body. */
 export function documentRoute(route: RouteOptions, schema: Record<string, unknown> | undefined): Record<string, unknown> {
   const access = (route.config as { access?: Access } | undefined)?.access;
   const out: Record<string, unknown> = { ...schema };
@@ -67,6 +79,8 @@ export function documentRoute(route: RouteOptions, schema: Record<string, unknow
   out.security = security;
   const description = typeof out.description === 'string' && out.description ? `${out.description}\n\n` : '';
   out.description = `${description}**Access:** ${text}`;
+  const response = out.response as Record<string, unknown> | undefined;
+  if (access !== 'public' && response && !('4xx' in response) && !('4XX' in response)) out.response = { ...response, '4XX': ErrorBody };
   return out;
 }
 

@@ -64,6 +64,7 @@ describe('OpenAPI document at /api/schema/', () => {
     const del = doc.paths['/api/v1/User/{id}'].delete;
     expect(del.security).toContainEqual({ oauth2: ['users:delete'] });
     expect(del.description).toContain('read-only');
+    expect(op.responses['4XX'].content['application/json'].schema.properties.error.required).toEqual(['key', 'description', 'fields']);
   });
 
   it("'self' routes refuse OAuth tokens, so they list no oauth2 requirement", () => {
