@@ -79,6 +79,18 @@ describe('OpenAPI document at /api/schema/', () => {
     expect(doc.paths['/api/v1/User'].post.requestBody.content['application/json'].schema.required).toEqual(['username', 'email']);
   });
 
+  it('is structurally sound: templated path parameters are declared, refs resolve, operations answer something', () => {
+    for (const [path, method, op] of operations()) {
+      const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      const declared = (op.parameters ?? []).filter((p: { in: string }) => p.in === 'path');
+      expect(declared.map((p: { name: string }) => p.name).sort(), `${method} ${path}`).toEqual(templated);
+      for (const p of declared) expect(p.required).toBe(true);
+      expect(Object.keys(op.responses ?? {}).length, `${method} ${path}`).toBeGreaterThan(0);
+    }
+    const text = JSON.stringify(doc);
+    for (const [, ref] of text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) expect(doc.components.schemas).toHaveProperty(ref!);
+  });
+
   it('?format=yaml answers the same document as YAML', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/schema/?format=yaml' });
     expect(res.statusCode).toBe(200);
