@@ -72,6 +72,23 @@ describe('GET /api/v1/AuditLog', () => {
     expect((await get(`/api/v1/AuditLog?userId=${otherAdmin.id}`, adminAuth)).json().totalCount).toBe(0);
   });
 
+  it('administrative changes are events of their own, naming who did what to whom (never the secret)', async () => {
+    const target = await acct.user({ group: 'staff' });
+    const post = (url: string, payload?: object) => t.app.inject({ method: 'POST', url, headers: { authorization: adminAuth }, ...(payload ? { payload } : {}) });
+    expect((await post(`/api/v1/User/${target.id}/password`, { password: 'secret new password' })).statusCode).toBe(200);
+    expect((await post(`/api/v1/User/${target.id}/disable`)).statusCode).toBe(200);
+    expect((await post('/api/v1/Group', { name: 'auditors', permissions: { report: ['view'] } })).statusCode).toBe(201);
+    await t.services.audit.flush();
+    const res = await get(`/api/v1/AuditLog?userId=${admin.id}&credentialKind=password&pageSize=500`, adminAuth);
+    const events = res.json().value.filter((e: { event: string }) => e.event !== 'request');
+    expect(events.map((e: { event: string }) => e.event)).toEqual(['group.created', 'user.disabled', 'user.password_set']);
+    expect(events[1]).toMatchObject({ userId: admin.id, credentialKind: 'password', ip: '127.0.0.1', detail: { targetUserId: target.id, targetUsername: target.username } });
+    expect(events[0].detail).toMatchObject({ name: 'auditors', permissions: { report: ['view'] } });
+    expect(res.body).not.toContain('secret new password');
+    const byEvent = await get('/api/v1/AuditLog?event=user.disabled', adminAuth);
+    expect(byEvent.json().totalCount).toBe(1);
+  });
+
   it('needs user:view (staff are refused)', async () => {
     const res = await get('/api/v1/AuditLog', basic(clerk.username, clerk.password));
     expect(res.statusCode).toBe(403);

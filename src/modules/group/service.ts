@@ -7,6 +7,14 @@ import { groups, userGroups } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError, type ErrorFields } from '../../http/errors.js';
 import { offsetOf, toPage } from '../../http/paging.js';
+import type { AuditWriter } from '../audit/writer.js';
+import { recordAdminEvent } from '../user/service.js';
+
+/** What group administration needs besides the context. */
+export interface GroupAdminDeps {
+  bus: InvalidationBus;
+  audit: AuditWriter;
+}
 
 type Row = typeof groups.$inferSelect;
 
@@ -106,7 +114,7 @@ export async function getGroup(ctx: RequestContext, id: number) {
   return groupView(await findGroup(ctx, id), await memberCount(ctx, id));
 }
 
-export async function createGroup(ctx: RequestContext, input: GroupInput & { name: string }) {
+export async function createGroup(ctx: RequestContext, deps: GroupAdminDeps, input: GroupInput & { name: string }) {
   const v = validated(input);
   assertMayDefine(ctx, v.permissions, v.reports);
   try {
@@ -114,6 +122,7 @@ export async function createGroup(ctx: RequestContext, input: GroupInput & { nam
       .insert(groups)
       .values({ accountId: ctx.accountId, name: input.name, permissions: v.permissions ?? {}, reports: v.reports ?? [] })
       .returning();
+    recordAdminEvent(ctx, deps.audit, 'group.created', { groupId: row!.id, name: row!.name, permissions: row!.permissions, reports: row!.reports });
     return groupView(row!, 0);
   } catch (err) {
     duplicateName(err, input.name);
@@ -121,7 +130,7 @@ export async function createGroup(ctx: RequestContext, input: GroupInput & { nam
 }
 
 /** A group's change reaches every member's cached rights: the whole account's user states are dropped. */
-export async function updateGroup(ctx: RequestContext, bus: InvalidationBus, id: number, input: GroupInput) {
+export async function updateGroup(ctx: RequestContext, deps: GroupAdminDeps, id: number, input: GroupInput) {
   const v = validated(input);
   const current = await findGroup(ctx, id);
   // Changing a group one holds more than one may grant is escalation either way: check old and new.
@@ -134,14 +143,16 @@ export async function updateGroup(ctx: RequestContext, bus: InvalidationBus, id:
     duplicateName(err, input.name);
   }
   if (!row) throw ApiError.notFound(`Group ${id} not found.`);
-  await bus.publish({ t: 'account', id: ctx.accountId });
+  await deps.bus.publish({ t: 'account', id: ctx.accountId });
+  recordAdminEvent(ctx, deps.audit, 'group.updated', { groupId: id, name: row.name, permissions: row.permissions, reports: row.reports });
   return groupView(row, await memberCount(ctx, id));
 }
 
-export async function deleteGroup(ctx: RequestContext, bus: InvalidationBus, id: number) {
+export async function deleteGroup(ctx: RequestContext, deps: GroupAdminDeps, id: number) {
   const current = await findGroup(ctx, id);
   if (current.builtin) throw new ApiError('conflict', `The built-in group "${current.name}" cannot be deleted.`);
   assertMayDefine(ctx, current.permissions, current.reports);
   await ctx.db.delete(groups).where(byId(ctx, groups, id));
-  await bus.publish({ t: 'account', id: ctx.accountId });
+  await deps.bus.publish({ t: 'account', id: ctx.accountId });
+  recordAdminEvent(ctx, deps.audit, 'group.deleted', { groupId: id, name: current.name });
 }

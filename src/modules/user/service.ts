@@ -11,11 +11,28 @@ import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
 import { offsetOf, toPage } from '../../http/paging.js';
 import { Lockout as LockoutPolicy } from '../../auth/lockout.js';
+import type { AuditWriter } from '../audit/writer.js';
 
-/** What user administration needs besides the context: the bus that tells every cache a user changed. */
+/** What user administration needs besides the context: the bus that tells every cache a user changed, the audit trail. */
 export interface UserAdminDeps {
   bus: InvalidationBus;
   lockout: Lockout;
+  audit: AuditWriter;
+}
+
+/** An administrative event in the audit trail, by the caller, naming the user it was done to. */
+export function recordAdminEvent(ctx: RequestContext, audit: AuditWriter, event: string, detail: Record<string, unknown>) {
+  const { user, credential } = ctx.principal;
+  audit.write({
+    accountId: ctx.accountId,
+    userId: user.id,
+    username: user.username,
+    event,
+    credentialKind: credential.kind,
+    credentialId: credential.id,
+    ip: ctx.ip,
+    detail,
+  });
 }
 
 type Row = typeof users.$inferSelect;
@@ -165,7 +182,10 @@ async function assertMayManage(ctx: RequestContext, target: Row) {
     ctx.db,
     (gs.get(target.id) ?? []).map((g) => g.id),
   );
-  if (exceeds(grant.rights, ctx.rights)) throw new ApiError('permission.denied', 'You cannot change a user who holds more rights than you.');
+  const mine = ctx.principal.user.reports;
+  if (exceeds(grant.rights, ctx.rights) || (mine !== null && [...grant.reports].some((r) => !mine.has(r)))) {
+    throw new ApiError('permission.denied', 'You cannot change a user who holds more rights than you.');
+  }
   if (ctx.warehouses !== null) {
     const { whs } = await memberships(ctx, [target.id]);
     const theirs = whs.get(target.id) ?? [];
@@ -255,11 +275,19 @@ export async function createUser(ctx: RequestContext, deps: UserAdminDeps, input
     duplicate(err);
   }
   await deps.bus.publish({ t: 'user', id: row.id });
+  recordAdminEvent(ctx, deps.audit, 'user.created', { targetUserId: row.id, targetUsername: row.username, superuser: row.isSuperuser });
   return view(ctx, row);
 }
 
 /** Applies a change to a user and tells every cache: any change may affect how the user authenticates. */
-async function changeUser(ctx: RequestContext, deps: UserAdminDeps, id: number, apply: (tx: Tx) => Promise<Partial<typeof users.$inferInsert> | void>) {
+async function changeUser(
+  ctx: RequestContext,
+  deps: UserAdminDeps,
+  id: number,
+  event: string,
+  detail: Record<string, unknown>,
+  apply: (tx: Tx) => Promise<Partial<typeof users.$inferInsert> | void>,
+) {
   let row: Row;
   try {
     row = await ctx.db.transaction(async (tx) => {
@@ -276,6 +304,7 @@ async function changeUser(ctx: RequestContext, deps: UserAdminDeps, id: number, 
     duplicate(err);
   }
   await deps.bus.publish({ t: 'user', id });
+  recordAdminEvent(ctx, deps.audit, event, { targetUserId: id, targetUsername: row.username, ...detail });
   return view(ctx, row);
 }
 
@@ -286,7 +315,7 @@ function assertNotSelf(ctx: RequestContext, target: Row, what: string) {
 export async function updateUser(ctx: RequestContext, deps: UserAdminDeps, id: number, input: UserInput) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
-  assertMaySetSuperuser(ctx, input.superuser);
+  assertMaySetSuperuser(ctx, input.superuser === true || target.isSuperuser ? input.superuser : undefined);
   if (input.active === false) assertNotSelf(ctx, target, 'disable');
   if (target.kind === 'integration' && (input.password !== undefined || input.pin !== undefined)) {
     throw new ApiError('conflict', 'Integration users have no password or PIN; they act through their OAuth app.');
@@ -295,7 +324,10 @@ export async function updateUser(ctx: RequestContext, deps: UserAdminDeps, id: n
   const warehouseIds = input.warehouseIds !== undefined ? await checkWarehouses(ctx, input.warehouseIds) : undefined;
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
   const pinHash = input.pin !== undefined ? await hashPassword(input.pin) : undefined;
-  return changeUser(ctx, deps, id, async (tx) => {
+  const changed = Object.keys(input).filter((k) => k !== 'password' && k !== 'pin');
+  if (input.password !== undefined) changed.push('password');
+  if (input.pin !== undefined) changed.push('pin');
+  return changeUser(ctx, deps, id, 'user.updated', { fields: changed }, async (tx) => {
     if (groupIds) await replaceGroups(ctx, tx, id, groupIds);
     if (warehouseIds) await replaceWarehouses(ctx, tx, id, warehouseIds);
     return {
@@ -315,7 +347,7 @@ export async function setPassword(ctx: RequestContext, deps: UserAdminDeps, id: 
   await assertMayManage(ctx, target);
   if (target.kind === 'integration') throw new ApiError('conflict', 'Integration users have no password.');
   const passwordHash = await hashPassword(password);
-  return changeUser(ctx, deps, id, async () => ({ passwordHash }));
+  return changeUser(ctx, deps, id, 'user.password_set', {}, async () => ({ passwordHash }));
 }
 
 export async function setPin(ctx: RequestContext, deps: UserAdminDeps, id: number, pin: string | null) {
@@ -323,28 +355,28 @@ export async function setPin(ctx: RequestContext, deps: UserAdminDeps, id: numbe
   await assertMayManage(ctx, target);
   if (target.kind === 'integration' && pin !== null) throw new ApiError('conflict', 'Integration users have no PIN.');
   const pinHash = pin === null ? null : await hashPassword(pin);
-  return changeUser(ctx, deps, id, async () => ({ pinHash }));
+  return changeUser(ctx, deps, id, pin === null ? 'user.pin_removed' : 'user.pin_set', {}, async () => ({ pinHash }));
 }
 
 export async function setActive(ctx: RequestContext, deps: UserAdminDeps, id: number, active: boolean) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   if (!active) assertNotSelf(ctx, target, 'disable');
-  return changeUser(ctx, deps, id, async () => ({ isActive: active }));
+  return changeUser(ctx, deps, id, active ? 'user.enabled' : 'user.disabled', {}, async () => ({ isActive: active }));
 }
 
 export async function setGroups(ctx: RequestContext, deps: UserAdminDeps, id: number, groupIds: number[]) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   const ids = await checkGroups(ctx, groupIds);
-  return changeUser(ctx, deps, id, async (tx) => replaceGroups(ctx, tx, id, ids));
+  return changeUser(ctx, deps, id, 'user.groups_set', { groupIds: ids }, async (tx) => replaceGroups(ctx, tx, id, ids));
 }
 
 export async function setWarehouses(ctx: RequestContext, deps: UserAdminDeps, id: number, warehouseIds: number[]) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   const ids = await checkWarehouses(ctx, warehouseIds);
-  return changeUser(ctx, deps, id, async (tx) => replaceWarehouses(ctx, tx, id, ids));
+  return changeUser(ctx, deps, id, 'user.warehouses_set', { warehouseIds: ids }, async (tx) => replaceWarehouses(ctx, tx, id, ids));
 }
 
 export async function deleteUser(ctx: RequestContext, deps: UserAdminDeps, id: number) {
@@ -359,6 +391,7 @@ export async function deleteUser(ctx: RequestContext, deps: UserAdminDeps, id: n
     throw err;
   }
   await deps.bus.publish({ t: 'user', id });
+  recordAdminEvent(ctx, deps.audit, 'user.deleted', { targetUserId: id, targetUsername: target.username });
 }
 
 /**
@@ -378,4 +411,5 @@ export async function changeOwnPassword(ctx: RequestContext, deps: UserAdminDeps
   const passwordHash = await hashPassword(next);
   await ctx.db.update(users).set({ passwordHash, ...bumpStamp() }).where(byId(ctx, users, me.id));
   await deps.bus.publish({ t: 'user', id: me.id });
+  recordAdminEvent(ctx, deps.audit, 'password.changed', { targetUserId: me.id, targetUsername: me.username });
 }
