@@ -69,6 +69,9 @@ describe('users: create, read, list', () => {
     const integrations = await call('GET', '/api/v1/User?kind=integration', adminAuth);
     expect(integrations.json()).toMatchObject({ value: [], totalCount: 0 });
     expect((await call('GET', '/api/v1/User?kind=robot', adminAuth)).json().error.key).toBe('validation.failed');
+    const sorted = (await call('GET', '/api/v1/User?sort=-username&pageSize=500', adminAuth)).json().value.map((u: { username: string }) => u.username);
+    expect(sorted).toEqual([...sorted].sort().reverse());
+    expect((await call('GET', '/api/v1/User?sort=password_hash', adminAuth)).json().error.fields).toHaveProperty('sort');
   });
 
   it('refuses a short password, a bad PIN and a duplicate username with field names', async () => {
@@ -80,6 +83,9 @@ describe('users: create, read, list', () => {
     const dup = await call('POST', '/api/v1/User', adminAuth, { username: owner.username.toUpperCase(), email: `${unique('d')}@example.test` });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error).toMatchObject({ key: 'conflict', fields: { username: ['must be unique'] } });
+    const dupEmail = await call('POST', '/api/v1/User', adminAuth, { username: unique('e'), email: owner.email.toUpperCase() });
+    expect(dupEmail.statusCode).toBe(409);
+    expect(dupEmail.json().error).toMatchObject({ key: 'conflict', fields: { email: ['must be unique'] } });
   });
 
   it("another account's group or warehouse ids are a validation error naming the field", async () => {

@@ -14,6 +14,7 @@ import {
   setPin,
   setWarehouses,
   updateUser,
+  USER_SORTS,
 } from './service.js';
 
 export const UserSchema = Type.Object({
@@ -75,6 +76,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
           active: Type.Optional(Type.Boolean()),
           readOnly: Type.Optional(Type.Boolean()),
           kind: Type.Optional(Type.Union([Type.Literal('human'), Type.Literal('integration')])),
+          sort: Type.Optional(Type.Union(USER_SORTS.map((s) => Type.Literal(s)), { description: 'Order by id (default), username, email or created; a leading - reverses.' })),
         },
         { additionalProperties: false },
       ),

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { InvalidationBus } from '../../auth/invalidation.js';
 import type { Lockout } from '../../auth/lockout.js';
 import { hashPassword, verifyPassword } from '../../auth/passwords.js';
@@ -76,6 +76,18 @@ export interface UserQuery {
   active?: boolean;
   readOnly?: boolean;
   kind?: 'human' | 'integration';
+  sort?: UserSort;
+}
+
+export const USER_SORTS = ['id', '-id', 'username', '-username', 'email', '-email', 'created', '-created'] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+const SORT_COLUMN = { id: users.id, username: users.username, email: users.email, created: users.createdAt } as const;
+
+function orderOf(sort: UserSort = 'id') {
+  const descending = sort.startsWith('-');
+  const column = SORT_COLUMN[sort.replace(/^-/, '') as keyof typeof SORT_COLUMN];
+  // The id breaks ties, so pages never overlap or skip.
+  return [descending ? desc(column) : asc(column), descending ? desc(users.id) : asc(users.id)];
 }
 
 async function memberships(ctx: RequestContext, ids: number[]) {
@@ -116,7 +128,7 @@ export async function listUsers(ctx: RequestContext, q: UserQuery) {
   if (q.kind !== undefined) conds.push(eq(users.kind, q.kind));
   const where = inAccount(ctx, users, ...conds);
   const [rows, [total]] = await Promise.all([
-    ctx.db.select().from(users).where(where).orderBy(asc(users.id)).limit(q.pageSize).offset(offsetOf(q.page, q.pageSize)),
+    ctx.db.select().from(users).where(where).orderBy(...orderOf(q.sort)).limit(q.pageSize).offset(offsetOf(q.page, q.pageSize)),
     ctx.db.select({ n: count() }).from(users).where(where),
   ]);
   const { gs, whs } = await memberships(
