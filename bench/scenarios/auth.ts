@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { costRatio, measure, type Measurement, type Ratio, type Scenario } from '../lib.js';
+import { measure, type Measurement, type Ratio, type Scenario } from '../lib.js';
 
 interface Seeded {
   normal: number;
@@ -43,12 +43,6 @@ function statsOf(child: ChildProcess): Promise<Stats> {
   });
 }
 
-/** Server CPU microseconds per request: the cost of a request, steady even when neighbours take CPU. */
-function cpuRatio(name: string, baseline: number, measured: number, max: number): Ratio {
-  const value = measured / baseline;
-  return { name, value, goal: `<= ${max.toFixed(2)}`, ok: value <= max };
-}
-
 /**
  * What authentication costs on a list call (SPEC §9): `GET /api/v1/Item?page=1&pageSize=10` on 1000 items, with
  * auth switched off, then with a personal token, Basic (password, verified-credential cache) and an API key.
@@ -74,36 +68,53 @@ const scenario: Scenario = {
       ];
       // Warm up every path once (JIT, caches, connection pools) so order does not favour anyone.
       for (const [label, target, headers] of runs) await measure(label, target, { ...opts, seconds: 1, headers });
-      // Interleave rounds and keep each path's best: it evens out noise from neighbours on the machine.
-      const rounds = 3;
-      const best = new Map<string, Measurement>();
-      const cpu = new Map<string, number>();
+      // Neighbours on a shared machine come and go: measure the four paths back to back in short rounds (rotating
+      // the order), compute each round's ratios from measurements taken moments apart, and report the medians.
+      const rounds = 6;
+      const slice = Math.max(1, Math.ceil(seconds / 2));
+      const perRound: { m: Measurement; cpu: number }[][] = [];
       for (let round = 0; round < rounds; round++) {
-        for (const [label, target, headers, which] of runs) {
+        const results: { m: Measurement; cpu: number }[] = [];
+        for (let k = 0; k < runs.length; k++) {
+          const i = (k + round) % runs.length;
+          const [label, target, headers, which] = runs[i]!;
           const before = await server.stats();
-          const m = await measure(label, target, { ...opts, headers });
+          const m = await measure(label, target, { ...opts, seconds: slice, headers });
           const after = await server.stats();
           const used = after.cpu.user - before.cpu.user + (after.cpu.system - before.cpu.system);
-          const perRequest = used / Math.max(1, after.served[which] - before.served[which]);
-          const prev = best.get(label);
-          if (!prev || m.requestsPerSec > prev.requestsPerSec) best.set(label, m);
-          if (!cpu.has(label) || perRequest < cpu.get(label)!) cpu.set(label, perRequest);
+          results[i] = { m, cpu: used / Math.max(1, after.served[which] - before.served[which]) };
         }
+        perRound.push(results);
       }
-      const [none, token, pass, key] = runs.map(([label]) => best.get(label)!) as [Measurement, Measurement, Measurement, Measurement];
-      const [cNone, cToken, cPass, cKey] = runs.map(([label]) => cpu.get(label)!) as [number, number, number, number];
+      const median = (xs: number[]) => {
+        const sorted = [...xs].sort((a, b) => a - b);
+        const mid = sorted.length >> 1;
+        return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+      };
+      const measurements: Measurement[] = runs.map(([label], i) => ({
+        label,
+        requestsPerSec: median(perRound.map((r) => r[i]!.m.requestsPerSec)),
+        p50Ms: median(perRound.map((r) => r[i]!.m.p50Ms)),
+        p99Ms: median(perRound.map((r) => r[i]!.m.p99Ms)),
+        errors: perRound.reduce((n, r) => n + r[i]!.m.errors, 0),
+      }));
+      const cpu = runs.map((_, i) => median(perRound.map((r) => r[i]!.cpu)));
+      const ratio = (name: string, base: number, of: number, max: number, kind: 'throughput' | 'cpu'): Ratio => {
+        const value = median(perRound.map((r) => (kind === 'throughput' ? r[base]!.m.requestsPerSec / r[of]!.m.requestsPerSec : r[of]!.cpu / r[base]!.cpu)));
+        return { name, value, goal: `<= ${max.toFixed(2)}`, ok: value <= max };
+      };
       return {
-        title: `Auth cost on GET ${url} (${s.items} items, ${connections} connections, best of ${rounds} × ${seconds}s)`,
-        measurements: [none, token, pass, key],
+        title: `Auth cost on GET ${url} (${s.items} items, ${connections} connections, medians of ${rounds} rounds × ${slice}s)`,
+        measurements,
         ratios: [
-          costRatio('Token / no auth (throughput)', none, token, 1.1),
-          costRatio('API key / no auth (throughput)', none, key, 1.1),
-          costRatio('Basic / Token (throughput)', token, pass, 1.15),
-          cpuRatio('Token / no auth (server CPU per request)', cNone, cToken, 1.1),
-          cpuRatio('API key / no auth (server CPU per request)', cNone, cKey, 1.1),
-          cpuRatio('Basic / Token (server CPU per request)', cToken, cPass, 1.15),
+          ratio('Token / no auth (throughput)', 0, 1, 1.1, 'throughput'),
+          ratio('API key / no auth (throughput)', 0, 3, 1.1, 'throughput'),
+          ratio('Basic / Token (throughput)', 1, 2, 1.15, 'throughput'),
+          ratio('Token / no auth (server CPU per request)', 0, 1, 1.1, 'cpu'),
+          ratio('API key / no auth (server CPU per request)', 0, 3, 1.1, 'cpu'),
+          ratio('Basic / Token (server CPU per request)', 1, 2, 1.15, 'cpu'),
         ],
-        notes: runs.map(([label], i) => `server CPU per request, ${label}: ${[cNone, cToken, cPass, cKey][i]!.toFixed(0)} µs`),
+        notes: runs.map(([label], i) => `server CPU per request (median), ${label}: ${cpu[i]!.toFixed(0)} µs`),
       };
     } finally {
       await server.stop();
