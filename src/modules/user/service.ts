@@ -236,6 +236,8 @@ function assertMaySetSuperuser(ctx: RequestContext, value: boolean | undefined) 
 }
 
 function duplicate(err: unknown): never {
+  // A group or warehouse deleted between the check and the write.
+  if (isForeignKeyViolation(err)) throw ApiError.validation({ groupIds: ['a group or warehouse no longer exists'] });
   if (isUniqueViolation(err)) {
     const text = String((err as { cause?: { constraint?: string }; constraint?: string }).cause?.constraint ?? (err as { constraint?: string }).constraint ?? '');
     const field = text.includes('email') ? 'email' : 'username';
@@ -359,7 +361,10 @@ export async function setPassword(ctx: RequestContext, deps: UserAdminDeps, id: 
   await assertMayManage(ctx, target);
   if (target.kind === 'integration') throw new ApiError('conflict', 'Integration users have no password.');
   const passwordHash = await hashPassword(password);
-  return changeUser(ctx, deps, id, 'user.password_set', {}, async () => ({ passwordHash }));
+  const answer = await changeUser(ctx, deps, id, 'user.password_set', {}, async () => ({ passwordHash }));
+  // A new password from an admin is the way out of a lockout: the failures against the old one no longer count.
+  await deps.lockout.recordSuccess([...LockoutPolicy.userKeys(target.username, target.id), ...LockoutPolicy.userKeys(target.email)]);
+  return answer;
 }
 
 export async function setPin(ctx: RequestContext, deps: UserAdminDeps, id: number, pin: string | null) {
@@ -367,7 +372,9 @@ export async function setPin(ctx: RequestContext, deps: UserAdminDeps, id: numbe
   await assertMayManage(ctx, target);
   if (target.kind === 'integration' && pin !== null) throw new ApiError('conflict', 'Integration users have no PIN.');
   const pinHash = pin === null ? null : await hashPassword(pin);
-  return changeUser(ctx, deps, id, pin === null ? 'user.pin_removed' : 'user.pin_set', {}, async () => ({ pinHash }));
+  const answer = await changeUser(ctx, deps, id, pin === null ? 'user.pin_removed' : 'user.pin_set', {}, async () => ({ pinHash }));
+  await deps.lockout.recordSuccess([`pin:${id}`]);
+  return answer;
 }
 
 export async function setActive(ctx: RequestContext, deps: UserAdminDeps, id: number, active: boolean) {
