@@ -74,6 +74,7 @@ export const ErrorBody = Type.Object(
 export function documentRoute(route: RouteOptions, schema: Record<string, unknown> | undefined): Record<string, unknown> {
   const access = (route.config as { access?: Access } | undefined)?.access;
   const out: Record<string, unknown> = { ...schema };
+  if (out.operationId === undefined && typeof route.method === 'string') out.operationId = operationId(route.method, route.url);
   if (access === undefined) return out;
   const { security, text } = describeAccess(access);
   out.security = security;
@@ -82,6 +83,18 @@ export function documentRoute(route: RouteOptions, schema: Record<string, unknow
   const response = out.response as Record<string, unknown> | undefined;
   if (access !== 'public' && response && !('4xx' in response) && !('4XX' in response)) out.response = { ...response, '4XX': ErrorBody };
   return out;
+}
+
+/** A stable, unique id for client generators: `GET /api/v1/User/:id/groups` → `getApiV1UserByIdGroups`. */
+export function operationId(method: string, url: string): string {
+  const words = url
+    .split('/')
+    .filter(Boolean)
+    .map((seg) => (seg.startsWith(':') ? `By_${seg.slice(1)}` : seg))
+    .flatMap((seg) => seg.split(/[^A-Za-z0-9]+/))
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1));
+  return method.toLowerCase() + words.join('');
 }
 
 /**
