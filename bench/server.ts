@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrateDatabase, openDatabase } from '../src/db/client.js';
-import { items, userGroups, users } from '../src/db/schema/index.js';
+import { eq } from 'drizzle-orm';
+import { accounts, items, userGroups, users } from '../src/db/schema/index.js';
 import { hashPassword } from '../src/auth/passwords.js';
 import { createAccount } from '../src/modules/account/service.js';
 import { generateApiKey, issuePersonalToken } from '../src/modules/credential/service.js';
@@ -70,6 +71,8 @@ const stop = async () => {
   await normal.close();
   await noAuth.close();
   await services.close();
+  // On a PostgreSQL server, leave it as found: the bench account goes, and every row of it by cascade.
+  if (config.databaseUrl) await db.delete(accounts).where(eq(accounts.id, account.id));
   await database.close();
   process.exit(0);
 };
