@@ -188,7 +188,7 @@ function assertMayGrant(ctx: RequestContext, grant: { rights: Rights; reports: S
 async function assertMayManage(ctx: RequestContext, target: Row) {
   if (ctx.superuser) return;
   if (target.isSuperuser) throw new ApiError('permission.denied', 'Only a superuser may change a superuser.');
-  const { gs } = await memberships(ctx, [target.id]);
+  const { gs, whs } = await memberships(ctx, [target.id]);
   const grant = await groupGrants(
     ctx,
     ctx.db,
@@ -199,7 +199,6 @@ async function assertMayManage(ctx: RequestContext, target: Row) {
     throw new ApiError('permission.denied', 'You cannot change a user who holds more rights than you.');
   }
   if (ctx.warehouses !== null) {
-    const { whs } = await memberships(ctx, [target.id]);
     const theirs = whs.get(target.id) ?? [];
     if (!theirs.length || theirs.some((w) => !ctx.warehouses!.has(w))) {
       throw new ApiError('permission.denied', 'You cannot change a user who may use warehouses you may not.');
