@@ -5,11 +5,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerErrorHandling } from './http/errors.js';
 import { registerAuthentication } from './auth/authenticate.js';
 import { registerGuard } from './access/guard.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerBrowsableApi } from './http/browsable.js';
 import { registerAuditTrail } from './modules/audit/hook.js';
 import { itemRoutes } from './modules/item/routes.js';
 import { meRoutes } from './modules/me/routes.js';
 import { credentialRoutes } from './modules/credential/routes.js';
 import { sessionRoutes } from './modules/session/routes.js';
+import { userRoutes } from './modules/user/routes.js';
+import { groupRoutes } from './modules/group/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -53,11 +58,16 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   }
   registerAuthentication(app, services.authenticator, services.https, opts.benchmarkAsUser);
   registerGuard(app);
+  await registerOpenApi(app, config);
+  if (config.debug) registerBrowsableApi(app);
   registerAuditTrail(app, services.audit);
 
   await app.register(itemRoutes);
   await app.register(meRoutes);
   await app.register(credentialRoutes);
   await app.register(sessionRoutes);
+  await app.register(userRoutes);
+  await app.register(groupRoutes);
+  await app.register(auditRoutes);
   return app;
 }

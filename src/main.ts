@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createsuperuser } from './cli/createsuperuser.js';
 import { migrate } from './cli/migrate.js';
+import { schema } from './cli/schema.js';
 import { exitOnKnownError } from './cli/runtime.js';
 import { serve } from './cli/serve.js';
 
@@ -10,7 +11,10 @@ Commands:
   serve                      run the server (the default)
   migrate                    apply database migrations and exit
   createsuperuser --username U --email E --password P [--account NAME]
-                             create a superuser (asks for what is missing on a terminal)
+                             create a superuser (asks for what is missing on a terminal); joins the
+                             account of that name if there is one, else creates it (default "Default")
+  schema --output FILE [--format json|yaml]
+                             write the OpenAPI 3.1 document (format from the file name by default; - = stdout)
 
 Environment: DATABASE_URL, QM_DATA_DIR, HOST, PORT, QM_DEBUG, QM_TLS_CERT, QM_TLS_KEY, QM_TRUST_PROXY,
 QM_PUBLIC_URL, QM_LOG_LEVEL (see README).`;
@@ -20,6 +24,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   serve: () => serve(),
   migrate: () => migrate(),
   createsuperuser,
+  schema,
 };
 
 async function main(argv: string[]) {

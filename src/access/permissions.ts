@@ -56,3 +56,7 @@ export const BUILTIN_GROUPS: Record<'owner' | 'manager' | 'staff' | 'read-only',
   staff: { item: work, category: view, warehouse: view, stock: work, order: work, customer: work, report: view, user: [], app: [] },
   'read-only': { item: view, category: view, warehouse: view, stock: view, order: view, customer: view, report: view, user: [], app: [] },
 };
+
+/** The reports a group may grant, by name (SPEC §2); a group's `reports` lists some of these. */
+export const REPORT_NAMES = ['stock-levels', 'stock-valuation', 'low-stock', 'movement-history', 'order-summary'] as const;
+export type ReportName = (typeof REPORT_NAMES)[number];

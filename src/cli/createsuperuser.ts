@@ -27,8 +27,8 @@ export async function createsuperuser(argv: string[]): Promise<void> {
   if (password.length < PASSWORD_MIN_LENGTH) return fail(`password must have at least ${PASSWORD_MIN_LENGTH} characters`);
   const { database } = await openMigrated();
   try {
-    const { user, account } = await createSuperuser(database.db, { username, email, password, accountName: values.account });
-    console.log(`Created superuser "${user.username}" (id ${user.id}) in account "${account.name}" (id ${account.id}).`);
+    const { user, account, joined } = await createSuperuser(database.db, { username, email, password, accountName: values.account });
+    console.log(`Created superuser "${user.username}" (id ${user.id}) in ${joined ? 'the existing' : 'the new'} account "${account.name}" (id ${account.id}).`);
   } catch (err) {
     if (isUniqueViolation(err)) return fail(`a user with that username or email already exists`);
     throw err;

@@ -21,6 +21,9 @@ export async function serve(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   await app.listen({ host: config.host, port: config.port });
+  // With PORT=0 the system picks the port: report the one actually bound.
+  const bound = app.server.address();
+  const port = bound && typeof bound === 'object' ? bound.port : config.port;
   if (admin) {
     // Printed once, on the first start of an empty database: it is stored only as an argon2 hash.
     process.stdout.write(
@@ -29,5 +32,5 @@ export async function serve(): Promise<void> {
     );
   }
   const where = config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`;
-  app.log.info(`Quartermaster serving on ${config.tls ? 'https' : 'http'}://${config.host}:${config.port} (${where})`);
+  app.log.info(`Quartermaster serving on ${config.tls ? 'https' : 'http'}://${config.host}:${port} (${where})`);
 }

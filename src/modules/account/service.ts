@@ -1,4 +1,4 @@
-import { count } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { accounts, groups, userGroups, users } from '../../db/schema/index.js';
 import { BUILTIN_GROUPS } from '../../access/permissions.js';
@@ -22,17 +22,29 @@ export interface NewSuperuser {
   accountName?: string;
 }
 
-/** A superuser in a new account (or the named one), member of its owner group. */
+/** A superuser in the account of that name (the oldest, if several), created if there is none; member of its owner group. */
 export async function createSuperuser(db: Db, input: NewSuperuser) {
   const passwordHash = await hashPassword(input.password);
+  const name = input.accountName ?? 'Default';
   return db.transaction(async (tx) => {
-    const { account, groups: gs } = await createAccount(tx, input.accountName ?? 'Default');
+    const [existing] = await tx.select().from(accounts).where(eq(accounts.name, name)).orderBy(asc(accounts.id)).limit(1);
+    let account: typeof accounts.$inferSelect;
+    let ownerGroupId: number | undefined;
+    if (existing) {
+      account = existing;
+      const [owner] = await tx.select({ id: groups.id }).from(groups).where(and(eq(groups.accountId, existing.id), eq(groups.builtin, 'owner'))).limit(1);
+      ownerGroupId = owner?.id;
+    } else {
+      const created = await createAccount(tx, name);
+      account = created.account;
+      ownerGroupId = created.groups.owner.id;
+    }
     const [user] = await tx
       .insert(users)
       .values({ accountId: account.id, username: input.username, email: input.email, passwordHash, isSuperuser: true })
       .returning();
-    await tx.insert(userGroups).values({ accountId: account.id, userId: user!.id, groupId: gs.owner.id });
-    return { account, user: user! };
+    if (ownerGroupId) await tx.insert(userGroups).values({ accountId: account.id, userId: user!.id, groupId: ownerGroupId });
+    return { account, user: user!, joined: !!existing };
   });
 }
 

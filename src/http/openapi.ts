@@ -1,0 +1,139 @@
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Type } from '@sinclair/typebox';
+import YAML from 'yaml';
+import { describeAccess, type Access } from '../access/guard.js';
+import { CANONICAL_SCOPES } from '../access/scopes.js';
+import type { Config } from '../config.js';
+
+const RESOURCE_TEXT: Record<string, string> = {
+  products: 'items (products)',
+  categories: 'categories',
+  warehouses: 'warehouses and their bins',
+  inventories: 'stock: lots and stock transactions',
+  orders: 'sales orders',
+  customers: 'customers',
+  reports: 'reports',
+  users: 'users, permission groups and the audit log',
+  apps: 'OAuth apps and their tokens',
+};
+const ACTION_TEXT: Record<string, string> = { read: 'Read', create: 'Create', update: 'Change', delete: 'Delete' };
+
+/** Every canonical scope with a sentence a person deciding on a consent screen can read. */
+export function scopeDescriptions(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const scope of CANONICAL_SCOPES) {
+    const [resource, action] = scope.split(':') as [string, string];
+    out[scope] = `${ACTION_TEXT[action] ?? action} ${RESOURCE_TEXT[resource] ?? resource}`;
+  }
+  return out;
+}
+
+const OIDC_SCOPE_TEXT = {
+  openid: 'Sign you in (OpenID Connect)',
+  profile: 'Read your name and username',
+  email: 'Read your email address',
+  offline_access: 'Stay connected (a refresh token)',
+};
+
+function securitySchemes() {
+  const scopes = scopeDescriptions();
+  return {
+    basicAuth: { type: 'http', scheme: 'basic', description: 'Username (or email) and password; also an API key and secret as `Basic base64(key:secret)`.' },
+    tokenAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'A personal token: `Token <token>` (from `GET /api/user/token/`).' },
+    apiKeyAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'An API key and its secret: `token <api_key>:<api_secret>`.' },
+    sessionToken: { type: 'http', scheme: 'bearer', description: 'A console/POS session token from the PIN login: `Bearer qm_ses_…`.' },
+    sessionCookie: { type: 'apiKey', in: 'cookie', name: 'qm_session', description: 'The console session cookie; writes also need the `x-csrf-token` header.' },
+    oauth2: {
+      type: 'oauth2',
+      description: 'OAuth 2.0 access tokens (`Authorization: Bearer …`). Scopes are `<resource>:<action>`; a token never gets more than its user has.',
+      flows: {
+        clientCredentials: { tokenUrl: '/api/v1/Token', scopes },
+        password: { tokenUrl: '/api/auth/token/', scopes },
+        authorizationCode: { authorizationUrl: '/o/authorize', tokenUrl: '/o/token/', refreshUrl: '/o/token/', scopes: { ...scopes, ...OIDC_SCOPE_TEXT } },
+      },
+    },
+    openIdConnect: { type: 'openIdConnect', openIdConnectUrl: '/.well-known/openid-configuration' },
+  };
+}
+
+/** The one error body of the API (OAuth endpoints, which are public, answer as RFC 6749 instead). */
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      key: Type.String({ description: 'Stable error key: auth.required, credentials.invalid, token.invalid, permission.denied, scope.wrong, validation.failed, not_found, …' }),
+      description: Type.String(),
+      fields: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Field name → messages, for validation errors.' }),
+    }),
+  },
+  { description: 'Error: `{"error":{"key","description","fields"}}`. 401 answers carry WWW-Authenticate.' },
+);
+
+/** The operation-level facts a route declaration implies: `security`, the permission sentence, the error body. */
+export function documentRoute(route: RouteOptions, schema: Record<string, unknown> | undefined): Record<string, unknown> {
+  const access = (route.config as { access?: Access } | undefined)?.access;
+  const out: Record<string, unknown> = { ...schema };
+  if (out.operationId === undefined && typeof route.method === 'string') out.operationId = operationId(route.method, route.url);
+  if (access === undefined) return out;
+  const { security, text } = describeAccess(access);
+  out.security = security;
+  const description = typeof out.description === 'string' && out.description ? `${out.description}\n\n` : '';
+  out.description = `${description}**Access:** ${text}`;
+  const response = out.response as Record<string, unknown> | undefined;
+  if (access !== 'public' && response && !('4xx' in response) && !('4XX' in response)) out.response = { ...response, '4XX': ErrorBody };
+  return out;
+}
+
+/** A stable, unique id for client generators: `GET /api/v1/User/:id/groups` → `getApiV1UserByIdGroups`. */
+export function operationId(method: string, url: string): string {
+  const words = url
+    .split('/')
+    .filter(Boolean)
+    .map((seg) => (seg.startsWith(':') ? `By_${seg.slice(1)}` : seg))
+    .flatMap((seg) => seg.split(/[^A-Za-z0-9]+/))
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1));
+  return method.toLowerCase() + words.join('');
+}
+
+/**
+ * The OpenAPI 3.1 document, derived from the route declarations (registered before the modules so it sees every
+ * route), served at `/api/schema/` (JSON, or YAML with `?format=yaml`), and the interactive docs at `/api-doc/`.
+ */
+export async function registerOpenApi(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Quartermaster API',
+        version: '1.0.0',
+        description:
+          'Inventory server API. Errors answer `{"error":{"key","description","fields"}}` (OAuth endpoints answer as RFC 6749). ' +
+          'Each operation lists the credentials and OAuth scope it accepts, and names the role permission it needs.',
+      },
+      servers: config.publicUrl ? [{ url: config.publicUrl }] : [],
+      components: { securitySchemes: securitySchemes() as never },
+    },
+    transform: ({ schema, url, route }) => ({ schema: documentRoute(route, schema as Record<string, unknown>) as never, url }),
+  });
+  await app.register(swaggerUi, { routePrefix: '/api-doc', uiConfig: { deepLinking: true, persistAuthorization: false } });
+
+  app.route({
+    method: 'GET',
+    url: '/api/schema/',
+    config: { access: 'public' },
+    schema: { hide: true, querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('yaml')])) }) },
+    handler: async (req, reply) => {
+      const doc = app.swagger();
+      if ((req.query as { format?: string }).format === 'yaml') return reply.type('application/yaml; charset=utf-8').send(YAML.stringify(doc));
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(doc));
+    },
+  });
+}
+
+/** The document of an app that is ready (for the `schema` command). */
+export function schemaDocument(app: FastifyInstance, format: 'json' | 'yaml'): string {
+  const doc = app.swagger();
+  return format === 'yaml' ? YAML.stringify(doc) : `${JSON.stringify(doc, null, 2)}\n`;
+}

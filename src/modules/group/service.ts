@@ -1,0 +1,158 @@
+import { asc, count, eq } from 'drizzle-orm';
+import type { InvalidationBus } from '../../auth/invalidation.js';
+import type { RequestContext } from '../../auth/principal.js';
+import { ACTIONS, emptyRights, REPORT_NAMES, RULESETS, unionInto, type Rights } from '../../access/permissions.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { groups, userGroups } from '../../db/schema/index.js';
+import { byId, inAccount } from '../../db/scoped.js';
+import { ApiError, type ErrorFields } from '../../http/errors.js';
+import { offsetOf, toPage } from '../../http/paging.js';
+import type { AuditWriter } from '../audit/writer.js';
+import { recordAdminEvent } from '../user/service.js';
+
+/** What group administration needs besides the context. */
+export interface GroupAdminDeps {
+  bus: InvalidationBus;
+  audit: AuditWriter;
+}
+
+type Row = typeof groups.$inferSelect;
+
+export function groupView(r: Row, members: number) {
+  return {
+    id: r.id,
+    name: r.name,
+    builtin: r.builtin,
+    permissions: Object.fromEntries(RULESETS.map((rs) => [rs, ACTIONS.filter((a) => (r.permissions[rs] ?? []).includes(a))])),
+    reports: REPORT_NAMES.filter((n) => r.reports.includes(n)),
+    members,
+    created: r.createdAt.toISOString(),
+  };
+}
+
+export interface GroupInput {
+  name?: string;
+  permissions?: Record<string, string[]>;
+  reports?: string[];
+}
+
+/** Checks `{ruleset: [actions]}` and report names against the closed lists; answers them normalised. */
+function validated(input: GroupInput) {
+  const fields: ErrorFields = {};
+  let permissions: Record<string, string[]> | undefined;
+  if (input.permissions !== undefined) {
+    permissions = {};
+    for (const [rs, actions] of Object.entries(input.permissions)) {
+      if (!(RULESETS as readonly string[]).includes(rs)) {
+        (fields[`permissions.${rs}`] ??= []).push(`unknown ruleset; one of ${RULESETS.join(', ')}`);
+        continue;
+      }
+      const bad = actions.filter((a) => !(ACTIONS as readonly string[]).includes(a));
+      if (bad.length) (fields[`permissions.${rs}`] ??= []).push(`unknown action ${bad.join(', ')}; one of ${ACTIONS.join(', ')}`);
+      permissions[rs] = ACTIONS.filter((a) => actions.includes(a));
+    }
+  }
+  let reports: string[] | undefined;
+  if (input.reports !== undefined) {
+    const bad = input.reports.filter((r) => !(REPORT_NAMES as readonly string[]).includes(r));
+    if (bad.length) (fields.reports ??= []).push(`unknown report ${bad.join(', ')}; one of ${REPORT_NAMES.join(', ')}`);
+    reports = REPORT_NAMES.filter((n) => input.reports!.includes(n));
+  }
+  if (Object.keys(fields).length) throw ApiError.validation(fields);
+  return { name: input.name, permissions, reports };
+}
+
+/** A caller who is not a superuser cannot define a group granting more than they hold (they could then join it). */
+function assertMayDefine(ctx: RequestContext, permissions: Record<string, string[]> | undefined, reports: string[] | undefined) {
+  if (ctx.superuser) return;
+  if (permissions) {
+    const r = emptyRights();
+    unionInto(r, permissions);
+    if (RULESETS.some((rs) => (r[rs] & ~(ctx.rights as Rights)[rs]) !== 0)) {
+      throw new ApiError('permission.denied', 'You cannot grant a group more permissions than you hold yourself.');
+    }
+  }
+  const mine = ctx.principal.user.reports;
+  if (reports && mine !== null && reports.some((n) => !mine.has(n))) {
+    throw new ApiError('permission.denied', 'You cannot grant a group reports you may not run yourself.');
+  }
+}
+
+function duplicateName(err: unknown, name: string | undefined): never {
+  if (isUniqueViolation(err)) throw new ApiError('conflict', `A group named "${name}" already exists.`, { name: ['must be unique'] });
+  throw err;
+}
+
+async function memberCount(ctx: RequestContext, groupId: number) {
+  const [row] = await ctx.db.select({ n: count() }).from(userGroups).where(inAccount(ctx, userGroups, eq(userGroups.groupId, groupId)));
+  return row?.n ?? 0;
+}
+
+export async function listGroups(ctx: RequestContext, q: { page: number; pageSize: number }) {
+  const where = inAccount(ctx, groups);
+  const [rows, [total], counts] = await Promise.all([
+    ctx.db.select().from(groups).where(where).orderBy(asc(groups.id)).limit(q.pageSize).offset(offsetOf(q.page, q.pageSize)),
+    ctx.db.select({ n: count() }).from(groups).where(where),
+    ctx.db.select({ id: userGroups.groupId, n: count() }).from(userGroups).where(inAccount(ctx, userGroups)).groupBy(userGroups.groupId),
+  ]);
+  const members = new Map(counts.map((c) => [c.id, c.n]));
+  return toPage(
+    rows.map((r) => groupView(r, members.get(r.id) ?? 0)),
+    total?.n ?? 0,
+    q.page,
+    q.pageSize,
+  );
+}
+
+async function findGroup(ctx: RequestContext, id: number) {
+  const [row] = await ctx.db.select().from(groups).where(byId(ctx, groups, id)).limit(1);
+  if (!row) throw ApiError.notFound(`Group ${id} not found.`);
+  return row;
+}
+
+export async function getGroup(ctx: RequestContext, id: number) {
+  return groupView(await findGroup(ctx, id), await memberCount(ctx, id));
+}
+
+export async function createGroup(ctx: RequestContext, deps: GroupAdminDeps, input: GroupInput & { name: string }) {
+  const v = validated(input);
+  assertMayDefine(ctx, v.permissions, v.reports);
+  try {
+    const [row] = await ctx.db
+      .insert(groups)
+      .values({ accountId: ctx.accountId, name: input.name, permissions: v.permissions ?? {}, reports: v.reports ?? [] })
+      .returning();
+    recordAdminEvent(ctx, deps.audit, 'group.created', { groupId: row!.id, name: row!.name, permissions: row!.permissions, reports: row!.reports });
+    return groupView(row!, 0);
+  } catch (err) {
+    duplicateName(err, input.name);
+  }
+}
+
+/** A group's change reaches every member's cached rights: the whole account's user states are dropped. */
+export async function updateGroup(ctx: RequestContext, deps: GroupAdminDeps, id: number, input: GroupInput) {
+  const v = validated(input);
+  const current = await findGroup(ctx, id);
+  // Changing a group one holds more than one may grant is escalation either way: check old and new.
+  assertMayDefine(ctx, current.permissions, current.reports);
+  assertMayDefine(ctx, v.permissions, v.reports);
+  let row: Row | undefined;
+  try {
+    [row] = await ctx.db.update(groups).set({ name: v.name, permissions: v.permissions, reports: v.reports }).where(byId(ctx, groups, id)).returning();
+  } catch (err) {
+    duplicateName(err, input.name);
+  }
+  if (!row) throw ApiError.notFound(`Group ${id} not found.`);
+  await deps.bus.publish({ t: 'account', id: ctx.accountId });
+  recordAdminEvent(ctx, deps.audit, 'group.updated', { groupId: id, name: row.name, permissions: row.permissions, reports: row.reports });
+  return groupView(row, await memberCount(ctx, id));
+}
+
+export async function deleteGroup(ctx: RequestContext, deps: GroupAdminDeps, id: number) {
+  const current = await findGroup(ctx, id);
+  if (current.builtin) throw new ApiError('conflict', `The built-in group "${current.name}" cannot be deleted.`);
+  assertMayDefine(ctx, current.permissions, current.reports);
+  await ctx.db.delete(groups).where(byId(ctx, groups, id));
+  await deps.bus.publish({ t: 'account', id: ctx.accountId });
+  recordAdminEvent(ctx, deps.audit, 'group.deleted', { groupId: id, name: current.name });
+}

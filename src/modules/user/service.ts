@@ -1,0 +1,433 @@
+import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { InvalidationBus } from '../../auth/invalidation.js';
+import type { Lockout } from '../../auth/lockout.js';
+import { hashPassword, verifyPassword } from '../../auth/passwords.js';
+import type { RequestContext } from '../../auth/principal.js';
+import { emptyRights, RULESETS, unionInto, type Rights } from '../../access/permissions.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
+import type { Tx } from '../../db/client.js';
+import { groups, userGroups, users, userWarehouses, warehouses } from '../../db/schema/index.js';
+import { byId, inAccount } from '../../db/scoped.js';
+import { ApiError } from '../../http/errors.js';
+import { offsetOf, toPage } from '../../http/paging.js';
+import { Lockout as LockoutPolicy } from '../../auth/lockout.js';
+import type { AuditWriter } from '../audit/writer.js';
+
+/** What user administration needs besides the context: the bus that tells every cache a user changed, the audit trail. */
+export interface UserAdminDeps {
+  bus: InvalidationBus;
+  lockout: Lockout;
+  audit: AuditWriter;
+}
+
+/** An administrative event in the audit trail, by the caller, naming the user it was done to. */
+export function recordAdminEvent(ctx: RequestContext, audit: AuditWriter, event: string, detail: Record<string, unknown>) {
+  const { user, credential } = ctx.principal;
+  audit.write({
+    accountId: ctx.accountId,
+    userId: user.id,
+    username: user.username,
+    event,
+    credentialKind: credential.kind,
+    credentialId: credential.id,
+    ip: ctx.ip,
+    detail,
+  });
+}
+
+type Row = typeof users.$inferSelect;
+
+/** The API's user shape. Hashes never leave the server; `hasPassword`/`hasPin` say whether one is set. */
+export function userView(r: Row, gs: { id: number; name: string }[], whs: number[]) {
+  return {
+    id: r.id,
+    username: r.username,
+    email: r.email,
+    kind: r.kind === 'integration' ? ('integration' as const) : ('human' as const),
+    active: r.isActive,
+    readOnly: r.isReadOnly,
+    superuser: r.isSuperuser,
+    hasPassword: r.passwordHash !== null,
+    hasPin: r.pinHash !== null,
+    groups: gs,
+    warehouseIds: whs,
+    created: r.createdAt.toISOString(),
+    updated: r.updatedAt.toISOString(),
+    lastLogin: r.lastLoginAt?.toISOString() ?? null,
+  };
+}
+
+export interface UserInput {
+  username?: string;
+  email?: string;
+  password?: string;
+  pin?: string;
+  readOnly?: boolean;
+  active?: boolean;
+  superuser?: boolean;
+  groupIds?: number[];
+  warehouseIds?: number[];
+}
+
+export interface UserQuery {
+  page: number;
+  pageSize: number;
+  q?: string;
+  active?: boolean;
+  readOnly?: boolean;
+  kind?: 'human' | 'integration';
+  sort?: UserSort;
+}
+
+export const USER_SORTS = ['id', '-id', 'username', '-username', 'email', '-email', 'created', '-created'] as const;
+export type UserSort = (typeof USER_SORTS)[number];
+const SORT_COLUMN = { id: users.id, username: users.username, email: users.email, created: users.createdAt } as const;
+
+function orderOf(sort: UserSort = 'id') {
+  const descending = sort.startsWith('-');
+  const column = SORT_COLUMN[sort.replace(/^-/, '') as keyof typeof SORT_COLUMN];
+  // The id breaks ties, so pages never overlap or skip.
+  return [descending ? desc(column) : asc(column), descending ? desc(users.id) : asc(users.id)];
+}
+
+async function memberships(ctx: RequestContext, ids: number[]) {
+  if (!ids.length) return { gs: new Map<number, { id: number; name: string }[]>(), whs: new Map<number, number[]>() };
+  const [gRows, wRows] = await Promise.all([
+    ctx.db
+      .select({ userId: userGroups.userId, id: groups.id, name: groups.name })
+      .from(userGroups)
+      .innerJoin(groups, eq(groups.id, userGroups.groupId))
+      .where(and(inAccount(ctx, userGroups), inArray(userGroups.userId, ids)))
+      .orderBy(asc(groups.id)),
+    ctx.db
+      .select({ userId: userWarehouses.userId, id: userWarehouses.warehouseId })
+      .from(userWarehouses)
+      .where(and(inAccount(ctx, userWarehouses), inArray(userWarehouses.userId, ids)))
+      .orderBy(asc(userWarehouses.warehouseId)),
+  ]);
+  const gs = new Map<number, { id: number; name: string }[]>();
+  const whs = new Map<number, number[]>();
+  for (const g of gRows) (gs.get(g.userId) ?? gs.set(g.userId, []).get(g.userId)!).push({ id: g.id, name: g.name });
+  for (const w of wRows) (whs.get(w.userId) ?? whs.set(w.userId, []).get(w.userId)!).push(w.id);
+  return { gs, whs };
+}
+
+async function view(ctx: RequestContext, row: Row) {
+  const { gs, whs } = await memberships(ctx, [row.id]);
+  return userView(row, gs.get(row.id) ?? [], whs.get(row.id) ?? []);
+}
+
+export async function listUsers(ctx: RequestContext, q: UserQuery) {
+  const conds: (SQL | undefined)[] = [];
+  if (q.q) {
+    const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conds.push(or(ilike(users.username, like), ilike(users.email, like)));
+  }
+  if (q.active !== undefined) conds.push(eq(users.isActive, q.active));
+  if (q.readOnly !== undefined) conds.push(eq(users.isReadOnly, q.readOnly));
+  if (q.kind !== undefined) conds.push(eq(users.kind, q.kind));
+  const where = inAccount(ctx, users, ...conds);
+  const [rows, [total]] = await Promise.all([
+    ctx.db.select().from(users).where(where).orderBy(...orderOf(q.sort)).limit(q.pageSize).offset(offsetOf(q.page, q.pageSize)),
+    ctx.db.select({ n: count() }).from(users).where(where),
+  ]);
+  const { gs, whs } = await memberships(
+    ctx,
+    rows.map((r) => r.id),
+  );
+  return toPage(
+    rows.map((r) => userView(r, gs.get(r.id) ?? [], whs.get(r.id) ?? [])),
+    total?.n ?? 0,
+    q.page,
+    q.pageSize,
+  );
+}
+
+async function findUser(ctx: RequestContext, id: number): Promise<Row> {
+  const [row] = await ctx.db.select().from(users).where(byId(ctx, users, id)).limit(1);
+  if (!row) throw ApiError.notFound(`User ${id} not found.`);
+  return row;
+}
+
+export async function getUser(ctx: RequestContext, id: number) {
+  return view(ctx, await findUser(ctx, id));
+}
+
+/** True when `rights` grants something `limit` does not. */
+function exceeds(rights: Rights, limit: Rights): boolean {
+  return RULESETS.some((rs) => (rights[rs] & ~limit[rs]) !== 0);
+}
+
+/** The rights a set of groups grants together, and the reports. */
+async function groupGrants(ctx: RequestContext, db: RequestContext['db'] | Tx, groupIds: number[]) {
+  const rows = groupIds.length
+    ? await db.select({ id: groups.id, permissions: groups.permissions, reports: groups.reports }).from(groups).where(inAccount(ctx, groups, inArray(groups.id, groupIds)))
+    : [];
+  const rights = emptyRights();
+  const reports = new Set<string>();
+  for (const g of rows) {
+    unionInto(rights, g.permissions);
+    for (const r of g.reports) reports.add(r);
+  }
+  return { found: new Set(rows.map((r) => r.id)), rights: rights as Rights, reports };
+}
+
+/**
+ * Privilege escalation rules for a caller who is not a superuser: they cannot grant or touch superusers, cannot
+ * hand out groups that grant more than they hold themselves, and cannot manage a user who holds more than they do.
+ */
+function assertMayGrant(ctx: RequestContext, grant: { rights: Rights; reports: Set<string> }, what: string) {
+  if (ctx.superuser) return;
+  const mine = ctx.principal.user.reports;
+  const extraReport = mine !== null && [...grant.reports].some((r) => !mine.has(r));
+  if (exceeds(grant.rights, ctx.rights) || extraReport) {
+    throw new ApiError('permission.denied', `You cannot assign ${what} that grant more than you hold yourself.`);
+  }
+}
+
+async function assertMayManage(ctx: RequestContext, target: Row) {
+  if (ctx.superuser) return;
+  if (target.isSuperuser) throw new ApiError('permission.denied', 'Only a superuser may change a superuser.');
+  const { gs, whs } = await memberships(ctx, [target.id]);
+  const grant = await groupGrants(
+    ctx,
+    ctx.db,
+    (gs.get(target.id) ?? []).map((g) => g.id),
+  );
+  const mine = ctx.principal.user.reports;
+  if (exceeds(grant.rights, ctx.rights) || (mine !== null && [...grant.reports].some((r) => !mine.has(r)))) {
+    throw new ApiError('permission.denied', 'You cannot change a user who holds more rights than you.');
+  }
+  if (ctx.warehouses !== null) {
+    const theirs = whs.get(target.id) ?? [];
+    if (!theirs.length || theirs.some((w) => !ctx.warehouses!.has(w))) {
+      throw new ApiError('permission.denied', 'You cannot change a user who may use warehouses you may not.');
+    }
+  }
+}
+
+async function checkGroups(ctx: RequestContext, groupIds: number[]) {
+  const ids = [...new Set(groupIds)];
+  const grant = await groupGrants(ctx, ctx.db, ids);
+  const missing = ids.filter((id) => !grant.found.has(id));
+  if (missing.length) throw ApiError.validation({ groupIds: [`unknown group ${missing.join(', ')}`] });
+  assertMayGrant(ctx, grant, 'groups');
+  return ids;
+}
+
+async function checkWarehouses(ctx: RequestContext, warehouseIds: number[]) {
+  const ids = [...new Set(warehouseIds)];
+  if (ids.length) {
+    const rows = await ctx.db.select({ id: warehouses.id }).from(warehouses).where(inAccount(ctx, warehouses, inArray(warehouses.id, ids)));
+    const found = new Set(rows.map((r) => r.id));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length) throw ApiError.validation({ warehouseIds: [`unknown warehouse ${missing.join(', ')}`] });
+  }
+  // A warehouse-limited admin cannot widen anyone beyond their own warehouses ("all" included).
+  if (ctx.warehouses !== null && (!ids.length || ids.some((w) => !ctx.warehouses!.has(w)))) {
+    throw new ApiError('warehouse.forbidden', 'You cannot grant warehouses you may not use yourself.');
+  }
+  return ids;
+}
+
+function assertMaySetSuperuser(ctx: RequestContext, value: boolean | undefined) {
+  if (value !== undefined && !ctx.superuser) throw new ApiError('permission.denied', 'Only a superuser may grant or remove superuser status.');
+}
+
+function duplicate(err: unknown): never {
+  // A group or warehouse deleted between the check and the write.
+  if (isForeignKeyViolation(err)) throw ApiError.validation({ groupIds: ['a group or warehouse no longer exists'] });
+  if (isUniqueViolation(err)) {
+    const text = String((err as { cause?: { constraint?: string }; constraint?: string }).cause?.constraint ?? (err as { constraint?: string }).constraint ?? '');
+    const field = text.includes('email') ? 'email' : 'username';
+    throw new ApiError('conflict', `A user with this ${field} already exists.`, { [field]: ['must be unique'] });
+  }
+  throw err;
+}
+
+const bumpStamp = () => ({ securityStamp: sql`${users.securityStamp} + 1`, updatedAt: new Date() });
+
+async function replaceGroups(ctx: RequestContext, tx: Tx, userId: number, groupIds: number[]) {
+  await tx.delete(userGroups).where(inAccount(ctx, userGroups, eq(userGroups.userId, userId)));
+  if (groupIds.length) await tx.insert(userGroups).values(groupIds.map((groupId) => ({ accountId: ctx.accountId, userId, groupId })));
+}
+
+async function replaceWarehouses(ctx: RequestContext, tx: Tx, userId: number, warehouseIds: number[]) {
+  await tx.delete(userWarehouses).where(inAccount(ctx, userWarehouses, eq(userWarehouses.userId, userId)));
+  if (warehouseIds.length) await tx.insert(userWarehouses).values(warehouseIds.map((warehouseId) => ({ accountId: ctx.accountId, userId, warehouseId })));
+}
+
+export async function createUser(ctx: RequestContext, deps: UserAdminDeps, input: UserInput & { username: string; email: string }) {
+  assertMaySetSuperuser(ctx, input.superuser === true ? true : undefined);
+  const groupIds = await checkGroups(ctx, input.groupIds ?? []);
+  const warehouseIds = await checkWarehouses(ctx, input.warehouseIds ?? (ctx.warehouses ? [...ctx.warehouses] : []));
+  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
+  const pinHash = input.pin !== undefined ? await hashPassword(input.pin) : null;
+  let row: Row;
+  try {
+    row = await ctx.db.transaction(async (tx) => {
+      const [r] = await tx
+        .insert(users)
+        .values({
+          accountId: ctx.accountId,
+          username: input.username,
+          email: input.email,
+          passwordHash,
+          pinHash,
+          isActive: input.active ?? true,
+          isReadOnly: input.readOnly ?? false,
+          isSuperuser: input.superuser ?? false,
+          kind: 'human',
+        })
+        .returning();
+      await replaceGroups(ctx, tx, r!.id, groupIds);
+      await replaceWarehouses(ctx, tx, r!.id, warehouseIds);
+      return r!;
+    });
+  } catch (err) {
+    duplicate(err);
+  }
+  await deps.bus.publish({ t: 'user', id: row.id });
+  recordAdminEvent(ctx, deps.audit, 'user.created', { targetUserId: row.id, targetUsername: row.username, superuser: row.isSuperuser });
+  return view(ctx, row);
+}
+
+/** Applies a change to a user and tells every cache: any change may affect how the user authenticates. */
+async function changeUser(
+  ctx: RequestContext,
+  deps: UserAdminDeps,
+  id: number,
+  event: string,
+  detail: Record<string, unknown>,
+  apply: (tx: Tx) => Promise<Partial<typeof users.$inferInsert> | void>,
+) {
+  let row: Row;
+  try {
+    row = await ctx.db.transaction(async (tx) => {
+      const set = (await apply(tx)) ?? {};
+      const [r] = await tx
+        .update(users)
+        .set({ ...set, ...bumpStamp() })
+        .where(byId(ctx, users, id))
+        .returning();
+      if (!r) throw ApiError.notFound(`User ${id} not found.`);
+      return r;
+    });
+  } catch (err) {
+    duplicate(err);
+  }
+  await deps.bus.publish({ t: 'user', id });
+  recordAdminEvent(ctx, deps.audit, event, { targetUserId: id, targetUsername: row.username, ...detail });
+  return view(ctx, row);
+}
+
+function assertNotSelf(ctx: RequestContext, target: Row, what: string) {
+  if (target.id === ctx.principal.user.id) throw new ApiError('conflict', `You cannot ${what} yourself.`);
+}
+
+export async function updateUser(ctx: RequestContext, deps: UserAdminDeps, id: number, input: UserInput) {
+  const target = await findUser(ctx, id);
+  await assertMayManage(ctx, target);
+  assertMaySetSuperuser(ctx, input.superuser === true || target.isSuperuser ? input.superuser : undefined);
+  if (input.active === false) assertNotSelf(ctx, target, 'disable');
+  if (target.kind === 'integration' && (input.password !== undefined || input.pin !== undefined)) {
+    throw new ApiError('conflict', 'Integration users have no password or PIN; they act through their OAuth app.');
+  }
+  const groupIds = input.groupIds !== undefined ? await checkGroups(ctx, input.groupIds) : undefined;
+  const warehouseIds = input.warehouseIds !== undefined ? await checkWarehouses(ctx, input.warehouseIds) : undefined;
+  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
+  const pinHash = input.pin !== undefined ? await hashPassword(input.pin) : undefined;
+  const changed = Object.keys(input).filter((k) => k !== 'password' && k !== 'pin');
+  if (input.password !== undefined) changed.push('password');
+  if (input.pin !== undefined) changed.push('pin');
+  return changeUser(ctx, deps, id, 'user.updated', { fields: changed }, async (tx) => {
+    if (groupIds) await replaceGroups(ctx, tx, id, groupIds);
+    if (warehouseIds) await replaceWarehouses(ctx, tx, id, warehouseIds);
+    return {
+      username: input.username,
+      email: input.email,
+      passwordHash,
+      pinHash,
+      isActive: input.active,
+      isReadOnly: input.readOnly,
+      isSuperuser: input.superuser,
+    };
+  });
+}
+
+export async function setPassword(ctx: RequestContext, deps: UserAdminDeps, id: number, password: string) {
+  const target = await findUser(ctx, id);
+  await assertMayManage(ctx, target);
+  if (target.kind === 'integration') throw new ApiError('conflict', 'Integration users have no password.');
+  const passwordHash = await hashPassword(password);
+  const answer = await changeUser(ctx, deps, id, 'user.password_set', {}, async () => ({ passwordHash }));
+  // A new password from an admin is the way out of a lockout: the failures against the old one no longer count.
+  await deps.lockout.recordSuccess([...LockoutPolicy.userKeys(target.username, target.id), ...LockoutPolicy.userKeys(target.email)]);
+  return answer;
+}
+
+export async function setPin(ctx: RequestContext, deps: UserAdminDeps, id: number, pin: string | null) {
+  const target = await findUser(ctx, id);
+  await assertMayManage(ctx, target);
+  if (target.kind === 'integration' && pin !== null) throw new ApiError('conflict', 'Integration users have no PIN.');
+  const pinHash = pin === null ? null : await hashPassword(pin);
+  const answer = await changeUser(ctx, deps, id, pin === null ? 'user.pin_removed' : 'user.pin_set', {}, async () => ({ pinHash }));
+  await deps.lockout.recordSuccess([`pin:${id}`]);
+  return answer;
+}
+
+export async function setActive(ctx: RequestContext, deps: UserAdminDeps, id: number, active: boolean) {
+  const target = await findUser(ctx, id);
+  await assertMayManage(ctx, target);
+  if (!active) assertNotSelf(ctx, target, 'disable');
+  return changeUser(ctx, deps, id, active ? 'user.enabled' : 'user.disabled', {}, async () => ({ isActive: active }));
+}
+
+export async function setGroups(ctx: RequestContext, deps: UserAdminDeps, id: number, groupIds: number[]) {
+  const target = await findUser(ctx, id);
+  await assertMayManage(ctx, target);
+  const ids = await checkGroups(ctx, groupIds);
+  return changeUser(ctx, deps, id, 'user.groups_set', { groupIds: ids }, async (tx) => replaceGroups(ctx, tx, id, ids));
+}
+
+export async function setWarehouses(ctx: RequestContext, deps: UserAdminDeps, id: number, warehouseIds: number[]) {
+  const target = await findUser(ctx, id);
+  await assertMayManage(ctx, target);
+  const ids = await checkWarehouses(ctx, warehouseIds);
+  return changeUser(ctx, deps, id, 'user.warehouses_set', { warehouseIds: ids }, async (tx) => replaceWarehouses(ctx, tx, id, ids));
+}
+
+export async function deleteUser(ctx: RequestContext, deps: UserAdminDeps, id: number) {
+  const target = await findUser(ctx, id);
+  await assertMayManage(ctx, target);
+  assertNotSelf(ctx, target, 'delete');
+  try {
+    const deleted = await ctx.db.delete(users).where(byId(ctx, users, id)).returning({ id: users.id });
+    if (!deleted.length) throw ApiError.notFound(`User ${id} not found.`);
+  } catch (err) {
+    if (isForeignKeyViolation(err)) throw new ApiError('conflict', 'This user is still in use (e.g. by an OAuth app); remove that first.');
+    throw err;
+  }
+  await deps.bus.publish({ t: 'user', id });
+  recordAdminEvent(ctx, deps.audit, 'user.deleted', { targetUserId: id, targetUsername: target.username });
+}
+
+/**
+ * A user changes their own password: the current one is checked (argon2, with the login lockout, so a stolen
+ * token cannot be used to guess it), then every cached credential of the user is dropped.
+ */
+export async function changeOwnPassword(ctx: RequestContext, deps: UserAdminDeps, current: string, next: string) {
+  const me = await findUser(ctx, ctx.principal.user.id);
+  if (me.kind !== 'human') throw new ApiError('conflict', 'Integration users have no password.');
+  const keys = LockoutPolicy.userKeys(me.username, me.id);
+  await deps.lockout.assertOpen([...keys, `ip:${ctx.ip}`]);
+  if (!(await verifyPassword(me.passwordHash, current))) {
+    await deps.lockout.recordFailure(keys, ctx.ip);
+    throw ApiError.validation({ current_password: ['is not your current password'] }, 'The current password is wrong.');
+  }
+  await deps.lockout.recordSuccess(keys);
+  const passwordHash = await hashPassword(next);
+  await ctx.db.update(users).set({ passwordHash, ...bumpStamp() }).where(byId(ctx, users, me.id));
+  await deps.bus.publish({ t: 'user', id: me.id });
+  recordAdminEvent(ctx, deps.audit, 'password.changed', { targetUserId: me.id, targetUsername: me.username });
+}
