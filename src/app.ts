@@ -7,6 +7,7 @@ import { registerAuthentication } from './auth/authenticate.js';
 import { registerGuard } from './access/guard.js';
 import { registerAuditTrail } from './modules/audit/hook.js';
 import { itemRoutes } from './modules/item/routes.js';
+import { oauthRoutes } from './oauth/routes.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -53,5 +54,6 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   registerAuditTrail(app, services.audit);
 
   await app.register(itemRoutes);
+  await app.register(oauthRoutes);
   return app;
 }

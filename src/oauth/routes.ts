@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OAuthRuntime } from './runtime.js';
+import { PATHS } from './provider.js';
+import { interactionRoutes } from './interactions.js';
+import { appRoutes } from '../modules/app/routes.js';
+
+/** Where each public URL lands inside oidc-provider. The seeds' token URLs are all the one token endpoint. */
+const MOUNTS: [string, string][] = [
+  ['/api/v1/Token', PATHS.token], // seed 001
+  ['/api/auth/token', PATHS.token], // seeds 002/003
+  ['/o/token', PATHS.token],
+  ['/o/authorize', PATHS.authorization],
+  ['/o/authorize/:uid', ''],
+  ['/o/userinfo', PATHS.userinfo],
+  ['/o/jwks', PATHS.jwks],
+  ['/o/revoke', PATHS.revocation],
+  ['/o/introspect', PATHS.introspection],
+  ['/.well-known/openid-configuration', '/.well-known/openid-configuration'],
+];
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    oauth: OAuthRuntime;
+  }
+}
+
+/** The OAuth 2.0 / OpenID Connect provider, its interaction pages, and the apps API. */
+export async function oauthRoutes(app: FastifyInstance) {
+  const runtime = new OAuthRuntime(app.qm, app);
+  app.decorate('oauth', runtime);
+  app.addHook('onClose', async () => runtime.close());
+
+  // oidc-provider reads its own request bodies: inside this context no body is parsed before it.
+  await app.register(async (mount) => {
+    mount.removeAllContentTypeParsers();
+    mount.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+    for (const [url, target] of MOUNTS) {
+      mount.route({
+        method: ['GET', 'POST', 'OPTIONS'],
+        url,
+        config: { access: 'public' },
+        schema: { hide: true } as never,
+        handler: async (req: FastifyRequest, reply: FastifyReply) => {
+          const provider = await runtime.get(req);
+          const raw = req.raw.url ?? '/';
+          const q = raw.indexOf('?');
+          const query = q >= 0 ? raw.slice(q) : '';
+          const path = target || (q >= 0 ? raw.slice(0, q) : raw).replace(/\/+$/, '');
+          req.raw.url = path + query;
+          reply.hijack();
+          await provider.callback()(req.raw, reply.raw);
+        },
+      });
+    }
+  });
+
+  await app.register(interactionRoutes);
+  await app.register(appRoutes);
+}

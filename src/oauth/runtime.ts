@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Services } from '../services.js';
+import { OAuthBearer } from './bearer.js';
+import { ClientStore } from './clients.js';
+import { createProvider } from './provider.js';
+
+/**
+ * One instance's OAuth state: the client cache, the bearer resolver and the oidc-provider instance. The provider
+ * is built on first use, because its issuer is QM_PUBLIC_URL or, when unset, the address the server listens on.
+ */
+export class OAuthRuntime {
+  readonly clients: ClientStore;
+  readonly bearer: OAuthBearer;
+  private provider: Promise<Provider> | null = null;
+
+  constructor(
+    readonly services: Services,
+    private readonly app: FastifyInstance,
+  ) {
+    this.clients = new ClientStore(services.db, services.bus);
+    this.bearer = new OAuthBearer(services, this.clients);
+    services.authenticator.bearer.addResolver(this.bearer.resolve);
+  }
+
+  issuerFor(request?: FastifyRequest): string {
+    const { config } = this.services;
+    if (config.publicUrl) return config.publicUrl;
+    const proto = config.tls ? 'https' : 'http';
+    const addr = this.app.server.address();
+    if (addr && typeof addr === 'object') {
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      const shown = host === '0.0.0.0' || host === '[::]' ? (request?.hostname ?? '127.0.0.1') : host;
+      return `${proto}://${shown}:${addr.port}`;
+    }
+    return `${proto}://${request?.host ?? `${config.host}:${config.port}`}`;
+  }
+
+  get(request?: FastifyRequest): Promise<Provider> {
+    if (!this.provider) {
+      this.provider = createProvider(this.services, this.clients, this.issuerFor(request));
+      this.provider.catch(() => {
+        this.provider = null;
+      });
+    }
+    return this.provider;
+  }
+
+  close(): void {
+    this.bearer.close();
+  }
+}
