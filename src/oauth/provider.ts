@@ -110,6 +110,15 @@ export async function createProvider(services: Services, clients: ClientStore, i
     return Promise.resolve(!!this.clientSecret && secretMatches(actual, this.clientSecret));
   } as never;
 
+  // RFC 6749 §5.2: a grant type the client may not use is `unauthorized_client` (oidc-provider says invalid_request).
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as { error?: string; error_description?: string } | undefined;
+    if (ctx.status === 400 && body?.error === 'invalid_request' && body.error_description === 'requested grant type is not allowed for this client') {
+      body.error = 'unauthorized_client';
+    }
+  });
+
   registerGrants(provider, services, clients);
   return provider;
 }
