@@ -99,8 +99,8 @@ export class OAuthBearer {
     this.used.clear();
     try {
       await this.services.db.update(oauthAppTokens).set({ lastUsedAt: sql`now()` }).where(inArray(oauthAppTokens.grantId, grants));
-    } catch {
-      /* best effort */
+    } catch (err) {
+      console.error('oauth usage write failed', err);
     }
   }
 

@@ -208,5 +208,5 @@ export async function issueUserTokens(provider: Provider, client: InstanceType<P
   const accessToken = await at.save();
   const rt = new provider.RefreshToken({ accountId: String(userId), client, grantId, scope: scope.join(' '), gty, rotations: 0 });
   const refreshToken = await rt.save();
-  return { accessToken, refreshToken, grantId, expiresIn: at.expiration, refreshExpiresAt: rt.exp ? new Date(rt.exp * 1000) : null };
+  return { accessToken, refreshToken, grantId, expiresIn: at.expiration, refreshExpiresAt: rt.expiration ? new Date(Date.now() + rt.expiration * 1000) : null };
 }
