@@ -41,14 +41,14 @@ export async function oauthRoutes(app: FastifyInstance) {
         config: { access: 'public' },
         schema: { hide: true } as never,
         handler: async (req: FastifyRequest, reply: FastifyReply) => {
-          const provider = await runtime.get(req);
+          const handle = await runtime.callback(req);
           const raw = req.raw.url ?? '/';
           const q = raw.indexOf('?');
           const query = q >= 0 ? raw.slice(q) : '';
           const path = target || (q >= 0 ? raw.slice(0, q) : raw).replace(/\/+$/, '');
           req.raw.url = path + query;
           reply.hijack();
-          await provider.callback()(req.raw, reply.raw);
+          await handle(req.raw, reply.raw);
         },
       });
     }

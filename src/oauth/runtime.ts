@@ -36,11 +36,20 @@ export class OAuthRuntime {
     return `${proto}://${request?.host ?? `${config.host}:${config.port}`}`;
   }
 
+  private handler: Promise<ReturnType<Provider['callback']>> | null = null;
+
+  /** The provider's node request handler (built once). */
+  callback(request?: FastifyRequest): Promise<ReturnType<Provider['callback']>> {
+    this.handler ??= this.get(request).then((p) => p.callback());
+    return this.handler;
+  }
+
   get(request?: FastifyRequest): Promise<Provider> {
     if (!this.provider) {
       this.provider = createProvider(this.services, this.clients, this.issuerFor(request));
       this.provider.catch(() => {
         this.provider = null;
+        this.handler = null;
       });
     }
     return this.provider;

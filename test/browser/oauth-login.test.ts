@@ -48,7 +48,7 @@ describe('authorization code flow in a real browser', () => {
 
     // Login page: the first field has focus; Tab to the password, Enter submits.
     await expect(page.title()).resolves.toContain('Sign in');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('login');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('login');
     await page.keyboard.type('wrong-user');
     await page.keyboard.press('Tab');
     await page.keyboard.type('wrong-password');
@@ -63,7 +63,7 @@ describe('authorization code flow in a real browser', () => {
 
     // PIN step
     await page.waitForSelector('#pin');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('pin');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('pin');
     await page.keyboard.type('2468');
     await page.keyboard.press('Enter');
 
@@ -72,7 +72,7 @@ describe('authorization code flow in a real browser', () => {
     const text = await page.textContent('ul.scopes');
     expect(text).toContain('Read products');
     expect(text).toContain('Read orders');
-    expect(await page.evaluate(() => (document.activeElement as HTMLButtonElement | null)?.value)).toBe('allow');
+    expect(await page.evaluate('document.activeElement?.value')).toBe('allow');
     await page.keyboard.press('Enter');
     await page.waitForURL((u) => u.toString().startsWith(REDIRECT));
 

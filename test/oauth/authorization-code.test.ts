@@ -10,6 +10,8 @@ let acc: Awaited<ReturnType<typeof makeAccount>>;
 let owner: Awaited<ReturnType<typeof acc.user>>;
 let staff: Awaited<ReturnType<typeof acc.user>>;
 let web: Awaited<ReturnType<typeof createApp>>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
 const REDIRECT = 'http://127.0.0.1:9/cb';
 const DEFAULT_CLIENT = 'zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6';
 
@@ -39,14 +41,14 @@ async function start(config: oidc.Configuration, scope: string, redirect = REDIR
 describe('OpenID Connect discovery and JWKS', () => {
   it('publishes discovery at /.well-known/openid-configuration with the issuer as served, and a JWKS', async () => {
     const res = await fetch(`${base}/.well-known/openid-configuration`);
-    const doc = await res.json();
+    const doc = ((await res.json()) as Json) as Json;
     expect(doc.issuer).toBe(base);
     expect(doc.token_endpoint).toBe(`${base}/o/token`);
     expect(doc.authorization_endpoint).toBe(`${base}/o/authorize`);
     expect(doc.jwks_uri).toBe(`${base}/o/jwks`);
     expect(doc.code_challenge_methods_supported).toEqual(['S256']);
     expect(doc.scopes_supported).toEqual(expect.arrayContaining(['openid', 'products:read', 'a:superuser', 'r:view:part', 'orders']));
-    const jwks = await (await fetch(doc.jwks_uri)).json();
+    const jwks = (await (await fetch(doc.jwks_uri)).json()) as Json;
     expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', use: 'sig' });
     expect(jwks.keys[0].d).toBeUndefined();
   });
@@ -70,7 +72,7 @@ describe('authorization code + PKCE (openid-client)', () => {
     expect(items.status).toBe(200);
     const write = await fetch(`${base}/api/v1/Item`, { method: 'POST', headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' }, body: '{"shortID":"X"}' });
     expect(write.status).toBe(403);
-    expect((await write.json()).error.key).toBe('scope.wrong');
+    expect(((await write.json()) as Json).error.key).toBe('scope.wrong');
 
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
@@ -83,7 +85,7 @@ describe('authorization code + PKCE (openid-client)', () => {
     expect((await oidc.tokenIntrospection(config, refreshed.access_token)).active).toBe(false);
     const after = await fetch(`${base}/api/v1/Item`, { headers: { authorization: `Bearer ${refreshed.access_token}` } });
     expect(after.status).toBe(401);
-    expect((await after.json()).error.key).toBe('token.invalid');
+    expect(((await after.json()) as Json).error.key).toBe('token.invalid');
   });
 
   it('the default public PKCE client (seed 000) works, and scopes are narrowed to the user', async () => {
@@ -106,20 +108,20 @@ describe('authorization code + PKCE (openid-client)', () => {
     const cb = new URL(await authorize(b, base, s.url, { login: owner.username, password: owner.password, pin: '4321' }));
     const code = cb.searchParams.get('code')!;
     const wrongVerifier = await tokenCall({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: oidc.randomPKCECodeVerifier() });
-    expect((await wrongVerifier.json()).error).toBe('invalid_grant');
+    expect(((await wrongVerifier.json()) as Json).error).toBe('invalid_grant');
 
     const s2 = await start(config, 'openid products:read');
     const code2 = new URL(await authorize(b, base, s2.url, { login: owner.username, password: owner.password, pin: '4321' })).searchParams.get('code')!;
     const changed = await tokenCall({ grant_type: 'authorization_code', code: code2, redirect_uri: 'http://127.0.0.1:9/other', code_verifier: s2.verifier });
-    expect((await changed.json()).error).toBe('invalid_grant');
+    expect(((await changed.json()) as Json).error).toBe('invalid_grant');
 
     const s3 = await start(config, 'openid products:read');
     const code3 = new URL(await authorize(b, base, s3.url, { login: owner.username, password: owner.password, pin: '4321' })).searchParams.get('code')!;
     const ok = await tokenCall({ grant_type: 'authorization_code', code: code3, redirect_uri: REDIRECT, code_verifier: s3.verifier });
     expect(ok.status).toBe(200);
-    const { access_token } = await ok.json();
+    const { access_token } = (await ok.json()) as Json;
     const replay = await tokenCall({ grant_type: 'authorization_code', code: code3, redirect_uri: REDIRECT, code_verifier: s3.verifier });
-    expect((await replay.json()).error).toBe('invalid_grant');
+    expect(((await replay.json()) as Json).error).toBe('invalid_grant');
     // a replayed code revokes what it issued
     const res = await fetch(`${base}/api/v1/Item`, { headers: { authorization: `Bearer ${access_token}` } });
     expect(res.status).toBe(401);

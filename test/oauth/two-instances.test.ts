@@ -30,7 +30,7 @@ async function rejectedWithin(url: string, token: string, ms: number): Promise<{
   const start = Date.now();
   for (;;) {
     const res = await fetch(`${url}/api/v1/Item`, { headers: { authorization: `Bearer ${token}` } });
-    if (res.status === 401) return { status: 401, key: (await res.json()).error.key, after: Date.now() - start };
+    if (res.status === 401) return { status: 401, key: ((await res.json()) as { error: { key: string } }).error.key, after: Date.now() - start };
     await res.arrayBuffer();
     if (Date.now() - start > ms) return { status: res.status, key: '', after: Date.now() - start };
     await new Promise((r) => setTimeout(r, 20));
