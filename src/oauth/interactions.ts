@@ -124,6 +124,7 @@ export async function interactionRoutes(app: FastifyInstance) {
   app.post('/o/login/:uid/login', { config: access, schema: { hide: true } as never }, async (req, reply) => {
     const { uid } = req.params as { uid: string };
     const body = (req.body ?? {}) as { login?: string; password?: string };
+    if (!app.qm.https.isSecure(req)) throw new ApiError('https.required');
     const { interaction, clientName } = await details(req, reply);
     if (interaction.prompt.name !== 'login') return reply.redirect(`/o/login/${uid}`, 303);
     let row;
@@ -145,6 +146,7 @@ export async function interactionRoutes(app: FastifyInstance) {
   app.post('/o/login/:uid/pin', { config: access, schema: { hide: true } as never }, async (req, reply) => {
     const { uid } = req.params as { uid: string };
     const { interaction } = await details(req, reply);
+    if (!app.qm.https.isSecure(req)) throw new ApiError('https.required');
     const userId = await pendingPin(uid);
     if (interaction.prompt.name !== 'login' || !userId) return reply.redirect(`/o/login/${uid}`, 303);
     const [u] = await db.select().from(users).where(eq(users.id, userId)).limit(1);

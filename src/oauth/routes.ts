@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OAuthRuntime } from './runtime.js';
+import { OAuthRuntime, SIGNING_KEYS_CHANGED } from './runtime.js';
+import { rotateSigningKey } from './keys.js';
 import { PATHS } from './provider.js';
 import { interactionRoutes } from './interactions.js';
 import { appRoutes } from '../modules/app/routes.js';
@@ -41,6 +42,10 @@ export async function oauthRoutes(app: FastifyInstance) {
         config: { access: 'public' },
         schema: { hide: true } as never,
         handler: async (req: FastifyRequest, reply: FastifyReply) => {
+          // Credentials over plain HTTP are refused (SPEC §5), in RFC 6749's error format.
+          if (target !== PATHS.jwks && target.startsWith('/o/') && !app.qm.https.isSecure(req) && (req.method === 'POST' || req.headers.authorization)) {
+            return reply.code(400).header('cache-control', 'no-store').send({ error: 'invalid_request', error_description: 'Credentials must be sent over HTTPS.' });
+          }
           const handle = await runtime.callback(req);
           const raw = req.raw.url ?? '/';
           const q = raw.indexOf('?');
@@ -52,6 +57,19 @@ export async function oauthRoutes(app: FastifyInstance) {
         },
       });
     }
+  });
+
+  // Signing key rotation (superusers): a new key signs from now on; old keys stay in the JWKS.
+  app.route({
+    method: 'POST',
+    url: '/o/jwks/rotate',
+    config: { access: { ruleset: 'app', action: 'change', superuser: true } },
+    schema: { summary: 'Rotate the OpenID Connect signing key (superusers)' } as never,
+    handler: async () => {
+      const kid = await rotateSigningKey(app.qm.db);
+      await app.qm.bus.publish({ t: 'client', id: SIGNING_KEYS_CHANGED });
+      return { kid };
+    },
   });
 
   await app.register(interactionRoutes);

@@ -5,6 +5,9 @@ import { OAuthBearer } from './bearer.js';
 import { ClientStore } from './clients.js';
 import { createProvider } from './provider.js';
 
+/** Bus message (on the `client` channel, never a real client_id) telling instances the signing keys changed. */
+export const SIGNING_KEYS_CHANGED = '#signing-keys';
+
 /**
  * One instance's OAuth state: the client cache, the bearer resolver and the oidc-provider instance. The provider
  * is built on first use, because its issuer is QM_PUBLIC_URL or, when unset, the address the server listens on.
@@ -21,6 +24,13 @@ export class OAuthRuntime {
     this.clients = new ClientStore(services.db, services.bus);
     this.bearer = new OAuthBearer(services, this.clients);
     services.authenticator.bearer.addResolver(this.bearer.resolve);
+    // A rotated signing key: rebuild the provider (keys are read at construction) on every instance.
+    services.bus.on((e) => {
+      if (e.t === 'client' && e.id === SIGNING_KEYS_CHANGED) {
+        this.provider = null;
+        this.handler = null;
+      }
+    });
   }
 
   issuerFor(request?: FastifyRequest): string {
