@@ -119,6 +119,19 @@ export async function createProvider(services: Services, clients: ClientStore, i
     }
   });
 
+  // Auth events in the audit trail (SPEC §5): tokens issued by the built-in grants, grants revoked.
+  // (client_credentials and password write their own entries.) Never a token value.
+  const auditFor = async (ctx: KoaContextWithOIDC, event: string) => {
+    const sub = ctx.oidc?.entities?.Account?.accountId ?? (ctx.oidc?.entities?.RefreshToken as { accountId?: string } | undefined)?.accountId;
+    const user = sub && /^\d+$/.test(sub) ? await users.get(Number(sub)) : null;
+    services.audit.write({ accountId: user?.accountId ?? null, userId: user?.id ?? null, username: user?.username ?? null, event, ip: ctx.ip });
+  };
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+    const gt = ctx.oidc?.params?.grant_type;
+    if (gt === 'authorization_code' || gt === 'refresh_token') void auditFor(ctx, 'oauth.token_issued').catch(() => {});
+  });
+  provider.on('grant.revoked', (ctx: KoaContextWithOIDC) => void auditFor(ctx, 'oauth.grant_revoked').catch(() => {}));
+
   registerGrants(provider, services, clients);
   return provider;
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
 import { createApp, form, FORM } from './helpers.js';
+import { eq } from 'drizzle-orm';
+import { users } from '../../src/db/schema/index.js';
 
 let t: TestApp;
 let acc: Awaited<ReturnType<typeof makeAccount>>;
@@ -107,5 +109,29 @@ describe('refresh_token rotation (seed 002) and reuse detection (RFC 9700)', () 
     const first = (await passwordGrant(legacy, owner.username, owner.password)).json();
     const res = await refresh(plain, first.refresh_token);
     expect(res.json().error).toBe('invalid_grant');
+  });
+
+  it('refuses a refresh asking for more scope than the token has', async () => {
+    const first = (await passwordGrant(legacy, staff.username, staff.password, { scope: 'orders:read' })).json();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/token/',
+      headers: { ...FORM, authorization: basic(legacy.client_id, legacy.client_secret!) },
+      payload: form({ grant_type: 'refresh_token', refresh_token: first.refresh_token, scope: 'orders:read products:delete' }),
+    });
+    expect(res.json().error).toBe('invalid_scope');
+  });
+
+  it("a disabled user's tokens are rejected at once and cannot be refreshed", async () => {
+    const u = await acc.user({ group: 'staff' });
+    const first = (await passwordGrant(legacy, u.username, u.password)).json();
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${first.access_token}` } })).statusCode).toBe(200);
+    await t.db.update(users).set({ isActive: false }).where(eq(users.id, u.id));
+    await t.services.bus.publish({ t: 'user', id: u.id });
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${first.access_token}` } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.key).toBe('user.disabled');
+    expect((await refresh(legacy, first.refresh_token)).json().error).toBe('invalid_grant');
+    expect((await passwordGrant(legacy, u.username, u.password)).json().error).toBe('invalid_grant');
   });
 });
