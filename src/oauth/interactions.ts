@@ -135,6 +135,11 @@ export async function interactionRoutes(app: FastifyInstance) {
     }
     const user = await app.qm.users.get(row.id);
     if (!user?.active) return html(reply, loginForm(uid, clientName, 'This user is disabled.'), 401);
+    // An account's app signs in that account's users only (the default client serves every account).
+    const client = await rt.clients.get(String(interaction.params.client_id));
+    if (client?.accountId != null && client.accountId !== user.accountId) {
+      return html(reply, loginForm(uid, clientName, 'This app belongs to another account.'), 403);
+    }
     if (row.pinHash) {
       const values = { key: pinKey(uid), model: 'QmPinStep', userId: row.id, payload: {}, expiresAt: new Date(Date.now() + PIN_STEP_TTL_MS) };
       await db.insert(oauthPayloads).values(values).onConflictDoUpdate({ target: oauthPayloads.key, set: { userId: row.id, expiresAt: values.expiresAt } });

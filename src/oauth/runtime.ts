@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import { lt } from 'drizzle-orm';
+import { oauthPayloads } from '../db/schema/index.js';
 import type { Services } from '../services.js';
 import { OAuthBearer } from './bearer.js';
 import { ClientStore } from './clients.js';
@@ -16,6 +18,7 @@ export class OAuthRuntime {
   readonly clients: ClientStore;
   readonly bearer: OAuthBearer;
   private provider: Promise<Provider> | null = null;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     readonly services: Services,
@@ -24,6 +27,8 @@ export class OAuthRuntime {
     this.clients = new ClientStore(services.db, services.bus);
     this.bearer = new OAuthBearer(services, this.clients);
     services.authenticator.bearer.addResolver(this.bearer.resolve);
+    this.sweeper = setInterval(() => void this.sweep().catch(() => {}), 15 * 60_000);
+    this.sweeper.unref();
     // A rotated signing key: rebuild the provider (keys are read at construction) on every instance.
     services.bus.on((e) => {
       if (e.t === 'client' && e.id === SIGNING_KEYS_CHANGED) {
@@ -65,7 +70,13 @@ export class OAuthRuntime {
     return this.provider;
   }
 
+  /** Drops tokens, codes and interactions expired for more than a day (kept that long to answer token.expired). */
+  async sweep(): Promise<void> {
+    await this.services.db.delete(oauthPayloads).where(lt(oauthPayloads.expiresAt, new Date(Date.now() - 86_400_000)));
+  }
+
   close(): void {
+    clearInterval(this.sweeper);
     this.bearer.close();
   }
 }

@@ -162,4 +162,17 @@ describe('authorization code + PKCE (openid-client)', () => {
     const right = await b.post(`${base}/o/login/${uid}/login`, { login: victim.username, password: victim.password });
     expect(await right.text()).toContain('Too many failed attempts');
   });
+
+  it("an account's app does not sign in another account's users", async () => {
+    const otherAcc = await makeAccount(t, 'Other store');
+    const outsider = await otherAcc.user({ group: 'owner' });
+    const config = await discover(web.client_id, web.client_secret);
+    const s = await start(config, 'openid products:read');
+    const b = new Browser();
+    const { url } = await b.follow(await b.get(s.url), base);
+    const uid = url.split('/').pop()!;
+    const res = await b.post(`${base}/o/login/${uid}/login`, { login: outsider.username, password: outsider.password });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('belongs to another account');
+  });
 });
