@@ -66,6 +66,7 @@ export async function createProvider(services: Services, clients: ClientStore, i
       resourceIndicators: { enabled: false },
       rpInitiatedLogout: { enabled: false },
     },
+    responseTypes: ['code'],
     pkce: { required: () => true },
     rotateRefreshToken: true,
     interactions: { url: (_ctx, interaction) => `/o/login/${interaction.uid}` },

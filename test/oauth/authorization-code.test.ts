@@ -47,6 +47,8 @@ describe('OpenID Connect discovery and JWKS', () => {
     expect(doc.authorization_endpoint).toBe(`${base}/o/authorize`);
     expect(doc.jwks_uri).toBe(`${base}/o/jwks`);
     expect(doc.code_challenge_methods_supported).toEqual(['S256']);
+    expect(doc.response_types_supported).toEqual(['code']);
+    expect(doc.grant_types_supported).not.toContain('implicit');
     expect(doc.scopes_supported).toEqual(expect.arrayContaining(['openid', 'products:read', 'a:superuser', 'r:view:part', 'orders']));
     const jwks = (await (await fetch(doc.jwks_uri)).json()) as Json;
     expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', use: 'sig' });
