@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import * as oidc from 'openid-client';
-import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
+import { basic, makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
 import { createApp } from '../oauth/helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -82,5 +82,23 @@ describe('authorization code flow in a real browser', () => {
     const res = await fetch(`${base}/api/v1/Item`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(res.status).toBe(200);
     await page.close();
+  });
+
+  it('superusers manage applications at /o/applications/ by keyboard', async () => {
+    const acc = await makeAccount(t, 'Admin store');
+    const su = await acc.user({ group: 'owner', superuser: true });
+    const app = await createApp(t, su, { name: 'Nightly ERP', grant_types: ['client_credentials'] });
+    // (extraHTTPHeaders rather than httpCredentials: chromium does not answer the API's one combined
+    // WWW-Authenticate header listing Bearer, Token and Basic.)
+    const context = await browser.newContext({ extraHTTPHeaders: { authorization: basic(su.username, su.password) } });
+    const page = await context.newPage();
+    await page.goto(`${base}/o/applications/`);
+    await expect(page.title()).resolves.toContain('Applications');
+    const row = page.locator('tr', { hasText: app.client_id });
+    await expect(row.locator('.state').textContent()).resolves.toBe('active');
+    await row.getByRole('button', { name: 'Disable Nightly ERP' }).focus();
+    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+    await expect(page.locator('tr', { hasText: app.client_id }).locator('.state').textContent()).resolves.toBe('disabled');
+    await context.close();
   });
 });

@@ -119,12 +119,7 @@ export async function appRoutes(app: FastifyInstance) {
     handler: async (req, reply) => {
       const rows = (await db.select().from(oauthClients).orderBy(asc(oauthClients.id))).map((r) => ({ ...appView(r), account_id: r.accountId }));
       if (!(req.headers.accept ?? '').includes('text/html')) return rows;
-      const trs = rows
-        .map((r) => `<tr><td>${r.id}</td><td>${escapeHtml(r.name)}</td><td><code>${escapeHtml(r.client_id)}</code></td><td>${r.account_id ?? 'instance'}</td><td>${r.client_type}</td><td>${escapeHtml(r.grant_types.join(', '))}</td><td>${r.disabled ? 'disabled' : 'active'}</td></tr>`)
-        .join('');
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Applications · Quartermaster</title></head><body><main><h1>Applications</h1><table><caption>Every OAuth application on this server</caption><thead><tr><th scope="col">Id</th><th scope="col">Name</th><th scope="col">Client ID</th><th scope="col">Account</th><th scope="col">Type</th><th scope="col">Grants</th><th scope="col">State</th></tr></thead><tbody>${trs}</tbody></table><p>Manage with <code>PATCH /o/applications/{id}</code> (<code>{"disabled": true}</code>) and <code>DELETE /o/applications/{id}</code>.</p></main></body></html>`);
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(applicationsPage(rows));
     },
   });
   app.route({
@@ -153,4 +148,35 @@ export async function appRoutes(app: FastifyInstance) {
       return reply.code(204).send();
     },
   });
+}
+
+type AppRow = ReturnType<typeof appView> & { account_id: number | null };
+
+/** The superusers' page: every application, with keyboard-usable enable/disable and delete buttons. */
+function applicationsPage(rows: AppRow[]): string {
+  const trs = rows
+    .map((r) => {
+      const toggle = `<button type="button" data-id="${r.id}" data-action="${r.disabled ? 'enable' : 'disable'}">${r.disabled ? 'Enable' : 'Disable'} ${escapeHtml(r.name)}</button>`;
+      const del = r.account_id === null ? '' : ` <button type="button" data-id="${r.id}" data-action="delete">Delete ${escapeHtml(r.name)}</button>`;
+      return `<tr><td>${r.id}</td><td>${escapeHtml(r.name)}</td><td><code>${escapeHtml(r.client_id)}</code></td><td>${r.account_id ?? 'instance'}</td><td>${r.client_type}</td><td>${escapeHtml(r.grant_types.join(', '))}</td><td class="state">${r.disabled ? 'disabled' : 'active'}</td><td>${toggle}${del}</td></tr>`;
+    })
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Applications · Quartermaster</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}button:focus-visible{outline:3px solid #1f6feb;outline-offset:2px}</style></head>
+<body><main><h1>Applications</h1><p id="status" role="status" aria-live="polite"></p>
+<table><caption>Every OAuth application on this server</caption><thead><tr><th scope="col">Id</th><th scope="col">Name</th><th scope="col">Client ID</th><th scope="col">Account</th><th scope="col">Type</th><th scope="col">Grants</th><th scope="col">State</th><th scope="col">Actions</th></tr></thead><tbody>${trs}</tbody></table>
+<p>JSON: <code>GET /o/applications/</code> with <code>Accept: application/json</code>, <code>PATCH /o/applications/{id}</code> <code>{"disabled": true}</code>, <code>DELETE /o/applications/{id}</code>.</p></main>
+<script>
+document.querySelector('tbody').addEventListener('click', async (ev) => {
+  const b = ev.target.closest('button[data-action]');
+  if (!b) return;
+  const { id, action } = b.dataset;
+  if (action === 'delete' && !confirm('Delete this application and revoke every token it issued?')) return;
+  const res = await fetch('/o/applications/' + id, action === 'delete'
+    ? { method: 'DELETE' }
+    : { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ disabled: action === 'disable' }) });
+  document.getElementById('status').textContent = res.ok ? 'Saved.' : 'Failed (' + res.status + ').';
+  if (res.ok) location.reload();
+});
+</script></body></html>`;
 }
