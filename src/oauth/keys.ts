@@ -3,9 +3,8 @@ import { desc, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { oauthSigningKeys } from '../db/schema/index.js';
 
-function newKey() {
+function newKey(kid = randomBytes(12).toString('base64url')) {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const kid = randomBytes(12).toString('base64url');
   return { kid, jwk: { ...(privateKey.export({ format: 'jwk' }) as Record<string, unknown>), kid, alg: 'RS256', use: 'sig' } };
 }
 
@@ -13,7 +12,8 @@ function newKey() {
 export async function signingKeys(db: Db): Promise<Record<string, unknown>[]> {
   let rows = await db.select().from(oauthSigningKeys).where(isNull(oauthSigningKeys.retiredAt)).orderBy(desc(oauthSigningKeys.id));
   if (!rows.length) {
-    await db.insert(oauthSigningKeys).values(newKey()).onConflictDoNothing();
+    // A fixed kid for the first key: instances starting together insert one key, and every one of them reads it.
+    await db.insert(oauthSigningKeys).values(newKey('initial')).onConflictDoNothing();
     rows = await db.select().from(oauthSigningKeys).where(isNull(oauthSigningKeys.retiredAt)).orderBy(desc(oauthSigningKeys.id));
   }
   return rows.map((r) => r.jwk);
