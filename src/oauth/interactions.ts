@@ -111,6 +111,19 @@ export async function interactionRoutes(app: FastifyInstance) {
 
   const access = { access: 'public' as const };
 
+  // These are pages: their errors are pages too (an expired or replayed sign-in, HTTPS required, …).
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err }, 'sign-in page failed');
+    const text =
+      err instanceof ApiError && err.key === 'https.required'
+        ? 'Sign in over HTTPS.'
+        : status === 500
+          ? 'Something went wrong. Try again.'
+          : 'This sign-in has expired or was already used. Go back to the application and start again.';
+    return html(reply, page('Sign-in problem', `<h1>Sign-in problem</h1><p role="alert">${escapeHtml(text)}</p>`), status);
+  });
+
   app.get('/o/login/:uid', { config: access, schema: { hide: true } as never }, async (req, reply) => {
     const { uid } = req.params as { uid: string };
     const { interaction, clientName } = await details(req, reply);

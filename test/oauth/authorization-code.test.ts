@@ -177,4 +177,13 @@ describe('authorization code + PKCE (openid-client)', () => {
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('belongs to another account');
   });
+
+  it('an unknown or finished sign-in answers an HTML error page, not a crash', async () => {
+    const res = await fetch(`${base}/o/login/not-a-sign-in`);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await res.text()).toContain('expired or was already used');
+    const post = await fetch(`${base}/o/login/not-a-sign-in/login`, { method: 'POST', headers: FORM, body: form({ login: 'x', password: 'y' }) });
+    expect(post.status).toBe(400);
+  });
 });
