@@ -125,13 +125,14 @@ export async function createProvider(services: Services, clients: ClientStore, i
   const auditFor = async (ctx: KoaContextWithOIDC, event: string) => {
     const sub = ctx.oidc?.entities?.Account?.accountId ?? (ctx.oidc?.entities?.RefreshToken as { accountId?: string } | undefined)?.accountId;
     const user = sub && /^\d+$/.test(sub) ? await users.get(Number(sub)) : null;
-    services.audit.write({ accountId: user?.accountId ?? null, userId: user?.id ?? null, username: user?.username ?? null, event, ip: ctx.ip });
+    const detail = { grant_type: ctx.oidc?.params?.grant_type as string | undefined, client_id: ctx.oidc?.client?.clientId };
+    services.audit.write({ accountId: user?.accountId ?? null, userId: user?.id ?? null, username: user?.username ?? null, event, credentialKind: 'oauth', ip: ctx.ip, detail });
   };
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     const gt = ctx.oidc?.params?.grant_type;
-    if (gt === 'authorization_code' || gt === 'refresh_token') void auditFor(ctx, 'oauth.token_issued').catch(() => {});
+    if (gt === 'authorization_code' || gt === 'refresh_token') void auditFor(ctx, 'token.issued').catch(() => {});
   });
-  provider.on('grant.revoked', (ctx: KoaContextWithOIDC) => void auditFor(ctx, 'oauth.grant_revoked').catch(() => {}));
+  provider.on('grant.revoked', (ctx: KoaContextWithOIDC) => void auditFor(ctx, 'token.revoked').catch(() => {}));
 
   registerGrants(provider, services, clients);
   return provider;
@@ -172,7 +173,7 @@ function registerGrants(provider: Provider, services: Services, clients: ClientS
       const token = new provider.ClientCredentials({ client, scope: scope.join(' ') || undefined });
       ctx.oidc.entity('ClientCredentials', token);
       const value = await token.save();
-      services.audit.write({ accountId: user.accountId, userId: user.id, username: user.username, event: 'oauth.token_issued', ip: ctx.ip });
+      services.audit.write({ accountId: user.accountId, userId: user.id, username: user.username, event: 'token.issued', credentialKind: 'oauth', ip: ctx.ip, detail: { grant_type: 'client_credentials', client_id: client.clientId } });
       ctx.body = { access_token: value, token_type: 'bearer', expires_in: token.expiration, ...(token.scope ? { scope: token.scope } : {}) };
     },
     ['scope'],
@@ -206,7 +207,7 @@ function registerGrants(provider: Provider, services: Services, clients: ClientS
         wantScopeError(err);
       }
       const issued = await issueUserTokens(provider, client, user.id, scope, 'password');
-      services.audit.write({ accountId: user.accountId, userId: user.id, username: user.username, event: 'oauth.token_issued', ip: ctx.ip });
+      services.audit.write({ accountId: user.accountId, userId: user.id, username: user.username, event: 'token.issued', credentialKind: 'oauth', ip: ctx.ip, detail: { grant_type: 'password', client_id: client.clientId } });
       ctx.body = { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, refresh_token: issued.refreshToken, scope: scope.join(' ') };
     },
     ['username', 'password', 'scope'],

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
 import { createApp, setIntegrationUser, FORM } from './helpers.js';
-import { oauthPayloads } from '../../src/db/schema/index.js';
+import { auditLog, oauthPayloads } from '../../src/db/schema/index.js';
 import { hashSecret } from '../../src/auth/secrets.js';
 
 let t: TestApp;
@@ -61,5 +61,16 @@ describe('token lifecycle', () => {
     expect(after).toEqual(expect.arrayContaining(before));
     const denied = await t.app.inject({ method: 'POST', url: '/o/jwks/rotate', headers: { authorization: basic(owner.username, owner.password) } });
     expect(denied.statusCode).toBe(403);
+  });
+
+  it('audits token issuance without the token', async () => {
+    const a = await createApp(t, owner, { name: 'Audited', grant_types: ['client_credentials'] });
+    await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
+    const tok = (await cc(a)).json().access_token as string;
+    await t.services.audit.flush();
+    const rows = await t.db.select().from(auditLog).where(eq(auditLog.userId, a.integration_user_id!));
+    expect(rows.map((r) => r.event)).toContain('token.issued');
+    expect(rows.find((r) => r.event === 'token.issued')!.detail).toMatchObject({ grant_type: 'client_credentials', client_id: a.client_id });
+    expect(JSON.stringify(rows)).not.toContain(tok);
   });
 });

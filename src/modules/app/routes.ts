@@ -26,7 +26,7 @@ const AppPatch = Type.Partial(Type.Object({ ...AppFields, disabled: Type.Boolean
 
 /** Apps (OAuth clients) of the account, the token manager (seed 002), and the superusers' /o/applications/. */
 export async function appRoutes(app: FastifyInstance) {
-  const { bus, db } = app.qm;
+  const { bus, db, audit } = app.qm;
 
   app.route({
     method: 'POST',
@@ -97,7 +97,7 @@ export async function appRoutes(app: FastifyInstance) {
     url: '/api/v1/App/:id/Token',
     config: { access: { ruleset: 'app', action: 'delete' } },
     schema: { tags, summary: "Revoke all of an app's tokens", params: Id },
-    handler: async (req) => revokeAppTokens(req.ctx!, bus, (req.params as { id: number }).id),
+    handler: async (req) => revokeAppTokens(req.ctx!, bus, audit, (req.params as { id: number }).id),
   });
   app.route({
     method: 'DELETE',
@@ -106,7 +106,7 @@ export async function appRoutes(app: FastifyInstance) {
     schema: { tags, summary: 'Revoke one app token', params: Type.Object({ id: Type.Integer({ minimum: 1 }), tokenId: Type.Integer({ minimum: 1 }) }) },
     handler: async (req) => {
       const p = req.params as { id: number; tokenId: number };
-      return revokeAppTokens(req.ctx!, bus, p.id, p.tokenId);
+      return revokeAppTokens(req.ctx!, bus, audit, p.id, p.tokenId);
     },
   });
 

@@ -12,6 +12,7 @@ import { revokeGrants } from '../../oauth/adapter.js';
 import { ScopeError, grantableScopes } from '../../oauth/scopes.js';
 import { issueUserTokens } from '../../oauth/provider.js';
 import type { OAuthRuntime } from '../../oauth/runtime.js';
+import type { AuditWriter } from '../audit/writer.js';
 
 export interface AppInput {
   name?: string;
@@ -171,6 +172,12 @@ export async function deleteClientRow(db: RequestContext['db'], bus: Invalidatio
   }
 }
 
+/** Auth events of the token manager, against the acting user (never a token value). */
+function auditApp(audit: AuditWriter, ctx: RequestContext, event: string, detail: Record<string, unknown>) {
+  const u = ctx.principal.user;
+  audit.write({ accountId: ctx.accountId, userId: u.id, username: u.username, event, credentialKind: 'oauth', ip: ctx.ip, detail });
+}
+
 function tokenView(t: typeof oauthAppTokens.$inferSelect) {
   return {
     id: t.id,
@@ -203,6 +210,7 @@ export async function createAppToken(ctx: RequestContext, rt: OAuthRuntime, id: 
   const client = await provider.Client.find(row.clientId);
   if (!client) throw new ApiError('conflict', 'The app is disabled.');
   const issued = await issueUserTokens(provider, client, user.id, scope, 'qm_app');
+  auditApp(rt.services.audit, ctx, 'token.issued', { grant_type: 'token_manager', client_id: row.clientId });
   const [t] = await ctx.db
     .insert(oauthAppTokens)
     .values({ accountId: ctx.accountId, clientId: row.clientId, userId: user.id, name: input.name, scope: scope.join(' '), grantId: issued.grantId, expiresAt: issued.refreshExpiresAt })
@@ -226,7 +234,7 @@ export async function listAppTokens(ctx: RequestContext, id: number) {
   return rows.map(tokenView);
 }
 
-export async function revokeAppTokens(ctx: RequestContext, bus: InvalidationBus, id: number, tokenId?: number) {
+export async function revokeAppTokens(ctx: RequestContext, bus: InvalidationBus, audit: AuditWriter, id: number, tokenId?: number) {
   const row = await loadApp(ctx, id);
   const rows = await ctx.db
     .update(oauthAppTokens)
@@ -235,5 +243,6 @@ export async function revokeAppTokens(ctx: RequestContext, bus: InvalidationBus,
     .returning({ grantId: oauthAppTokens.grantId });
   if (tokenId && !rows.length) throw ApiError.notFound('No such token.');
   await revokeGrants(ctx.db, bus, rows.map((r) => r.grantId));
+  if (rows.length) auditApp(audit, ctx, 'token.revoked', { client_id: row.clientId, tokens: rows.length });
   return { revoked: rows.length };
 }
