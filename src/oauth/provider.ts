@@ -84,8 +84,8 @@ export async function createProvider(services: Services, clients: ClientStore, i
       Session: 14 * 86_400,
       Grant: 365 * 86_400,
     },
-    issueRefreshToken: async (_ctx, client, code) =>
-      client.grantTypeAllowed('refresh_token') && (code.scopes.has('offline_access') || client.clientId !== undefined),
+    // Every client allowed the refresh_token grant gets one (seed 002's apps always do), offline_access or not.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     async findAccount(_ctx, sub) {
       const user = /^\d+$/.test(sub) ? await users.get(Number(sub)) : null;
       if (!user || !user.active || user.kind !== 'human') return undefined;
