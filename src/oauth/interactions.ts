@@ -78,6 +78,7 @@ export async function interactionRoutes(app: FastifyInstance) {
 
   async function details(req: FastifyRequest, reply: FastifyReply) {
     const provider = await rt.get(req);
+    rt.adapt(req);
     const interaction = await provider.interactionDetails(req.raw, reply.raw);
     const { uid } = req.params as { uid: string };
     if (interaction.uid !== uid) throw ApiError.notFound('No such sign-in.');

@@ -42,7 +42,7 @@ function gtyIncludes(token: { gty?: string }, g: string) {
 
 /** Builds the oidc-provider instance for an issuer, on our storage. */
 export async function createProvider(services: Services, clients: ClientStore, issuer: string): Promise<Provider> {
-  const { db, bus, users, config } = services;
+  const { db, bus, users } = services;
   await ensureDefaultClient(db);
   const keys = await signingKeys(db);
   const cookieKey = (await serverKey(db, 'oidc-cookies')).toString('base64url');
@@ -103,7 +103,9 @@ export async function createProvider(services: Services, clients: ClientStore, i
   };
 
   const provider = new Provider(issuer, configuration);
-  provider.proxy = config.trustProxy.length > 0;
+  // Forwarded headers are always rewritten from Fastify's trust-aware view before the provider sees a request
+  // (OAuthRuntime.adapt), so the provider may read them.
+  provider.proxy = true;
 
   // Clients carry the SHA-256 of their secret as `client_secret`; the presented secret is hashed, then compared in
   // constant time. oidc-provider never holds a usable secret.

@@ -47,6 +47,7 @@ export async function oauthRoutes(app: FastifyInstance) {
             return reply.code(400).header('cache-control', 'no-store').send({ error: 'invalid_request', error_description: 'Credentials must be sent over HTTPS.' });
           }
           const handle = await runtime.callback(req);
+          runtime.adapt(req);
           const raw = req.raw.url ?? '/';
           const q = raw.indexOf('?');
           const query = q >= 0 ? raw.slice(q) : '';

@@ -51,6 +51,18 @@ export class OAuthRuntime {
     return `${proto}://${request?.host ?? `${config.host}:${config.port}`}`;
   }
 
+  /**
+   * Gives oidc-provider (koa) the request as Fastify sees it: client address, scheme and host per QM_TRUST_PROXY,
+   * or QM_PUBLIC_URL's scheme and host when set. Client-sent X-Forwarded-* values are overwritten, never trusted.
+   */
+  adapt(request: FastifyRequest): void {
+    const h = request.raw.headers;
+    const pub = this.services.config.publicUrl ? new URL(this.services.config.publicUrl) : null;
+    h['x-forwarded-proto'] = pub ? pub.protocol.slice(0, -1) : request.protocol;
+    h['x-forwarded-host'] = pub ? pub.host : request.host;
+    h['x-forwarded-for'] = request.ip;
+  }
+
   private handler: Promise<ReturnType<Provider['callback']>> | null = null;
 
   /** The provider's node request handler (built once). */
