@@ -30,6 +30,16 @@ export const grantInvalidation = (grantId: string) => ({ t: 'credential' as cons
 
 /** oidc-provider storage on our database (PGlite or PostgreSQL). */
 export function adapterFactory(db: Db, bus: InvalidationBus, clients: ClientStore) {
+  // Prepared once: a token is stored on every issuance, the hottest write of the token endpoint.
+  const p = (name: string) => sql.placeholder(name);
+  const upsert = db
+    .insert(oauthPayloads)
+    .values({ key: p('key'), model: p('model'), grantId: p('grantId'), uid: p('uid'), userCode: p('userCode'), clientId: p('clientId'), userId: p('userId'), payload: p('payload'), expiresAt: p('expiresAt') })
+    .onConflictDoUpdate({
+      target: oauthPayloads.key,
+      set: { payload: sql`excluded.payload`, expiresAt: sql`excluded.expires_at`, grantId: sql`excluded.grant_id`, uid: sql`excluded.uid` },
+    })
+    .prepare('qm_oauth_payload_upsert');
   return class DbAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
@@ -49,10 +59,7 @@ export function adapterFactory(db: Db, bus: InvalidationBus, clients: ClientStor
         payload: stored as Record<string, unknown>,
         expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
       };
-      await db
-        .insert(oauthPayloads)
-        .values(row)
-        .onConflictDoUpdate({ target: oauthPayloads.key, set: { payload: row.payload, expiresAt: row.expiresAt, grantId: row.grantId, uid: row.uid } });
+      await upsert.execute(row);
     }
 
     private async load(where: ReturnType<typeof eq>, id?: string): Promise<AdapterPayload | undefined> {

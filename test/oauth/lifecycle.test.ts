@@ -36,6 +36,10 @@ describe('token lifecycle', () => {
     const tok = (await cc(a)).json().access_token as string;
     const rows = await t.db.select().from(oauthPayloads);
     expect(JSON.stringify(rows)).not.toContain(tok);
+    const mine = rows.find((r) => r.key === `ClientCredentials:${hashSecret(tok)}`)!;
+    expect(typeof mine.payload).toBe('object');
+    expect(mine.payload.jti).toBeUndefined();
+    expect(mine.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 14_000_000);
   });
 
   it('per-client lifetimes override the grant default', async () => {
