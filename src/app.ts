@@ -15,6 +15,7 @@ import { sessionRoutes } from './modules/session/routes.js';
 import { userRoutes } from './modules/user/routes.js';
 import { groupRoutes } from './modules/group/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
+import { oauthRoutes } from './oauth/routes.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -69,5 +70,6 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(userRoutes);
   await app.register(groupRoutes);
   await app.register(auditRoutes);
+  await app.register(oauthRoutes);
   return app;
 }

@@ -161,3 +161,11 @@ export function narrowScopes(requested: readonly string[], rights: Rights, isSup
     return RULESETS.every((rs) => (g.rights[rs] & ~rights[rs]) === 0);
   });
 }
+
+/** Every alias the table above accepts (for the authorization server's list of supported scopes). */
+export const ALIAS_SCOPES: readonly string[] = [
+  'a:superuser',
+  'a:staff',
+  ...Object.keys(LEGACY),
+  ...(['view', 'add', 'change', 'delete'] as const).flatMap((a) => [...RULESETS, ...Object.keys(INVENTREE_RULESETS)].map((rs) => `r:${a}:${rs}`)),
+];

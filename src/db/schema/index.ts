@@ -4,3 +4,4 @@ export * from './warehouses.js';
 export * from './credentials.js';
 export * from './audit.js';
 export * from './items.js';
+export * from './oauth.js';

@@ -1,0 +1,182 @@
+import type {} from '@fastify/swagger';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { asc } from 'drizzle-orm';
+import { oauthClients } from '../../db/schema/index.js';
+import { ApiError } from '../../http/errors.js';
+import { escapeHtml } from '../../oauth/provider.js';
+import { appView, createApp, deleteApp, deleteClientRow, getApp, listAppTokens, listApps, revokeAppTokens, rotateSecret, createAppToken, updateApp, type AppInput } from './service.js';
+import { eq } from 'drizzle-orm';
+
+const tags = ['App'];
+const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const AppFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  redirect_uris: Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 20 }),
+  grant_types: Type.Array(Type.String(), { maxItems: 4 }),
+  scope: Type.String({ maxLength: 4000 }),
+  token_endpoint_auth_method: Type.Union([Type.Literal('client_secret_basic'), Type.Literal('client_secret_post'), Type.Literal('none')]),
+  allow_password_grant: Type.Boolean(),
+  access_token_ttl: Type.Union([Type.Integer({ minimum: 60, maximum: 30 * 86400 }), Type.Null()]),
+  refresh_token_ttl: Type.Union([Type.Integer({ minimum: 60, maximum: 365 * 86400 }), Type.Null()]),
+};
+const { name, ...optional } = AppFields;
+const AppCreate = Type.Composite([Type.Object({ name }), Type.Partial(Type.Object(optional))], { additionalProperties: false });
+const AppPatch = Type.Partial(Type.Object({ ...AppFields, disabled: Type.Boolean() }), { additionalProperties: false, minProperties: 1 });
+
+/** Apps (OAuth clients) of the account, the token manager (seed 002), and the superusers' /o/applications/. */
+export async function appRoutes(app: FastifyInstance) {
+  const { bus, db, audit } = app.qm;
+
+  app.route({
+    method: 'POST',
+    url: '/api/v1/App',
+    config: { access: { ruleset: 'app', action: 'add' } },
+    schema: { tags, summary: 'Create an app (OAuth client); answers client_id and client_secret (shown once)', body: AppCreate },
+    handler: async (req, reply) => reply.code(201).send(await createApp(req.ctx!, req.body as AppInput & { name: string })),
+  });
+  app.route({
+    method: 'GET',
+    url: '/api/v1/App',
+    config: { access: { ruleset: 'app', action: 'view' } },
+    schema: { tags, summary: "List the account's apps" },
+    handler: async (req) => listApps(req.ctx!),
+  });
+  app.route({
+    method: 'GET',
+    url: '/api/v1/App/:id',
+    config: { access: { ruleset: 'app', action: 'view' } },
+    schema: { tags, summary: 'Get an app', params: Id },
+    handler: async (req) => getApp(req.ctx!, (req.params as { id: number }).id),
+  });
+  app.route({
+    method: 'PATCH',
+    url: '/api/v1/App/:id',
+    config: { access: { ruleset: 'app', action: 'change' } },
+    schema: { tags, summary: 'Change an app; `disabled: true` refuses new tokens and rejects existing ones at once', params: Id, body: AppPatch },
+    handler: async (req) => updateApp(req.ctx!, bus, (req.params as { id: number }).id, req.body as AppInput),
+  });
+  app.route({
+    method: 'POST',
+    url: '/api/v1/App/:id/secret',
+    config: { access: { ruleset: 'app', action: 'change' } },
+    schema: { tags, summary: 'Rotate the client secret (shown once); tokens already issued stay valid until they expire', params: Id },
+    handler: async (req) => rotateSecret(req.ctx!, bus, (req.params as { id: number }).id),
+  });
+  app.route({
+    method: 'DELETE',
+    url: '/api/v1/App/:id',
+    config: { access: { ruleset: 'app', action: 'delete' } },
+    schema: { tags, summary: 'Delete an app and revoke everything it issued', params: Id },
+    handler: async (req, reply) => {
+      await deleteApp(req.ctx!, bus, (req.params as { id: number }).id);
+      return reply.code(204).send();
+    },
+  });
+  app.route({
+    method: 'POST',
+    url: '/api/v1/App/:id/Token',
+    config: { access: { ruleset: 'app', action: 'add' } },
+    schema: {
+      tags,
+      summary: 'Generate an app token (access 24 h + refresh), shown once',
+      params: Id,
+      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), scope: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }),
+    },
+    handler: async (req, reply) => reply.code(201).send(await createAppToken(req.ctx!, app.oauth, (req.params as { id: number }).id, req.body as { name: string; scope: string })),
+  });
+  app.route({
+    method: 'GET',
+    url: '/api/v1/App/:id/Token',
+    config: { access: { ruleset: 'app', action: 'view' } },
+    schema: { tags, summary: "List an app's tokens: name, scopes, created, last used, expiry", params: Id },
+    handler: async (req) => listAppTokens(req.ctx!, (req.params as { id: number }).id),
+  });
+  app.route({
+    method: 'DELETE',
+    url: '/api/v1/App/:id/Token',
+    config: { access: { ruleset: 'app', action: 'delete' } },
+    schema: { tags, summary: "Revoke all of an app's tokens", params: Id },
+    handler: async (req) => revokeAppTokens(req.ctx!, bus, audit, (req.params as { id: number }).id),
+  });
+  app.route({
+    method: 'DELETE',
+    url: '/api/v1/App/:id/Token/:tokenId',
+    config: { access: { ruleset: 'app', action: 'delete' } },
+    schema: { tags, summary: 'Revoke one app token', params: Type.Object({ id: Type.Integer({ minimum: 1 }), tokenId: Type.Integer({ minimum: 1 }) }) },
+    handler: async (req) => {
+      const p = req.params as { id: number; tokenId: number };
+      return revokeAppTokens(req.ctx!, bus, audit, p.id, p.tokenId);
+    },
+  });
+
+  // Superusers: every application of the instance (seed 000's /o/applications/), as a page or JSON.
+  app.route({
+    method: 'GET',
+    url: '/o/applications',
+    config: { access: { ruleset: 'app', action: 'view', superuser: true } },
+    schema: { tags, summary: 'All applications (superusers): HTML, or JSON with Accept: application/json' },
+    handler: async (req, reply) => {
+      const rows = (await db.select().from(oauthClients).orderBy(asc(oauthClients.id))).map((r) => ({ ...appView(r), account_id: r.accountId }));
+      if (!(req.headers.accept ?? '').includes('text/html')) return rows;
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(applicationsPage(rows));
+    },
+  });
+  app.route({
+    method: 'PATCH',
+    url: '/o/applications/:id',
+    config: { access: { ruleset: 'app', action: 'change', superuser: true } },
+    schema: { tags, summary: 'Enable or disable any application (superusers)', params: Id, body: Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false }) },
+    handler: async (req) => {
+      const { id } = req.params as { id: number };
+      const [row] = await db.update(oauthClients).set({ disabled: (req.body as { disabled: boolean }).disabled }).where(eq(oauthClients.id, id)).returning();
+      if (!row) throw ApiError.notFound('No such application.');
+      await bus.publish({ t: 'client', id: row.clientId });
+      return appView(row);
+    },
+  });
+  app.route({
+    method: 'DELETE',
+    url: '/o/applications/:id',
+    config: { access: { ruleset: 'app', action: 'delete', superuser: true } },
+    schema: { tags, summary: 'Delete any application and revoke everything it issued (superusers)', params: Id },
+    handler: async (req, reply) => {
+      const { id } = req.params as { id: number };
+      const [row] = await db.select().from(oauthClients).where(eq(oauthClients.id, id)).limit(1);
+      if (!row) throw ApiError.notFound('No such application.');
+      await deleteClientRow(db, bus, row);
+      return reply.code(204).send();
+    },
+  });
+}
+
+type AppRow = ReturnType<typeof appView> & { account_id: number | null };
+
+/** The superusers' page: every application, with keyboard-usable enable/disable and delete buttons. */
+function applicationsPage(rows: AppRow[]): string {
+  const trs = rows
+    .map((r) => {
+      const toggle = `<button type="button" data-id="${r.id}" data-action="${r.disabled ? 'enable' : 'disable'}">${r.disabled ? 'Enable' : 'Disable'} ${escapeHtml(r.name)}</button>`;
+      const del = r.account_id === null ? '' : ` <button type="button" data-id="${r.id}" data-action="delete">Delete ${escapeHtml(r.name)}</button>`;
+      return `<tr><td>${r.id}</td><td>${escapeHtml(r.name)}</td><td><code>${escapeHtml(r.client_id)}</code></td><td>${r.account_id ?? 'instance'}</td><td>${r.client_type}</td><td>${escapeHtml(r.grant_types.join(', '))}</td><td class="state">${r.disabled ? 'disabled' : 'active'}</td><td>${toggle}${del}</td></tr>`;
+    })
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Applications · Quartermaster</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}button:focus-visible{outline:3px solid #1f6feb;outline-offset:2px}</style></head>
+<body><main><h1>Applications</h1><p id="status" role="status" aria-live="polite"></p>
+<table><caption>Every OAuth application on this server</caption><thead><tr><th scope="col">Id</th><th scope="col">Name</th><th scope="col">Client ID</th><th scope="col">Account</th><th scope="col">Type</th><th scope="col">Grants</th><th scope="col">State</th><th scope="col">Actions</th></tr></thead><tbody>${trs}</tbody></table>
+<p>JSON: <code>GET /o/applications/</code> with <code>Accept: application/json</code>, <code>PATCH /o/applications/{id}</code> <code>{"disabled": true}</code>, <code>DELETE /o/applications/{id}</code>.</p></main>
+<script>
+document.querySelector('tbody').addEventListener('click', async (ev) => {
+  const b = ev.target.closest('button[data-action]');
+  if (!b) return;
+  const { id, action } = b.dataset;
+  if (action === 'delete' && !confirm('Delete this application and revoke every token it issued?')) return;
+  const res = await fetch('/o/applications/' + id, action === 'delete'
+    ? { method: 'DELETE' }
+    : { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ disabled: action === 'disable' }) });
+  document.getElementById('status').textContent = res.ok ? 'Saved.' : 'Failed (' + res.status + ').';
+  if (res.ok) location.reload();
+});
+</script></body></html>`;
+}

@@ -1,0 +1,248 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { RequestContext } from '../../auth/principal.js';
+import type { InvalidationBus } from '../../auth/invalidation.js';
+import { oauthAppTokens, oauthClients, users } from '../../db/schema/index.js';
+import { byId, inAccount } from '../../db/scoped.js';
+import { hashSecret, makeSecret } from '../../auth/secrets.js';
+import { ApiError } from '../../http/errors.js';
+import { ACTION_BIT } from '../../access/permissions.js';
+import { isKnownScope } from '../../access/scopes.js';
+import { GRANT_TYPES, newClientId, revokeClientTokens, type ClientRow } from '../../oauth/clients.js';
+import { revokeGrants } from '../../oauth/adapter.js';
+import { ScopeError, grantableScopes } from '../../oauth/scopes.js';
+import { issueUserTokens } from '../../oauth/provider.js';
+import type { OAuthRuntime } from '../../oauth/runtime.js';
+import type { AuditWriter } from '../audit/writer.js';
+
+export interface AppInput {
+  name?: string;
+  redirect_uris?: string[];
+  grant_types?: string[];
+  scope?: string;
+  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  allow_password_grant?: boolean;
+  disabled?: boolean;
+  access_token_ttl?: number | null;
+  refresh_token_ttl?: number | null;
+}
+
+export function appView(row: ClientRow) {
+  return {
+    id: row.id,
+    client_id: row.clientId,
+    name: row.name,
+    client_type: row.secretHash ? 'confidential' : 'public',
+    redirect_uris: row.redirectUris,
+    grant_types: row.grantTypes,
+    scope: row.scope,
+    allow_password_grant: row.allowPasswordGrant,
+    disabled: row.disabled,
+    integration_user_id: row.integrationUserId,
+    access_token_ttl: row.accessTokenTtl,
+    refresh_token_ttl: row.refreshTokenTtl,
+    created: row.createdAt.toISOString(),
+    secret_rotated: row.secretRotatedAt?.toISOString() ?? null,
+  };
+}
+
+function validate(input: AppInput) {
+  const fields: Record<string, string[]> = {};
+  for (const g of input.grant_types ?? []) if (!(GRANT_TYPES as readonly string[]).includes(g)) (fields.grant_types ??= []).push(`unknown grant type "${g}"`);
+  for (const u of input.redirect_uris ?? []) {
+    try {
+      const url = new URL(u);
+      if (url.hash) throw new Error();
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) && !/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) {
+        (fields.redirect_uris ??= []).push(`"${u}" must be https (or http on loopback, or a private-use scheme)`);
+      }
+    } catch {
+      (fields.redirect_uris ??= []).push(`"${u}" is not an absolute URL without fragment`);
+    }
+  }
+  for (const s of (input.scope ?? '').split(' ').filter(Boolean)) if (!isKnownScope(s)) (fields.scope ??= []).push(`unknown scope "${s}"`);
+  if ((input.grant_types ?? []).includes('authorization_code') && !(input.redirect_uris ?? []).length) (fields.redirect_uris ??= []).push('required for authorization_code');
+  if (input.token_endpoint_auth_method === 'none' && (input.grant_types ?? []).includes('client_credentials')) (fields.grant_types ??= []).push('a public client cannot use client_credentials');
+  if (Object.keys(fields).length) throw ApiError.validation(fields);
+}
+
+/** Whether the caller may switch the legacy password grant on: account admins (user management) only. */
+function assertAdmin(ctx: RequestContext) {
+  if (!ctx.superuser && (ctx.rights.user & ACTION_BIT.change) === 0) throw new ApiError('permission.denied', 'Only an administrator may switch on the password grant.');
+}
+
+async function ensureIntegrationUser(ctx: RequestContext, row: ClientRow): Promise<number> {
+  if (row.integrationUserId) return row.integrationUserId;
+  const username = `app-${row.clientId}`;
+  const [u] = await ctx.db
+    .insert(users)
+    .values({ accountId: ctx.accountId, username, email: `${username}@integration.invalid`, kind: 'integration', passwordHash: null })
+    .returning({ id: users.id });
+  await ctx.db.update(oauthClients).set({ integrationUserId: u!.id }).where(eq(oauthClients.id, row.id));
+  return u!.id;
+}
+
+export async function createApp(ctx: RequestContext, input: AppInput & { name: string }) {
+  validate(input);
+  if (input.allow_password_grant) assertAdmin(ctx);
+  const isPublic = input.token_endpoint_auth_method === 'none';
+  const secret = isPublic ? null : makeSecret('cs');
+  const grantTypes = input.grant_types?.length ? [...new Set(input.grant_types)] : ['authorization_code', 'refresh_token'];
+  if ((grantTypes.includes('authorization_code')) && !(input.redirect_uris ?? []).length) validate({ ...input, grant_types: grantTypes });
+  let [row] = await ctx.db
+    .insert(oauthClients)
+    .values({
+      accountId: ctx.accountId,
+      ownerId: ctx.principal.user.id,
+      clientId: newClientId(),
+      name: input.name,
+      secretHash: secret ? hashSecret(secret) : null,
+      redirectUris: input.redirect_uris ?? [],
+      grantTypes,
+      scope: input.scope ?? '',
+      allowPasswordGrant: input.allow_password_grant ?? false,
+      accessTokenTtl: input.access_token_ttl ?? null,
+      refreshTokenTtl: input.refresh_token_ttl ?? null,
+    })
+    .returning();
+  if (grantTypes.includes('client_credentials')) {
+    const uid = await ensureIntegrationUser(ctx, row!);
+    row = { ...row!, integrationUserId: uid };
+  }
+  return { ...appView(row!), client_secret: secret, client_id_issued_at: Math.floor(row!.createdAt.getTime() / 1000), client_secret_expires_at: 0 };
+}
+
+export async function listApps(ctx: RequestContext) {
+  const rows = await ctx.db.select().from(oauthClients).where(inAccount(ctx, oauthClients)).orderBy(oauthClients.id);
+  return rows.map(appView);
+}
+
+async function loadApp(ctx: RequestContext, id: number): Promise<ClientRow> {
+  const [row] = await ctx.db.select().from(oauthClients).where(byId(ctx, oauthClients, id)).limit(1);
+  if (!row) throw ApiError.notFound('No such app.');
+  return row;
+}
+
+export async function getApp(ctx: RequestContext, id: number) {
+  return appView(await loadApp(ctx, id));
+}
+
+export async function updateApp(ctx: RequestContext, bus: InvalidationBus, id: number, input: AppInput) {
+  const row = await loadApp(ctx, id);
+  validate({ ...input, grant_types: input.grant_types ?? row.grantTypes, redirect_uris: input.redirect_uris ?? row.redirectUris });
+  if (input.allow_password_grant !== undefined) assertAdmin(ctx);
+  const set: Partial<typeof oauthClients.$inferInsert> = {};
+  if (input.name !== undefined) set.name = input.name;
+  if (input.redirect_uris !== undefined) set.redirectUris = input.redirect_uris;
+  if (input.grant_types !== undefined) set.grantTypes = [...new Set(input.grant_types)];
+  if (input.scope !== undefined) set.scope = input.scope;
+  if (input.allow_password_grant !== undefined) set.allowPasswordGrant = input.allow_password_grant;
+  if (input.disabled !== undefined) set.disabled = input.disabled;
+  if (input.access_token_ttl !== undefined) set.accessTokenTtl = input.access_token_ttl;
+  if (input.refresh_token_ttl !== undefined) set.refreshTokenTtl = input.refresh_token_ttl;
+  const [updated] = await ctx.db.update(oauthClients).set(set).where(byId(ctx, oauthClients, id)).returning();
+  let out = updated!;
+  if (out.grantTypes.includes('client_credentials') && out.secretHash) out = { ...out, integrationUserId: await ensureIntegrationUser(ctx, out) };
+  await bus.publish({ t: 'client', id: row.clientId });
+  return appView(out);
+}
+
+/** A new secret, shown once. Tokens already issued stay valid until they expire (seed 001). */
+export async function rotateSecret(ctx: RequestContext, bus: InvalidationBus, id: number) {
+  const row = await loadApp(ctx, id);
+  if (!row.secretHash) throw new ApiError('conflict', 'A public client has no secret.');
+  const secret = makeSecret('cs');
+  await ctx.db.update(oauthClients).set({ secretHash: hashSecret(secret), secretRotatedAt: new Date() }).where(byId(ctx, oauthClients, id));
+  await bus.publish({ t: 'client', id: row.clientId });
+  return { client_id: row.clientId, client_secret: secret };
+}
+
+/** Deletes the app and revokes everything it issued; its integration user goes with it. */
+export async function deleteApp(ctx: RequestContext, bus: InvalidationBus, id: number) {
+  const row = await loadApp(ctx, id);
+  await deleteClientRow(ctx.db, bus, row);
+}
+
+export async function deleteClientRow(db: RequestContext['db'], bus: InvalidationBus, row: ClientRow) {
+  await db.delete(oauthClients).where(eq(oauthClients.id, row.id));
+  await db.delete(oauthAppTokens).where(eq(oauthAppTokens.clientId, row.clientId));
+  await revokeClientTokens(db, bus, row.clientId);
+  if (row.integrationUserId) {
+    await db.delete(users).where(and(eq(users.id, row.integrationUserId), eq(users.kind, 'integration')));
+    await bus.publish({ t: 'user', id: row.integrationUserId });
+  }
+}
+
+/** Auth events of the token manager, against the acting user (never a token value). */
+function auditApp(audit: AuditWriter, ctx: RequestContext, event: string, detail: Record<string, unknown>) {
+  const u = ctx.principal.user;
+  audit.write({ accountId: ctx.accountId, userId: u.id, username: u.username, event, credentialKind: 'oauth', ip: ctx.ip, detail });
+}
+
+function tokenView(t: typeof oauthAppTokens.$inferSelect) {
+  return {
+    id: t.id,
+    name: t.name,
+    scope: t.scope,
+    created: t.createdAt.toISOString(),
+    last_used: t.lastUsedAt?.toISOString() ?? null,
+    expires: t.expiresAt?.toISOString() ?? null,
+  };
+}
+
+/** Token manager (seed 002): an access + refresh token pair for the caller, scopes within the caller's rights. */
+export async function createAppToken(ctx: RequestContext, rt: OAuthRuntime, id: number, input: { name: string; scope: string }) {
+  const row = await loadApp(ctx, id);
+  if (row.disabled) throw new ApiError('conflict', 'The app is disabled.');
+  const user = ctx.principal.user;
+  if (user.kind !== 'human') throw new ApiError('permission.denied', 'Only people can create app tokens.');
+  let scope: string[];
+  try {
+    // Within what this request may do (user ∩ the caller's own scope): a narrow token never mints a wider one.
+    scope = grantableScopes(input.scope, { ...user, rights: ctx.rights, superuser: ctx.superuser });
+  } catch (err) {
+    if (err instanceof ScopeError) throw ApiError.validation({ scope: [err.message] });
+    throw err;
+  }
+  const asked = input.scope.split(' ').filter(Boolean);
+  const refused = asked.filter((s) => !scope.includes(s));
+  if (refused.length) throw new ApiError('permission.denied', `You do not have the rights for: ${refused.join(' ')}`);
+  const provider = await rt.get();
+  const client = await provider.Client.find(row.clientId);
+  if (!client) throw new ApiError('conflict', 'The app is disabled.');
+  const issued = await issueUserTokens(provider, client, user.id, scope, 'qm_app');
+  auditApp(rt.services.audit, ctx, 'token.issued', { grant_type: 'token_manager', client_id: row.clientId });
+  const [t] = await ctx.db
+    .insert(oauthAppTokens)
+    .values({ accountId: ctx.accountId, clientId: row.clientId, userId: user.id, name: input.name, scope: scope.join(' '), grantId: issued.grantId, expiresAt: issued.refreshExpiresAt })
+    .returning();
+  return {
+    ...tokenView(t!),
+    access_token: issued.accessToken,
+    token_type: 'Bearer',
+    expires_in: issued.expiresIn,
+    refresh_token: issued.refreshToken,
+  };
+}
+
+export async function listAppTokens(ctx: RequestContext, id: number) {
+  const row = await loadApp(ctx, id);
+  const rows = await ctx.db
+    .select()
+    .from(oauthAppTokens)
+    .where(inAccount(ctx, oauthAppTokens, eq(oauthAppTokens.clientId, row.clientId), isNull(oauthAppTokens.revokedAt)))
+    .orderBy(desc(oauthAppTokens.id));
+  return rows.map(tokenView);
+}
+
+export async function revokeAppTokens(ctx: RequestContext, bus: InvalidationBus, audit: AuditWriter, id: number, tokenId?: number) {
+  const row = await loadApp(ctx, id);
+  const rows = await ctx.db
+    .update(oauthAppTokens)
+    .set({ revokedAt: new Date() })
+    .where(inAccount(ctx, oauthAppTokens, eq(oauthAppTokens.clientId, row.clientId), isNull(oauthAppTokens.revokedAt), tokenId ? eq(oauthAppTokens.id, tokenId) : undefined))
+    .returning({ grantId: oauthAppTokens.grantId });
+  if (tokenId && !rows.length) throw ApiError.notFound('No such token.');
+  await revokeGrants(ctx.db, bus, rows.map((r) => r.grantId));
+  if (rows.length) auditApp(audit, ctx, 'token.revoked', { client_id: row.clientId, tokens: rows.length });
+  return { revoked: rows.length };
+}

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
+import { createApp, setIntegrationUser, form, FORM } from './helpers.js';
+
+let t: TestApp;
+let acc: Awaited<ReturnType<typeof makeAccount>>;
+let other: Awaited<ReturnType<typeof makeAccount>>;
+let owner: Awaited<ReturnType<typeof acc.user>>;
+let staff: Awaited<ReturnType<typeof acc.user>>;
+let stranger: Awaited<ReturnType<typeof acc.user>>;
+const auth = (u: { username: string; password: string }) => ({ authorization: basic(u.username, u.password) });
+
+beforeAll(async () => {
+  t = await startTestApp();
+  acc = await makeAccount(t);
+  other = await makeAccount(t, 'Other store');
+  owner = await acc.user({ group: 'owner' });
+  staff = await acc.user({ group: 'staff' });
+  stranger = await other.user({ group: 'owner' });
+});
+afterAll(() => t?.close());
+
+async function ccToken(app: { client_id: string; client_secret: string | null }) {
+  return t.app.inject({ method: 'POST', url: '/api/v1/Token', headers: { ...FORM, authorization: basic(app.client_id, app.client_secret!) }, payload: 'grant_type=client_credentials' });
+}
+const items = (token: string) => t.app.inject({ method: 'GET', url: '/api/v1/Item?page=1&pageSize=10', headers: { authorization: `Bearer ${token}` } });
+
+describe('apps (seed 002)', () => {
+  it('creates an app answering client_id and client_secret once; lists it without the secret', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/App', headers: auth(owner), payload: { name: 'Web shop', redirect_uris: ['https://shop.example/cb'], grant_types: ['authorization_code', 'refresh_token'], scope: 'orders:read orders:create' } });
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(body.client_id).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(body.client_secret).toMatch(/^qm_cs_/);
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/App', headers: auth(owner) });
+    expect(list.json().map((a: { client_id: string }) => a.client_id)).toContain(body.client_id);
+    expect(list.body).not.toContain(body.client_secret);
+  });
+
+  it("refuses another account's app (404) and validates input", async () => {
+    const a = await createApp(t, owner, { name: 'Mine', grant_types: ['client_credentials'] });
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/App/${a.id}`, headers: auth(stranger) });
+    expect(res.statusCode).toBe(404);
+    const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/App/${a.id}`, headers: auth(stranger) });
+    expect(del.statusCode).toBe(404);
+    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/App', headers: auth(owner), payload: { name: 'x', grant_types: ['implicit'], redirect_uris: ['http://evil.example/cb'], scope: 'root' } });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json().error.fields).sort()).toEqual(['grant_types', 'redirect_uris', 'scope']);
+  });
+
+  it('rotating the secret keeps issued tokens valid; the old secret stops working', async () => {
+    const a = await createApp(t, owner, { name: 'ERP', grant_types: ['client_credentials'] });
+    await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
+    const tok = (await ccToken(a)).json().access_token;
+    const rot = await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/secret`, headers: auth(owner) });
+    expect(rot.statusCode).toBe(200);
+    const fresh = rot.json().client_secret;
+    expect(fresh).not.toBe(a.client_secret);
+    expect((await items(tok)).statusCode).toBe(200);
+    expect((await ccToken(a)).json().error).toBe('invalid_client');
+    expect((await ccToken({ ...a, client_secret: fresh })).statusCode).toBe(200);
+  });
+
+  it('disabling an app refuses new tokens and rejects existing ones at once', async () => {
+    const a = await createApp(t, owner, { name: 'ERP2', grant_types: ['client_credentials'] });
+    await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
+    const tok = (await ccToken(a)).json().access_token;
+    expect((await items(tok)).statusCode).toBe(200);
+    const off = await t.app.inject({ method: 'PATCH', url: `/api/v1/App/${a.id}`, headers: auth(owner), payload: { disabled: true } });
+    expect(off.statusCode).toBe(200);
+    expect((await items(tok)).json().error.key).toBe('token.invalid');
+    expect((await ccToken(a)).json().error).toBe('invalid_client');
+  });
+
+  it("disabling the integration user refuses new tokens and rejects the user's existing ones", async () => {
+    const a = await createApp(t, owner, { name: 'ERP3', grant_types: ['client_credentials'] });
+    await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
+    const tok = (await ccToken(a)).json().access_token;
+    await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, active: false });
+    const res = await items(tok);
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.key).toBe('user.disabled');
+    expect((await ccToken(a)).json().error).toBe('invalid_grant');
+  });
+
+  it('the integration user is limited to its warehouses', async () => {
+    const w1 = await acc.warehouse();
+    const a = await createApp(t, owner, { name: 'ERP4', grant_types: ['client_credentials'] });
+    await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id, warehouses: [w1.id] });
+    const tok = (await ccToken(a)).json().access_token;
+    const me = await t.services.users.get(a.integration_user_id!);
+    expect([...(me!.warehouses ?? [])]).toEqual([w1.id]);
+    expect((await items(tok)).statusCode).toBe(200);
+  });
+});
+
+describe('token manager (seed 002)', () => {
+  it('creates tokens with scopes within the user, lists them, refreshes with the app, revokes one and all', async () => {
+    const a = await createApp(t, owner, { name: 'Shop', grant_types: ['refresh_token'] });
+    const mk = await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 'shop token', scope: 'products:read orders:read' } });
+    expect(mk.statusCode).toBe(201);
+    const tok = mk.json();
+    expect(tok).toMatchObject({ name: 'shop token', scope: 'products:read orders:read', token_type: 'Bearer', expires_in: 86400 });
+    expect(typeof tok.refresh_token).toBe('string');
+    expect((await items(tok.access_token)).statusCode).toBe(200);
+    // seed 002: refresh with the app's client credentials
+    const r = await t.app.inject({ method: 'POST', url: '/api/auth/token/', headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) }, payload: `grant_type=refresh_token&refresh_token=${tok.refresh_token}` });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().refresh_token).not.toBe(tok.refresh_token);
+    expect(r.json().scope).toBe('products:read orders:read');
+
+    const second = (await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 'second', scope: 'orders:read' } })).json();
+    await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${second.access_token}` } });
+    await t.app.oauth.bearer.flushUsage();
+    const list = (await t.app.inject({ method: 'GET', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner) })).json();
+    expect(list.map((x: { name: string }) => x.name)).toEqual(['second', 'shop token']);
+    expect(list[1]).toMatchObject({ scope: 'products:read orders:read' });
+    expect(list[1].created).toBeTruthy();
+    expect(list[1].expires).toBeTruthy();
+    expect(list[1].last_used).toBeTruthy();
+
+    const one = await t.app.inject({ method: 'DELETE', url: `/api/v1/App/${a.id}/Token/${tok.id}`, headers: auth(owner) });
+    expect(one.json()).toEqual({ revoked: 1 });
+    expect((await items(r.json().access_token)).json().error.key).toBe('token.invalid');
+    expect((await items(second.access_token)).statusCode).toBe(403); // scope.wrong: items need products:read
+    const all = await t.app.inject({ method: 'DELETE', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner) });
+    expect(all.json()).toEqual({ revoked: 1 });
+    expect((await items(second.access_token)).json().error.key).toBe('token.invalid');
+  });
+
+  it('refuses scopes the user lacks, and a narrow OAuth token cannot mint a wider one', async () => {
+    const a = await createApp(t, owner, { name: 'Shop2', grant_types: ['refresh_token'] });
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(staff), payload: { name: 'x', scope: 'users:delete' } });
+    expect(res.statusCode).toBe(403);
+    const narrow = (await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 'narrow', scope: 'apps:create apps:read' } })).json();
+    const esc = await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: { authorization: `Bearer ${narrow.access_token}` }, payload: { name: 'wide', scope: 'products:delete' } });
+    expect(esc.statusCode).toBe(403);
+  });
+
+  it('deleting an app revokes everything it issued', async () => {
+    const a = await createApp(t, owner, { name: 'Gone', grant_types: ['client_credentials', 'refresh_token'] });
+    await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
+    const cc = (await ccToken(a)).json().access_token;
+    const mk = (await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 't', scope: 'products:read' } })).json();
+    const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/App/${a.id}`, headers: auth(owner) });
+    expect(del.statusCode).toBe(204);
+    expect((await items(cc)).json().error.key).toBe('token.invalid');
+    expect((await items(mk.access_token)).json().error.key).toBe('token.invalid');
+    const r = await t.app.inject({ method: 'POST', url: '/api/auth/token/', headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) }, payload: form({ grant_type: 'refresh_token', refresh_token: mk.refresh_token }) });
+    expect(r.json().error).toBe('invalid_client');
+  });
+});
+
+describe('/o/applications/ (superusers)', () => {
+  it('lists every application, including the default PKCE client, as JSON and as a page; others are refused', async () => {
+    const su = await acc.user({ group: 'owner', superuser: true });
+    await t.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' }); // first OAuth use creates the default client
+    const json = await t.app.inject({ method: 'GET', url: '/o/applications/', headers: { ...auth(su), accept: 'application/json' } });
+    expect(json.statusCode).toBe(200);
+    expect(json.json().map((a: { client_id: string }) => a.client_id)).toContain('zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6');
+    const page = await t.app.inject({ method: 'GET', url: '/o/applications/', headers: { ...auth(su), accept: 'text/html' } });
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.body).toContain('<table>');
+    const denied = await t.app.inject({ method: 'GET', url: '/o/applications/', headers: auth(owner) });
+    expect(denied.statusCode).toBe(403);
+  });
+});
