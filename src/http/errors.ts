@@ -59,8 +59,11 @@ export function errorBody(key: ErrorKey, description: string, fields: ErrorField
   return { error: { key, description, fields } };
 }
 
-/** Schemes named in every 401 so a client knows what it may send. */
-export const WWW_AUTHENTICATE = 'Bearer realm="api", Token realm="api", Basic realm="api", charset="UTF-8"';
+/**
+ * Schemes named in every 401 so a client knows what it may send: one challenge per header, Basic first, because
+ * browsers only offer their login prompt when they can parse a Basic challenge on its own.
+ */
+export const WWW_AUTHENTICATE = ['Basic realm="api", charset="UTF-8"', 'Bearer realm="api"', 'Token realm="api"'];
 
 /** Ajv errors → `fields`: one entry per offending field, named by its path without the leading slash. */
 function validationFields(err: FastifyError): ErrorFields {

@@ -1,4 +1,6 @@
-import Provider, { errors, type KoaContextWithOIDC, type Configuration } from 'oidc-provider';
+import type { KoaContextWithOIDC, Configuration } from 'oidc-provider';
+import type ProviderType from 'oidc-provider';
+import { Provider, errors } from './engine.js';
 import type { Services } from '../services.js';
 import { serverKey } from '../services.js';
 import { secretMatches } from '../auth/secrets.js';
@@ -31,7 +33,7 @@ export const PATHS = {
 };
 
 export interface OAuthContext {
-  provider: Provider;
+  provider: ProviderType;
   clients: ClientStore;
   issuer: string;
 }
@@ -41,7 +43,7 @@ function gtyIncludes(token: { gty?: string }, g: string) {
 }
 
 /** Builds the oidc-provider instance for an issuer, on our storage. */
-export async function createProvider(services: Services, clients: ClientStore, issuer: string): Promise<Provider> {
+export async function createProvider(services: Services, clients: ClientStore, issuer: string): Promise<ProviderType> {
   const { db, bus, users } = services;
   await ensureDefaultClient(db);
   const keys = await signingKeys(db);
@@ -149,7 +151,7 @@ function wantScopeError(err: unknown): never {
   throw err;
 }
 
-function registerGrants(provider: Provider, services: Services, clients: ClientStore) {
+function registerGrants(provider: ProviderType, services: Services, clients: ClientStore) {
   const { users } = services;
 
   // client_credentials (seed 001): the client acts as its integration user; scopes narrowed to that user's rights.
@@ -217,7 +219,7 @@ function registerGrants(provider: Provider, services: Services, clients: ClientS
 }
 
 /** A grant with an access token and a refresh token for a user (password grant and the token manager). */
-export async function issueUserTokens(provider: Provider, client: InstanceType<Provider['Client']>, userId: number, scope: string[], gty: 'password' | 'qm_app') {
+export async function issueUserTokens(provider: ProviderType, client: InstanceType<ProviderType['Client']>, userId: number, scope: string[], gty: 'password' | 'qm_app') {
   const grant = new provider.Grant({ accountId: String(userId), clientId: client.clientId });
   if (scope.length) grant.addOIDCScope(scope.join(' '));
   const grantId = await grant.save();

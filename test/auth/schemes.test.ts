@@ -42,7 +42,7 @@ describe('failures answer in the seed 002 format', () => {
   it('no credentials: 401 auth.required with WWW-Authenticate', async () => {
     const res = await list();
     expect(res.statusCode).toBe(401);
-    expect(res.headers['www-authenticate']).toContain('Basic');
+    expect(res.headers['www-authenticate']).toEqual(['Basic realm="api", charset="UTF-8"', 'Bearer realm="api"', 'Token realm="api"']);
     expect(res.json()).toEqual({ error: { key: 'auth.required', description: expect.any(String), fields: {} } });
   });
 
