@@ -15,7 +15,11 @@ interface Entry {
   grantId: string | null;
   scope: ScopeGrant | null;
   expiresAt: number;
+  /** Re-read from storage after this time even without an invalidation, like every other credential cache. */
+  recheckAt: number;
 }
+
+const RECHECK_MS = 60_000;
 
 /**
  * Resolves OAuth access tokens for `Authorization: Bearer`. In process and cached by the token's SHA-256: a warm
@@ -49,7 +53,10 @@ export class OAuthBearer {
     if (token.length < 20 || token.length > 200 || token.startsWith('qm_')) return null;
     const key = hashSecret(token);
     let entry = this.cache.get(key);
-    if (entry === undefined) entry = await this.load(key);
+    if (entry === undefined || (entry !== null && entry.recheckAt <= Date.now())) {
+      this.cache.delete(key);
+      entry = await this.load(key);
+    }
     if (!entry) return null;
     if (entry.expiresAt <= Date.now()) throw new ApiError('token.expired');
     const client = this.clients.peek(entry.clientId) ?? (await this.clients.get(entry.clientId));
@@ -86,6 +93,7 @@ export class OAuthBearer {
       grantId: row.grantId,
       scope,
       expiresAt: (row.expiresAt?.getTime() ?? (p.exp ?? 0) * 1000) || 0,
+      recheckAt: Date.now() + RECHECK_MS,
     };
     if (this.cache.size >= this.maxEntries) this.cache.clear();
     this.cache.set(key, entry);

@@ -164,4 +164,24 @@ describe('/o/applications/ (superusers)', () => {
     const denied = await t.app.inject({ method: 'GET', url: '/o/applications/', headers: auth(owner) });
     expect(denied.statusCode).toBe(403);
   });
+
+  it("a superuser of another account neither sees nor changes nor deletes this account's applications", async () => {
+    const mine = await t.app.inject({ method: 'POST', url: '/api/v1/App', headers: auth(owner), payload: { name: 'Mine', grant_types: ['client_credentials'] } });
+    expect(mine.statusCode).toBe(201);
+    const other = await makeAccount(t, 'Other store');
+    const foreignSu = await other.user({ group: 'owner', superuser: true });
+    const list = await t.app.inject({ method: 'GET', url: '/o/applications/', headers: { ...auth(foreignSu), accept: 'application/json' } });
+    expect(list.statusCode).toBe(200);
+    const ids = list.json().map((a: { client_id: string }) => a.client_id);
+    expect(ids).not.toContain(mine.json().client_id);
+    expect(ids).toContain('zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6');
+    const id = mine.json().id;
+    const patch = await t.app.inject({ method: 'PATCH', url: `/o/applications/${id}`, headers: auth(foreignSu), payload: { disabled: true } });
+    expect(patch.statusCode).toBe(404);
+    const del = await t.app.inject({ method: 'DELETE', url: `/o/applications/${id}`, headers: auth(foreignSu) });
+    expect(del.statusCode).toBe(404);
+    const still = await t.app.inject({ method: 'GET', url: `/api/v1/App/${id}`, headers: auth(owner) });
+    expect(still.statusCode).toBe(200);
+    expect(still.json().disabled).toBe(false);
+  });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
 import { createApp, setIntegrationUser, form, FORM } from './helpers.js';
-import { items } from '../../src/db/schema/index.js';
+import { and, desc, eq } from 'drizzle-orm';
+import { auditLog, items } from '../../src/db/schema/index.js';
 
 let t: TestApp;
 let acc: Awaited<ReturnType<typeof makeAccount>>;
@@ -31,6 +32,15 @@ describe('client_credentials (seed 001)', () => {
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/Item?page=1&pageSize=10', headers: { authorization: `Bearer ${body.access_token}` } });
     expect(list.statusCode).toBe(200);
     expect(list.json().value.map((i: { shortID: string }) => i.shortID)).toEqual(['SKU-1']);
+    // Seed 004: every request is logged against its user, and here against the client it came through.
+    await t.services.audit.flush();
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.userId, app1.integration_user_id!), eq(auditLog.event, 'request')))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    expect(entry).toMatchObject({ credentialKind: 'oauth', method: 'GET', path: '/api/v1/Item?page=1&pageSize=10', status: 200, detail: { clientId: app1.client_id } });
   });
 
   it('accepts HTTP Basic client authentication (-u CLIENT_ID:SECRET)', async () => {

@@ -1,12 +1,11 @@
 import type {} from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { asc } from 'drizzle-orm';
+import { and, asc, eq, isNull, or } from 'drizzle-orm';
 import { oauthClients } from '../../db/schema/index.js';
 import { ApiError } from '../../http/errors.js';
 import { escapeHtml } from '../../oauth/provider.js';
 import { appView, createApp, deleteApp, deleteClientRow, getApp, listAppTokens, listApps, revokeAppTokens, rotateSecret, createAppToken, updateApp, type AppInput } from './service.js';
-import { eq } from 'drizzle-orm';
 
 const tags = ['App'];
 const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
@@ -115,9 +114,9 @@ export async function appRoutes(app: FastifyInstance) {
     method: 'GET',
     url: '/o/applications',
     config: { access: { ruleset: 'app', action: 'view', superuser: true } },
-    schema: { tags, summary: 'All applications (superusers): HTML, or JSON with Accept: application/json' },
+    schema: { tags, summary: "The account's applications and the instance-wide ones (superusers): HTML, or JSON with Accept: application/json" },
     handler: async (req, reply) => {
-      const rows = (await db.select().from(oauthClients).orderBy(asc(oauthClients.id))).map((r) => ({ ...appView(r), account_id: r.accountId }));
+      const rows = (await db.select().from(oauthClients).where(manageable(req.ctx!)).orderBy(asc(oauthClients.id))).map((r) => ({ ...appView(r), account_id: r.accountId }));
       if (!(req.headers.accept ?? '').includes('text/html')) return rows;
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(applicationsPage(rows));
     },
@@ -129,7 +128,7 @@ export async function appRoutes(app: FastifyInstance) {
     schema: { tags, summary: 'Enable or disable any application (superusers)', params: Id, body: Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false }) },
     handler: async (req) => {
       const { id } = req.params as { id: number };
-      const [row] = await db.update(oauthClients).set({ disabled: (req.body as { disabled: boolean }).disabled }).where(eq(oauthClients.id, id)).returning();
+      const [row] = await db.update(oauthClients).set({ disabled: (req.body as { disabled: boolean }).disabled }).where(and(eq(oauthClients.id, id), manageable(req.ctx!))).returning();
       if (!row) throw ApiError.notFound('No such application.');
       await bus.publish({ t: 'client', id: row.clientId });
       return appView(row);
@@ -142,12 +141,17 @@ export async function appRoutes(app: FastifyInstance) {
     schema: { tags, summary: 'Delete any application and revoke everything it issued (superusers)', params: Id },
     handler: async (req, reply) => {
       const { id } = req.params as { id: number };
-      const [row] = await db.select().from(oauthClients).where(eq(oauthClients.id, id)).limit(1);
+      const [row] = await db.select().from(oauthClients).where(and(eq(oauthClients.id, id), manageable(req.ctx!))).limit(1);
       if (!row) throw ApiError.notFound('No such application.');
       await deleteClientRow(db, bus, row);
       return reply.code(204).send();
     },
   });
+}
+
+/** A superuser manages the applications of their own account and the instance-wide ones (the default PKCE client); never another account's. */
+function manageable(ctx: { accountId: number }) {
+  return or(eq(oauthClients.accountId, ctx.accountId), isNull(oauthClients.accountId));
 }
 
 type AppRow = ReturnType<typeof appView> & { account_id: number | null };

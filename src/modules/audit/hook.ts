@@ -18,6 +18,7 @@ export function registerAuditTrail(app: FastifyInstance, audit: AuditWriter) {
       path: request.url.length > 500 ? request.url.slice(0, 500) : request.url,
       status: reply.statusCode,
       ip: request.ip,
+      detail: ctx.principal.clientId ? { clientId: ctx.principal.clientId } : null,
     });
   });
 }
