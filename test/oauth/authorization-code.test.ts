@@ -79,7 +79,16 @@ describe('authorization code + PKCE (openid-client)', () => {
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
 
-    // introspection (RFC 7662) and revocation (RFC 7009)
+    // introspection (RFC 7662) and revocation (RFC 7009): another client, here in another account, learns nothing
+    // and revokes nothing.
+    const other = await makeAccount(t, 'Other store');
+    const otherOwner = await other.user({ group: 'owner' });
+    const spy = await createApp(t, otherOwner, { name: 'Spy', grant_types: ['client_credentials'] });
+    const spyAuth = { ...FORM, authorization: `Basic ${Buffer.from(`${spy.client_id}:${spy.client_secret}`).toString('base64')}` };
+    const spyIntro = await fetch(`${base}/o/introspect/`, { method: 'POST', headers: spyAuth, body: form({ token: refreshed.access_token }) });
+    expect(spyIntro.status).toBe(200);
+    expect(await spyIntro.json()).toEqual({ active: false });
+    await fetch(`${base}/o/revoke/`, { method: 'POST', headers: spyAuth, body: form({ token: refreshed.access_token }) });
     const intro = await oidc.tokenIntrospection(config, refreshed.access_token);
     expect(intro.active).toBe(true);
     expect(intro.sub).toBe(String(owner.id));
