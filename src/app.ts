@@ -7,6 +7,10 @@ import { registerAuthentication } from './auth/authenticate.js';
 import { registerGuard } from './access/guard.js';
 import { registerAuditTrail } from './modules/audit/hook.js';
 import { itemRoutes } from './modules/item/routes.js';
+import { categoryRoutes } from './modules/category/routes.js';
+import { warehouseRoutes } from './modules/warehouse/routes.js';
+import { customerRoutes } from './modules/customer/routes.js';
+import { inventoryRoutes } from './modules/inventory/routes.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -53,5 +57,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   registerAuditTrail(app, services.audit);
 
   await app.register(itemRoutes);
+  await app.register(categoryRoutes);
+  await app.register(warehouseRoutes);
+  await app.register(customerRoutes);
+  await app.register(inventoryRoutes);
   return app;
 }

@@ -4,3 +4,6 @@ export * from './warehouses.js';
 export * from './credentials.js';
 export * from './audit.js';
 export * from './items.js';
+export * from './customers.js';
+export * from './inventory.js';
+export * from './orders.js';

@@ -1,4 +1,4 @@
-import { boolean, index, numeric, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, numeric, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.js';
 import { createdAt, id, ref, tstamp } from './common.js';
 
@@ -19,5 +19,41 @@ export const items = pgTable(
     createdAt: createdAt(),
     updatedAt: tstamp('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('items_account_sku_key').on(t.accountId, t.shortId), index('items_account_idx').on(t.accountId, t.id)],
+  (t) => [
+    uniqueIndex('items_account_sku_key').on(t.accountId, t.shortId),
+    index('items_account_idx').on(t.accountId, t.id),
+    // Filtered and sorted lists stay index-only walks at any size: (account, filter, id) for keyset paging.
+    index('items_account_category_idx').on(t.accountId, t.categoryId, t.id),
+    index('items_account_active_idx').on(t.accountId, t.active, t.id),
+    index('items_account_updated_idx').on(t.accountId, t.updatedAt, t.id),
+    index('items_account_desc_idx').on(t.accountId, t.description, t.id),
+  ],
+);
+
+/** Category tree: `parentId` null for a root. */
+export const categories = pgTable(
+  'categories',
+  {
+    id: id(),
+    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    parentId: ref('parent_id'),
+    createdAt: createdAt(),
+    updatedAt: tstamp('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('categories_account_idx').on(t.accountId, t.id), index('categories_parent_idx').on(t.accountId, t.parentId)],
+);
+
+/**
+ * Row counts kept in the same transaction as the rows (items, lots, stock levels, ledger): an unfiltered list's
+ * `totalCount` is one key lookup instead of a count(*) that grows with the table.
+ */
+export const accountCounters = pgTable(
+  'account_counters',
+  {
+    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    n: bigint('n', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.name] })],
 );
