@@ -11,6 +11,8 @@ import { categoryRoutes } from './modules/category/routes.js';
 import { warehouseRoutes } from './modules/warehouse/routes.js';
 import { customerRoutes } from './modules/customer/routes.js';
 import { inventoryRoutes } from './modules/inventory/routes.js';
+import { orderRoutes } from './modules/order/routes.js';
+import { reportRoutes } from './modules/report/routes.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -61,5 +63,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(warehouseRoutes);
   await app.register(customerRoutes);
   await app.register(inventoryRoutes);
+  await app.register(orderRoutes);
+  await app.register(reportRoutes);
   return app;
 }
