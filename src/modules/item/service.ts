@@ -37,7 +37,14 @@ export interface ItemInput {
   reorderPoint?: string | number | null;
 }
 
-const dec = (v: string | number | null | undefined) => (v === undefined ? undefined : v === null ? null : decimalText(v));
+function dec(v: string | number | null | undefined, field: string) {
+  if (v === undefined || v === null) return v;
+  try {
+    return decimalText(v);
+  } catch {
+    throw ApiError.validation({ [field]: ['must be a decimal with at most 14 digits before and 4 after the point'] });
+  }
+}
 
 function columns(input: ItemInput) {
   return {
@@ -46,9 +53,9 @@ function columns(input: ItemInput) {
     unit: input.unit,
     categoryId: input.categoryID,
     active: input.active,
-    cost: dec(input.cost),
-    price: dec(input.price),
-    reorderPoint: dec(input.reorderPoint),
+    cost: dec(input.cost, 'cost'),
+    price: dec(input.price, 'price'),
+    reorderPoint: dec(input.reorderPoint, 'reorderPoint'),
   };
 }
 
