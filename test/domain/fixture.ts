@@ -5,6 +5,7 @@ import { basic, makeAccount } from '../helpers/app.js';
 export function caller(t: TestApp, u: { username: string; password: string }) {
   const authorization = basic(u.username, u.password);
   return {
+    authorization,
     get: (url: string) => t.app.inject({ method: 'GET', url, headers: { authorization } }),
     send: (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
       t.app.inject({ method, url, headers: { authorization }, ...(payload === undefined ? {} : { payload: payload as object }) }),
