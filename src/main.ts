@@ -2,6 +2,7 @@
 import { createsuperuser } from './cli/createsuperuser.js';
 import { migrate } from './cli/migrate.js';
 import { exitOnKnownError } from './cli/runtime.js';
+import { seed } from './cli/seed.js';
 import { serve } from './cli/serve.js';
 
 const USAGE = `Usage: quartermaster [command] [options]
@@ -11,6 +12,8 @@ Commands:
   migrate                    apply database migrations and exit
   createsuperuser --username U --email E --password P [--account NAME]
                              create a superuser (asks for what is missing on a terminal)
+  seed --items N [--warehouses W] [--lots-per-item L] [--account ID|NAME] [--batch B]
+                             fill an account with demo inventory (bulk inserts, with a progress bar)
 
 Environment: DATABASE_URL, QM_DATA_DIR, HOST, PORT, QM_DEBUG, QM_TLS_CERT, QM_TLS_KEY, QM_TRUST_PROXY,
 QM_PUBLIC_URL, QM_LOG_LEVEL (see README).`;
@@ -20,6 +23,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   serve: () => serve(),
   migrate: () => migrate(),
   createsuperuser,
+  seed,
 };
 
 async function main(argv: string[]) {

@@ -51,22 +51,22 @@ test('200 concurrent issues and moves on the same lots never go negative, never 
   }
 
   const db = t.db;
-  const lots = (await db.execute(sql`select id, warehouse_id, units::text as units from lots where account_id = ${acc.account.id}`)).rows as { id: number; warehouse_id: number; units: string }[];
+  const lots = ((await db.execute(sql`select id, warehouse_id, units::text as units from lots where account_id = ${acc.account.id}`)) as unknown as { rows: unknown[] }).rows as { id: number; warehouse_id: number; units: string }[];
   for (const l of lots) expect(scaled(l.units) >= 0n).toBe(true);
   const onHand = lots.reduce((a, l) => a + scaled(l.units), 0n);
   expect(onHand).toBe(received - issued);
 
   // Per lot and per (item, warehouse): ledger sums = lots = levels.
-  const ledgerPerLot = (await db.execute(sql`select lot_id, sum(units)::text as units from stock_transactions where account_id = ${acc.account.id} group by lot_id`)).rows as { lot_id: number; units: string }[];
+  const ledgerPerLot = ((await db.execute(sql`select lot_id, sum(units)::text as units from stock_transactions where account_id = ${acc.account.id} group by lot_id`)) as unknown as { rows: unknown[] }).rows as { lot_id: number; units: string }[];
   const byLot = new Map(ledgerPerLot.map((r) => [Number(r.lot_id), scaled(r.units)]));
   for (const l of lots) expect(byLot.get(Number(l.id)) ?? 0n).toBe(scaled(l.units));
   const mismatches = (
-    await db.execute(sql`
+    (await db.execute(sql`
       select s.warehouse_id from stock_levels s
       full join (select item_id, warehouse_id, sum(units) as units, sum(reserved) as reserved from stock_transactions where account_id = ${acc.account.id} group by 1, 2) l
         on l.item_id = s.item_id and l.warehouse_id = s.warehouse_id
       where (s.account_id = ${acc.account.id} or s.account_id is null)
-        and (s.on_hand is distinct from l.units or s.reserved is distinct from l.reserved)`)
+        and (s.on_hand is distinct from l.units or s.reserved is distinct from l.reserved)`)) as unknown as { rows: unknown[] }
   ).rows;
   expect(mismatches).toEqual([]);
   const levels = (await api.get('/api/v1/Inventory/StockLevels')).json().value as { onHand: string }[];
