@@ -13,10 +13,10 @@ import { MAX_PAGE_SIZE, offsetOf, pageQuery, toPage } from '../../http/paging.js
  * on (sort key, id) for exports, which costs the same at any depth.
  *
  * totalCount: an unfiltered list of a large table reads a counter kept in the same transaction as its rows; a
- * filtered list counts exactly up to COUNT_CAP matches and reports COUNT_CAP beyond that (the page is still exact;
+ * filtered list counts exactly up to COUNT_CAP (1,000) matches and reports COUNT_CAP beyond that (the page is still exact;
  * use the cursor to walk all of them). Counting millions of rows per page request would make latency grow with data.
  */
-export const COUNT_CAP = 10_000;
+export const COUNT_CAP = 1_000;
 
 export const listQuery = {
   ...pageQuery,
