@@ -88,6 +88,8 @@ const scenario: Scenario = {
         ['StockLevels page', `${base}/Inventory/StockLevels?page=1&pageSize=10`],
         ['Item cursor (mid-table)', `${base}/Item?pageSize=10&after=${a.cursor}`],
       ];
+      // Warm-up (JIT, caches, connection pool) for both sizes first, so neither size pays it in its figures.
+      for (const a of accounts) for (const [label, u] of calls(a)) await measure(`warm-up ${label}`, u!, { seconds: 1, connections, headers: { authorization: `Token ${a.token}` } });
       const results: Measurement[][] = [];
       for (const a of accounts) {
         const row: Measurement[] = [];
