@@ -139,6 +139,8 @@ describe('stock transactions', () => {
     expect((await b.api.get(`/api/v1/Inventory/Lot/${lot.recNo}`)).statusCode).toBe(404);
     expect((await b.api.send('PATCH', `/api/v1/Inventory/Lot/${lot.recNo}`, { onHold: true })).statusCode).toBe(404);
     expect((await b.api.get('/api/v1/Inventory')).json().value).toEqual([]);
+    expect((await b.api.get(`/api/v1/Inventory/${a.w1.id}`)).statusCode).toBe(404);
+    expect((await b.api.get(`/api/v1/Inventory/StockLevels/${a.w1.id}`)).statusCode).toBe(404);
     expect((await a.api.get(`/api/v1/Inventory/Lot/${lot.recNo}`)).json()).toMatchObject({ units: '5.0000', onHold: false });
   });
 });

@@ -99,6 +99,18 @@ describe('Item', () => {
       url = `/api/v1/Item?sort=description&pageSize=2&after=${p.next}`;
     }
     expect(seen).toEqual(['SKU-2', 'SKU-4', 'SKU-6', 'SKU-1', 'SKU-3', 'SKU-5', 'SKU-7']);
+    // Newest first by `updated`, with a cursor: the timestamps round-trip exactly (millisecond columns).
+    const byUpdated: string[] = [];
+    url = '/api/v1/Item?sort=-updated&pageSize=3';
+    for (let guard = 0; guard < 10; guard++) {
+      const p = (await api.get(url)).json();
+      byUpdated.push(...p.value.map((i: { shortID: string }) => i.shortID));
+      if (!p.next) break;
+      url = `/api/v1/Item?sort=-updated&pageSize=3&after=${p.next}`;
+    }
+    expect(byUpdated).toEqual(['SKU-7', 'SKU-6', 'SKU-5', 'SKU-4', 'SKU-3', 'SKU-2', 'SKU-1']);
+    const first = (await api.get('/api/v1/Item?sort=description&pageSize=2')).json();
+    expect((await api.get(`/api/v1/Item?sort=shortID&pageSize=2&after=${first.next}`)).json().error.fields).toHaveProperty('after');
     const badFilter = await api.get('/api/v1/Item?colour=red');
     expect(badFilter.statusCode).toBe(400);
     expect(badFilter.json().error).toMatchObject({ key: 'validation.failed', fields: { colour: ['is not a known field'] } });

@@ -46,7 +46,7 @@ CREATE TABLE "lots" (
 	"reserved" numeric(18, 4) DEFAULT '0' NOT NULL,
 	"on_hold" boolean DEFAULT false NOT NULL,
 	"remark" text,
-	"received_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"received_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "lots_units_nonneg" CHECK ("lots"."units" >= 0 and "lots"."reserved" >= 0 and "lots"."reserved" <= "lots"."units")
 );
@@ -116,10 +116,12 @@ CREATE TABLE "sales_orders" (
 	"status" text DEFAULT 'draft' NOT NULL,
 	"reference" text,
 	"remark" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "items" ALTER COLUMN "updated_at" SET DATA TYPE timestamp (3) with time zone;--> statement-breakpoint
+ALTER TABLE "items" ALTER COLUMN "updated_at" SET DEFAULT now();--> statement-breakpoint
 ALTER TABLE "bins" ADD CONSTRAINT "bins_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "bins" ADD CONSTRAINT "bins_warehouse_id_warehouses_id_fk" FOREIGN KEY ("warehouse_id") REFERENCES "public"."warehouses"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_counters" ADD CONSTRAINT "account_counters_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -164,6 +166,7 @@ CREATE INDEX "order_reservations_lot_idx" ON "order_reservations" USING btree ("
 CREATE INDEX "order_status_history_order_idx" ON "order_status_history" USING btree ("order_id","id");--> statement-breakpoint
 CREATE INDEX "sales_orders_account_idx" ON "sales_orders" USING btree ("account_id","id");--> statement-breakpoint
 CREATE INDEX "sales_orders_wh_idx" ON "sales_orders" USING btree ("account_id","warehouse_id","id");--> statement-breakpoint
+CREATE INDEX "sales_orders_created_idx" ON "sales_orders" USING btree ("account_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "items_account_category_idx" ON "items" USING btree ("account_id","category_id","id");--> statement-breakpoint
 CREATE INDEX "items_account_active_idx" ON "items" USING btree ("account_id","active","id");--> statement-breakpoint
 CREATE INDEX "items_account_updated_idx" ON "items" USING btree ("account_id","updated_at","id");--> statement-breakpoint

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, index, numeric, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.js';
 import { createdAt, id, ref, tstamp } from './common.js';
-import { items } from './items.js';
+import { items, msTime } from './items.js';
 import { warehouses } from './warehouses.js';
 
 const qty = (name: string) => numeric(name, { precision: 18, scale: 4 });
@@ -21,7 +21,7 @@ export const lots = pgTable(
     reserved: qty('reserved').notNull().default('0'),
     onHold: boolean('on_hold').notNull().default(false),
     remark: text('remark'),
-    receivedAt: tstamp('received_at').notNull().defaultNow(),
+    receivedAt: msTime('received_at').notNull().defaultNow(),
     updatedAt: tstamp('updated_at').notNull().defaultNow(),
   },
   (t) => [

@@ -1,6 +1,9 @@
-import { bigint, boolean, index, numeric, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.js';
 import { createdAt, id, ref, tstamp } from './common.js';
+
+/** Millisecond timestamps for sortable columns: a keyset cursor carries a JS Date, so the stored value must equal it. */
+export const msTime = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 /** Products / parts. `id` is the API's `partNo`; `shortId` is the SKU. */
 export const items = pgTable(
@@ -17,7 +20,7 @@ export const items = pgTable(
     price: numeric('price', { precision: 18, scale: 4 }),
     reorderPoint: numeric('reorder_point', { precision: 18, scale: 4 }),
     createdAt: createdAt(),
-    updatedAt: tstamp('updated_at').notNull().defaultNow(),
+    updatedAt: msTime('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('items_account_sku_key').on(t.accountId, t.shortId),

@@ -2,7 +2,7 @@ import { index, numeric, pgTable, text } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.js';
 import { createdAt, id, ref, tstamp } from './common.js';
 import { customers } from './customers.js';
-import { items } from './items.js';
+import { items, msTime } from './items.js';
 import { warehouses } from './warehouses.js';
 import { lots } from './inventory.js';
 
@@ -19,10 +19,14 @@ export const salesOrders = pgTable(
     status: text('status').notNull().default('draft'),
     reference: text('reference'),
     remark: text('remark'),
-    createdAt: createdAt(),
+    createdAt: msTime('created_at').notNull().defaultNow(),
     updatedAt: tstamp('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('sales_orders_account_idx').on(t.accountId, t.id), index('sales_orders_wh_idx').on(t.accountId, t.warehouseId, t.id)],
+  (t) => [
+    index('sales_orders_account_idx').on(t.accountId, t.id),
+    index('sales_orders_wh_idx').on(t.accountId, t.warehouseId, t.id),
+    index('sales_orders_created_idx').on(t.accountId, t.createdAt, t.id),
+  ],
 );
 
 export const orderLines = pgTable(

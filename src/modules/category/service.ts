@@ -12,7 +12,7 @@ export function categoryView(r: Row) {
 }
 
 const spec: ListSpec<Row> = {
-  sorts: { categoryID: { column: categories.id, value: (r) => r.id }, name: { column: categories.name, value: (r) => r.name } },
+  sorts: { categoryID: { column: categories.id, value: (r) => r.id }, name: { column: categories.name, kind: 'string', value: (r) => r.name } },
   id: { column: categories.id, value: (r) => r.id },
 };
 

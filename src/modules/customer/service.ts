@@ -12,7 +12,7 @@ export function customerView(r: Row) {
 }
 
 const spec: ListSpec<Row> = {
-  sorts: { customerID: { column: customers.id, value: (r) => r.id }, name: { column: customers.name, value: (r) => r.name } },
+  sorts: { customerID: { column: customers.id, value: (r) => r.id }, name: { column: customers.name, kind: 'string', value: (r) => r.name } },
   id: { column: customers.id, value: (r) => r.id },
 };
 

@@ -38,6 +38,8 @@ export function listOf<T extends import('@sinclair/typebox').TSchema>(item: T) {
 
 export interface SortField<Row> {
   column: PgColumn | SQL;
+  /** The value's type, to check a cursor before it reaches SQL. Default 'number'. */
+  kind?: 'number' | 'string' | 'date';
   /** The value of this field in a result row, for the cursor. */
   value: (row: Row) => string | number | boolean | Date;
 }
@@ -83,14 +85,25 @@ function parseSort<Row>(spec: ListSpec<Row>, sort: string | undefined): Parsed<R
   return out;
 }
 
-function decodeCursor(after: string): [unknown, number] {
+/** A cursor is [sort field or null, its value, id]; it only continues the walk it came from. */
+function decodeCursor<Row>(after: string, sort: Parsed<Row> | undefined): [unknown, number] {
+  const bad = () => ApiError.validation({ after: ['is not a cursor for this list and sort'] });
+  let v: unknown;
   try {
-    const v = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && Number.isInteger(v[1])) return [v[0], v[1] as number];
+    v = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
   } catch {
-    /* fall through */
+    throw bad();
   }
-  throw ApiError.validation({ after: ['is not a cursor from this API'] });
+  if (!Array.isArray(v) || v.length !== 3 || !Number.isSafeInteger(v[2])) throw bad();
+  const [field, value, id] = v as [unknown, unknown, number];
+  if ((sort?.field ?? null) !== field) throw bad();
+  if (sort) {
+    const kind = sort.sf!.kind ?? 'number';
+    const ok =
+      kind === 'number' ? Number.isSafeInteger(value) : kind === 'string' ? typeof value === 'string' : typeof value === 'string' && !Number.isNaN(Date.parse(value));
+    if (!ok) throw bad();
+  }
+  return [value, id];
 }
 
 export function planList<Row>(spec: ListSpec<Row>, q: ListParams): ListPlan & { sorts: Parsed<Row>[] } {
@@ -105,7 +118,7 @@ export function planList<Row>(spec: ListSpec<Row>, q: ListParams): ListPlan & { 
   if (cursorMode) {
     if (sorts.length > 1) throw ApiError.validation({ sort: ['a cursor (after=) pages by at most one sort field'] });
     if (q.page !== 1) throw ApiError.validation({ page: ['use either page or after, not both'] });
-    const [v, id] = decodeCursor(q.after!);
+    const [v, id] = decodeCursor(q.after!, sorts[0]);
     const op = idDesc ? sql`<` : sql`>`;
     if (sorts.length === 1) {
       const col = sorts[0]!.sf!.column;
@@ -127,7 +140,7 @@ export function pageFrom<Row, Out>(spec: ListSpec<Row>, plan: ReturnType<typeof 
     const s = plan.sorts[0];
     let v: unknown = s ? s.sf!.value(last) : null;
     if (v instanceof Date) v = v.toISOString();
-    out.next = Buffer.from(JSON.stringify([v, spec.id.value(last)])).toString('base64url');
+    out.next = Buffer.from(JSON.stringify([s?.field ?? null, v, spec.id.value(last)])).toString('base64url');
   }
   return out;
 }

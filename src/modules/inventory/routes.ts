@@ -68,7 +68,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     url: '/api/v1/Inventory/:wid',
     config: view,
     schema: { tags, summary: 'List the lots of one warehouse', params: Type.Object({ wid: Id }), querystring: Type.Object(lotFilters, { additionalProperties: false }), response: { 200: listOf(LotSchema) } },
-    handler: (req) => listLots(req.ctx!, { ...req.query, wID: req.params.wid }),
+    handler: (req) => listLots(req.ctx!, { ...req.query, wID: req.params.wid }, true),
   });
   app.route({
     method: 'GET',
@@ -103,7 +103,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     url: '/api/v1/Inventory/StockLevels/:wid',
     config: view,
     schema: { tags, summary: 'Stock levels in one warehouse', params: Type.Object({ wid: Id }), querystring: Type.Object(levels, { additionalProperties: false }), response: { 200: listOf(LevelSchema) } },
-    handler: (req) => listStockLevels(req.ctx!, { ...req.query, wID: req.params.wid }),
+    handler: (req) => listStockLevels(req.ctx!, { ...req.query, wID: req.params.wid }, true),
   });
   app.route({
     method: 'GET',

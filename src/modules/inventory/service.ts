@@ -249,7 +249,7 @@ export async function setHold(ctx: RequestContext, recNo: number, onHold: boolea
 // ---------------------------------------------------------------- reads
 
 const lotSpec: ListSpec<LotRow> = {
-  sorts: { recNo: { column: lots.id, value: (r) => r.id }, received: { column: lots.receivedAt, value: (r) => r.receivedAt } },
+  sorts: { recNo: { column: lots.id, value: (r) => r.id }, received: { column: lots.receivedAt, kind: 'date', value: (r) => r.receivedAt } },
   id: { column: lots.id, value: (r) => r.id },
 };
 
@@ -262,8 +262,8 @@ export interface LotFilters extends ListParams {
   empty?: boolean;
 }
 
-export async function listLots(ctx: RequestContext, q: LotFilters) {
-  if (q.wID !== undefined) assertWarehouse(ctx, q.wID);
+export async function listLots(ctx: RequestContext, q: LotFilters, pathWarehouse = false) {
+  if (q.wID !== undefined) (pathWarehouse ? await knownWarehouse(ctx, q.wID) : assertWarehouse(ctx, q.wID));
   const plan = planList(lotSpec, q);
   const filters = [
     inPermittedWarehouses(ctx, lots.warehouseId),
@@ -308,8 +308,8 @@ export function levelView(r: LevelRow) {
   return { ...r, available: fromScaled(toScaled(r.onHand) - toScaled(r.reserved)) };
 }
 
-export async function listStockLevels(ctx: RequestContext, q: ListParams & { wID?: number; partNo?: number }) {
-  if (q.wID !== undefined) assertWarehouse(ctx, q.wID);
+export async function listStockLevels(ctx: RequestContext, q: ListParams & { wID?: number; partNo?: number }, pathWarehouse = false) {
+  if (q.wID !== undefined) (pathWarehouse ? await knownWarehouse(ctx, q.wID) : assertWarehouse(ctx, q.wID));
   const plan = planList(levelSpec, { ...q, sort: q.sort ?? 'partNo' });
   const filters = [
     inPermittedWarehouses(ctx, stockLevels.warehouseId),

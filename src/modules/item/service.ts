@@ -72,9 +72,9 @@ async function assertCategory(ctx: RequestContext, categoryId: number | null | u
 export const itemList: ListSpec<Row> = {
   sorts: {
     partNo: { column: items.id, value: (r) => r.id },
-    shortID: { column: items.shortId, value: (r) => r.shortId },
-    description: { column: items.description, value: (r) => r.description },
-    updated: { column: items.updatedAt, value: (r) => r.updatedAt },
+    shortID: { column: items.shortId, kind: 'string', value: (r) => r.shortId },
+    description: { column: items.description, kind: 'string', value: (r) => r.description },
+    updated: { column: items.updatedAt, kind: 'date', value: (r) => r.updatedAt },
   },
   id: { column: items.id, value: (r) => r.id },
 };

@@ -55,7 +55,7 @@ export async function getOrder(ctx: RequestContext, id: number) {
 }
 
 const spec: ListSpec<OrderRow> = {
-  sorts: { orderID: { column: salesOrders.id, value: (r) => r.id }, created: { column: salesOrders.createdAt, value: (r) => r.createdAt } },
+  sorts: { orderID: { column: salesOrders.id, value: (r) => r.id }, created: { column: salesOrders.createdAt, kind: 'date', value: (r) => r.createdAt } },
   id: { column: salesOrders.id, value: (r) => r.id },
 };
 

@@ -16,8 +16,8 @@ export function warehouseView(r: Row) {
 const spec: ListSpec<Row> = {
   sorts: {
     wID: { column: warehouses.id, value: (r) => r.id },
-    code: { column: warehouses.code, value: (r) => r.code },
-    name: { column: warehouses.name, value: (r) => r.name },
+    code: { column: warehouses.code, kind: 'string', value: (r) => r.code },
+    name: { column: warehouses.name, kind: 'string', value: (r) => r.name },
   },
   id: { column: warehouses.id, value: (r) => r.id },
 };
