@@ -78,7 +78,7 @@ const scenario: Scenario = {
         const [cat] = await database.db.select({ id: categories.id }).from(categories).where(eq(categories.accountId, account.id)).limit(1);
         const [mid] = await database.db.select({ id: items.id }).from(items).where(eq(items.accountId, account.id)).orderBy(asc(items.id)).offset(Math.floor(s.items / 2)).limit(1);
         const midId = mid!.id;
-        accounts.push({ ...s, token, categoryId: cat!.id, cursor: Buffer.from(JSON.stringify([null, midId])).toString('base64url') });
+        accounts.push({ ...s, token, categoryId: cat!.id, cursor: Buffer.from(JSON.stringify([null, null, midId])).toString('base64url') });
       }
       await app.listen({ host: '127.0.0.1', port: 0 });
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1`;

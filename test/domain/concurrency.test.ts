@@ -72,3 +72,37 @@ test('200 concurrent issues and moves on the same lots never go negative, never 
   const levels = (await api.get('/api/v1/Inventory/StockLevels')).json().value as { onHand: string }[];
   expect(levels.reduce((a, l) => a + scaled(l.onHand), 0n)).toBe(received - issued);
 }, 180_000);
+
+test('concurrent order confirmations never reserve more than there is; concurrent ships and cancels keep the books straight', async () => {
+  const { acc, api } = await ownerOf(t);
+  const w = await acc.warehouse('CO');
+  const a = (await api.send('POST', '/api/v1/Item', { shortID: 'OA' })).json().partNo;
+  const b = (await api.send('POST', '/api/v1/Item', { shortID: 'OB' })).json().partNo;
+  for (let i = 0; i < 2; i++) {
+    await api.send('POST', '/api/v1/Inventory/Receive', { partNo: a, wID: w.id, units: 25 });
+    await api.send('POST', '/api/v1/Inventory/Receive', { partNo: b, wID: w.id, units: 25 });
+  }
+  // 30 orders of 3 A + 2 B (lines in both orders, to exercise lock ordering): at most 16 fit in 50 A.
+  const ids: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const lines = i % 2 ? [{ partNo: a, units: 3 }, { partNo: b, units: 2 }] : [{ partNo: b, units: 2 }, { partNo: a, units: 3 }];
+    ids.push((await api.send('POST', '/api/v1/SalesOrder', { wID: w.id, lines })).json().orderID);
+  }
+  const confirms = await Promise.all(ids.map((id) => t.app.inject({ method: 'POST', url: `/api/v1/SalesOrder/${id}/Confirm`, headers: { authorization: api.authorization } })));
+  const confirmed = ids.filter((_, i) => confirms[i]!.statusCode === 200);
+  for (const r of confirms) if (r.statusCode !== 200) expect(r.json().error.key, r.body).toBe('stock.insufficient');
+  expect(confirmed.length).toBe(16);
+  let lv = (await api.get(`/api/v1/Inventory/StockLevels/${w.id}?partNo=${a}`)).json().value[0];
+  expect(lv).toMatchObject({ onHand: '50.0000', reserved: '48.0000', available: '2.0000' });
+
+  const half = confirmed.length / 2;
+  await Promise.all(
+    confirmed.map((id, i) => t.app.inject({ method: 'POST', url: `/api/v1/SalesOrder/${id}/${i < half ? 'Ship' : 'Cancel'}`, headers: { authorization: api.authorization } })),
+  );
+  lv = (await api.get(`/api/v1/Inventory/StockLevels/${w.id}?partNo=${a}`)).json().value[0];
+  expect(lv).toMatchObject({ onHand: `${50 - 3 * half}.0000`, reserved: '0.0000' });
+  const lvB = (await api.get(`/api/v1/Inventory/StockLevels/${w.id}?partNo=${b}`)).json().value[0];
+  expect(lvB).toMatchObject({ onHand: `${50 - 2 * half}.0000`, reserved: '0.0000' });
+  const leftovers = ((await t.db.execute(sql`select count(*)::int as n from order_reservations where account_id = ${acc.account.id}`)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
+  expect(leftovers).toBe(0);
+}, 180_000);

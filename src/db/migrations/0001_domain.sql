@@ -168,6 +168,7 @@ CREATE INDEX "sales_orders_account_idx" ON "sales_orders" USING btree ("account_
 CREATE INDEX "sales_orders_wh_idx" ON "sales_orders" USING btree ("account_id","warehouse_id","id");--> statement-breakpoint
 CREATE INDEX "sales_orders_created_idx" ON "sales_orders" USING btree ("account_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "items_account_category_idx" ON "items" USING btree ("account_id","category_id","id");--> statement-breakpoint
+CREATE INDEX "items_account_category_active_idx" ON "items" USING btree ("account_id","category_id","active","id");--> statement-breakpoint
 CREATE INDEX "items_account_active_idx" ON "items" USING btree ("account_id","active","id");--> statement-breakpoint
 CREATE INDEX "items_account_updated_idx" ON "items" USING btree ("account_id","updated_at","id");--> statement-breakpoint
 CREATE INDEX "items_account_desc_idx" ON "items" USING btree ("account_id","description","id");

@@ -27,6 +27,8 @@ export const items = pgTable(
     index('items_account_idx').on(t.accountId, t.id),
     // Filtered and sorted lists stay index-only walks at any size: (account, filter, id) for keyset paging.
     index('items_account_category_idx').on(t.accountId, t.categoryId, t.id),
+    // Category + active (the catalogue's usual filter): page and capped count are both index-only walks.
+    index('items_account_category_active_idx').on(t.accountId, t.categoryId, t.active, t.id),
     index('items_account_active_idx').on(t.accountId, t.active, t.id),
     index('items_account_updated_idx').on(t.accountId, t.updatedAt, t.id),
     index('items_account_desc_idx').on(t.accountId, t.description, t.id),

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { asc, inArray, sql, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import type { Tx } from '../../db/client.js';
-import { isSerializationFailure } from '../../db/errors.js';
+import { isForeignKeyViolation, isSerializationFailure } from '../../db/errors.js';
+import { ApiError } from '../../http/errors.js';
 import { lots, stockLevels, stockTransactions } from '../../db/schema/index.js';
 import { inAccount } from '../../db/scoped.js';
 import { fromScaled, toScaled } from './decimal.js';
@@ -164,6 +165,8 @@ export async function inStockTransaction<T>(ctx: RequestContext, work: (st: Stoc
         await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
         continue;
       }
+      // The item or warehouse was deleted while this transaction ran.
+      if (isForeignKeyViolation(err)) throw ApiError.notFound('The item or warehouse no longer exists.');
       throw err;
     }
   }

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { categories, items, lots, orderLines, salesOrders } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
@@ -153,7 +153,8 @@ export async function updateItem(ctx: RequestContext, partNo: number, input: Ite
 
 /** An item with stock history or open orders is kept (deactivate it instead): the ledger must keep its meaning. */
 export async function deleteItem(ctx: RequestContext, partNo: number) {
-  await ctx.db.transaction(async (tx) => {
+  await ctx.db
+    .transaction(async (tx) => {
     const [row] = await tx.select({ id: items.id }).from(items).where(byId(ctx, items, partNo)).for('update');
     if (!row) throw ApiError.notFound(`Item ${partNo} not found.`);
     const [lot] = await tx.select({ id: lots.id }).from(lots).where(inAccount(ctx, lots, eq(lots.itemId, partNo))).limit(1);
@@ -167,7 +168,12 @@ export async function deleteItem(ctx: RequestContext, partNo: number) {
     if (line) throw new ApiError('conflict', `Item ${partNo} is on sales orders; deactivate it instead (PATCH active=false).`);
     await tx.delete(items).where(byId(ctx, items, partNo));
     await bumpCounter(tx, ctx.accountId, 'items', -1);
-  });
+  })
+    .catch((err: unknown) => {
+      // Stock received between the check and the delete: the foreign key refuses it.
+      if (isForeignKeyViolation(err)) throw new ApiError('conflict', `Item ${partNo} has stock or orders; deactivate it instead (PATCH active=false).`);
+      throw err;
+    });
 }
 
 export async function itemsExist(ctx: RequestContext, ids: number[]): Promise<Map<number, Row>> {

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { assertWarehouse, inPermittedWarehouses } from '../../access/warehouses.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { bins, lots, salesOrders, warehouses } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
@@ -92,8 +92,14 @@ export async function deleteWarehouse(ctx: RequestContext, wid: number) {
   await usableWarehouse(ctx, wid);
   const [lot] = await ctx.db.select({ id: lots.id }).from(lots).where(inAccount(ctx, lots, eq(lots.warehouseId, wid))).limit(1);
   const [order] = await ctx.db.select({ id: salesOrders.id }).from(salesOrders).where(inAccount(ctx, salesOrders, eq(salesOrders.warehouseId, wid))).limit(1);
-  if (lot || order) throw new ApiError('conflict', `Warehouse ${wid} has stock or orders; deactivate it instead (PATCH active=false).`);
-  await ctx.db.delete(warehouses).where(byId(ctx, warehouses, wid));
+  const inUse = () => new ApiError('conflict', `Warehouse ${wid} has stock or orders; deactivate it instead (PATCH active=false).`);
+  if (lot || order) throw inUse();
+  try {
+    await ctx.db.delete(warehouses).where(byId(ctx, warehouses, wid));
+  } catch (err) {
+    if (isForeignKeyViolation(err)) throw inUse();
+    throw err;
+  }
 }
 
 type BinRow = typeof bins.$inferSelect;
