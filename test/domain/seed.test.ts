@@ -43,3 +43,37 @@ test('seed fills an account in bulk: counts, counters, ledger = levels, and the 
   const after = (await api.get(`/api/v1/Inventory/StockLevels/${lvl.wID}?partNo=${lvl.partNo}`)).json().value[0];
   expect(BigInt(after.onHand.replace('.', '')) - BigInt(lvl.onHand.replace('.', ''))).toBe(10000n);
 }, 120_000);
+
+test('the `quartermaster seed` command fills the database it is pointed at, with its summary line', async () => {
+  const { execFile } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { freshDatabase } = await import('../helpers/app.js');
+  const { openDatabase } = await import('../../src/db/client.js');
+  const target = await freshDatabase();
+  await target.database.close();
+  const dir = mkdtempSync(path.join(tmpdir(), 'qm-seed-cli-'));
+  const env = { ...process.env, QM_LOG_LEVEL: 'silent', ...(target.url ? { DATABASE_URL: target.url } : { QM_DATA_DIR: dir }) };
+  if (!target.url) delete env.DATABASE_URL;
+  try {
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--import', 'tsx', 'src/main.ts', 'seed', '--items', '2000', '--warehouses', '2', '--lots-per-item', '3'], { env }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      ),
+    );
+    expect(out).toMatch(/Seeded account \d+: 2000 items, 6000 lots in 2 warehouses/);
+    const db = await openDatabase({ databaseUrl: target.url, dataDir: dir });
+    try {
+      const n = async (q: ReturnType<typeof sql>) => Number((((await db.db.execute(q)) as unknown as { rows: { n: string }[] }).rows[0]!).n);
+      expect(await n(sql`select count(*) as n from items`)).toBe(2000);
+      expect(await n(sql`select count(*) as n from lots`)).toBe(6000);
+      expect(await n(sql`select n from account_counters where name = 'items'`)).toBe(2000);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await target.drop();
+  }
+}, 180_000);
