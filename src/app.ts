@@ -16,6 +16,12 @@ import { userRoutes } from './modules/user/routes.js';
 import { groupRoutes } from './modules/group/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { oauthRoutes } from './oauth/routes.js';
+import { categoryRoutes } from './modules/category/routes.js';
+import { warehouseRoutes } from './modules/warehouse/routes.js';
+import { customerRoutes } from './modules/customer/routes.js';
+import { inventoryRoutes } from './modules/inventory/routes.js';
+import { orderRoutes } from './modules/order/routes.js';
+import { reportRoutes } from './modules/report/routes.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -71,5 +77,11 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(groupRoutes);
   await app.register(auditRoutes);
   await app.register(oauthRoutes);
+  await app.register(categoryRoutes);
+  await app.register(warehouseRoutes);
+  await app.register(customerRoutes);
+  await app.register(inventoryRoutes);
+  await app.register(orderRoutes);
+  await app.register(reportRoutes);
   return app;
 }

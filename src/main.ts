@@ -3,6 +3,7 @@ import { createsuperuser } from './cli/createsuperuser.js';
 import { migrate } from './cli/migrate.js';
 import { schema } from './cli/schema.js';
 import { exitOnKnownError } from './cli/runtime.js';
+import { seed } from './cli/seed.js';
 import { serve } from './cli/serve.js';
 
 const USAGE = `Usage: quartermaster [command] [options]
@@ -15,6 +16,8 @@ Commands:
                              account of that name if there is one, else creates it (default "Default")
   schema --output FILE [--format json|yaml]
                              write the OpenAPI 3.1 document (format from the file name by default; - = stdout)
+  seed --items N [--warehouses W] [--lots-per-item L] [--account ID|NAME] [--batch B]
+                             fill an account with demo inventory (bulk inserts, with a progress bar)
 
 Environment: DATABASE_URL, QM_DATA_DIR, HOST, PORT, QM_DEBUG, QM_TLS_CERT, QM_TLS_KEY, QM_TRUST_PROXY,
 QM_PUBLIC_URL, QM_LOG_LEVEL (see README).`;
@@ -25,6 +28,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   migrate: () => migrate(),
   createsuperuser,
   schema,
+  seed,
 };
 
 async function main(argv: string[]) {

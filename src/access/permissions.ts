@@ -45,6 +45,10 @@ export function describeRights(rights: Rights): Record<Ruleset, Action[]> {
   return out;
 }
 
+/** The reports a group may grant, by name (SPEC §2); a group's `reports` lists some of these. */
+export const REPORT_NAMES = ['stock-levels', 'stock-valuation', 'low-stock', 'movement-history', 'order-summary'] as const;
+export type ReportName = (typeof REPORT_NAMES)[number];
+
 const all = [...ACTIONS];
 const view = ['view'];
 const work = ['view', 'add', 'change'];
@@ -57,6 +61,10 @@ export const BUILTIN_GROUPS: Record<'owner' | 'manager' | 'staff' | 'read-only',
   'read-only': { item: view, category: view, warehouse: view, stock: view, order: view, customer: view, report: view, user: [], app: [] },
 };
 
-/** The reports a group may grant, by name (SPEC §2); a group's `reports` lists some of these. */
-export const REPORT_NAMES = ['stock-levels', 'stock-valuation', 'low-stock', 'movement-history', 'order-summary'] as const;
-export type ReportName = (typeof REPORT_NAMES)[number];
+/** The reports each built-in group grants (seed 001 "report access"): valuation and order figures stay with management. */
+export const BUILTIN_REPORTS: Record<keyof typeof BUILTIN_GROUPS, ReportName[]> = {
+  owner: [...REPORT_NAMES],
+  manager: [...REPORT_NAMES],
+  staff: ['stock-levels', 'low-stock', 'movement-history'],
+  'read-only': ['stock-levels', 'low-stock'],
+};

@@ -5,3 +5,6 @@ export * from './credentials.js';
 export * from './audit.js';
 export * from './items.js';
 export * from './oauth.js';
+export * from './customers.js';
+export * from './inventory.js';
+export * from './orders.js';

@@ -1,7 +1,7 @@
 import { and, asc, count, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { accounts, groups, userGroups, users } from '../../db/schema/index.js';
-import { BUILTIN_GROUPS } from '../../access/permissions.js';
+import { BUILTIN_GROUPS, BUILTIN_REPORTS } from '../../access/permissions.js';
 import { hashPassword } from '../../auth/passwords.js';
 import { makeSecret } from '../../auth/secrets.js';
 
@@ -10,7 +10,15 @@ export async function createAccount(db: Db | Tx, name: string) {
   const [account] = await db.insert(accounts).values({ name }).returning();
   const builtins = await db
     .insert(groups)
-    .values(Object.entries(BUILTIN_GROUPS).map(([key, permissions]) => ({ accountId: account!.id, name: key, builtin: key, permissions })))
+    .values(
+      Object.entries(BUILTIN_GROUPS).map(([key, permissions]) => ({
+        accountId: account!.id,
+        name: key,
+        builtin: key,
+        permissions,
+        reports: BUILTIN_REPORTS[key as keyof typeof BUILTIN_GROUPS],
+      })),
+    )
     .returning();
   return { account: account!, groups: Object.fromEntries(builtins.map((g) => [g.builtin!, g])) as Record<keyof typeof BUILTIN_GROUPS, (typeof builtins)[number]> };
 }

@@ -1,11 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { pageOf, pageQuery } from '../../http/paging.js';
+import { DecimalInput } from '../inventory/decimal.js';
+import { listOf, listQuery } from '../inventory/listing.js';
 import { createItem, deleteItem, getItem, listItems, updateItem } from './service.js';
 
-const Decimal = Type.Union([Type.String({ pattern: '^-?\\d{1,14}(\\.\\d{1,4})?$' }), Type.Number()], {
-  description: 'An exact decimal (up to 4 places); sent as a string or a number, answered as a string.',
-});
+const DateParam = Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })]);
 
 export const ItemSchema = Type.Object({
   partNo: Type.Integer({ description: 'The item id.' }),
@@ -27,9 +26,9 @@ const ItemFields = {
   unit: Type.String({ minLength: 1, maxLength: 32 }),
   categoryID: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
   active: Type.Boolean(),
-  cost: Type.Union([Decimal, Type.Null()]),
-  price: Type.Union([Decimal, Type.Null()]),
-  reorderPoint: Type.Union([Decimal, Type.Null()]),
+  cost: Type.Union([DecimalInput, Type.Null()]),
+  price: Type.Union([DecimalInput, Type.Null()]),
+  reorderPoint: Type.Union([DecimalInput, Type.Null()]),
 };
 const { shortID, ...optionalFields } = ItemFields;
 const ItemCreate = Type.Composite([Type.Object({ shortID }), Type.Partial(Type.Object(optionalFields))], { additionalProperties: false });
@@ -45,8 +44,20 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'List items',
-      querystring: Type.Object({ ...pageQuery, shortID: Type.Optional(Type.String()), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-      response: { 200: pageOf(ItemSchema) },
+      description: 'Filters: shortID, categoryID, active, q (text in shortID/description), updatedFrom/updatedTo. Sort: partNo, shortID, description, updated.',
+      querystring: Type.Object(
+        {
+          ...listQuery,
+          shortID: Type.Optional(Type.String()),
+          categoryID: Type.Optional(Type.Integer({ minimum: 1 })),
+          active: Type.Optional(Type.Boolean()),
+          q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          updatedFrom: Type.Optional(DateParam),
+          updatedTo: Type.Optional(DateParam),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: listOf(ItemSchema) },
     },
     handler: (req) => listItems(req.ctx!, req.query),
   });
@@ -67,21 +78,27 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req, reply) => reply.code(201).send(await createItem(req.ctx!, req.body)),
   });
 
-  for (const method of ['PUT', 'PATCH'] as const) {
-    app.route({
-      method,
-      url: '/api/v1/Item/:partNo',
-      config: { access: { ruleset: 'item', action: 'change' } },
-      schema: { tags, summary: 'Update an item', params: PartNo, body: ItemPatch, response: { 200: ItemSchema } },
-      handler: (req) => updateItem(req.ctx!, req.params.partNo, req.body),
-    });
-  }
+  app.route({
+    method: 'PUT',
+    url: '/api/v1/Item/:partNo',
+    config: { access: { ruleset: 'item', action: 'change' } },
+    schema: { tags, summary: 'Replace an item', params: PartNo, body: ItemCreate, response: { 200: ItemSchema } },
+    handler: (req) => updateItem(req.ctx!, req.params.partNo, req.body, true),
+  });
+
+  app.route({
+    method: 'PATCH',
+    url: '/api/v1/Item/:partNo',
+    config: { access: { ruleset: 'item', action: 'change' } },
+    schema: { tags, summary: 'Update some fields of an item', params: PartNo, body: ItemPatch, response: { 200: ItemSchema } },
+    handler: (req) => updateItem(req.ctx!, req.params.partNo, req.body),
+  });
 
   app.route({
     method: 'DELETE',
     url: '/api/v1/Item/:partNo',
     config: { access: { ruleset: 'item', action: 'delete' } },
-    schema: { tags, summary: 'Delete an item', params: PartNo, response: { 204: Type.Null() } },
+    schema: { tags, summary: 'Delete an item (refused with 409 while it has stock or orders; deactivate instead)', params: PartNo, response: { 204: Type.Null() } },
     handler: async (req, reply) => {
       await deleteItem(req.ctx!, req.params.partNo);
       return reply.code(204).send(null);

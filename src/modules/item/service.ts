@@ -1,10 +1,11 @@
-import { and, asc, count, eq, type SQL } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
-import { isUniqueViolation } from '../../db/errors.js';
-import { items } from '../../db/schema/index.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
+import { categories, items, lots, orderLines, salesOrders } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
-import { offsetOf, toPage } from '../../http/paging.js';
+import { decimalText } from '../inventory/decimal.js';
+import { bumpCounter, cappedCount, counterValue, inDateRange, pageFrom, planList, textSearch, type ListParams, type ListSpec } from '../inventory/listing.js';
 
 type Row = typeof items.$inferSelect;
 
@@ -36,7 +37,14 @@ export interface ItemInput {
   reorderPoint?: string | number | null;
 }
 
-const dec = (v: string | number | null | undefined) => (v === undefined ? undefined : v === null ? null : String(v));
+function dec(v: string | number | null | undefined, field: string) {
+  if (v === undefined || v === null) return v;
+  try {
+    return decimalText(v);
+  } catch {
+    throw ApiError.validation({ [field]: ['must be a decimal with at most 14 digits before and 4 after the point'] });
+  }
+}
 
 function columns(input: ItemInput) {
   return {
@@ -45,9 +53,9 @@ function columns(input: ItemInput) {
     unit: input.unit,
     categoryId: input.categoryID,
     active: input.active,
-    cost: dec(input.cost),
-    price: dec(input.price),
-    reorderPoint: dec(input.reorderPoint),
+    cost: dec(input.cost, 'cost'),
+    price: dec(input.price, 'price'),
+    reorderPoint: dec(input.reorderPoint, 'reorderPoint'),
   };
 }
 
@@ -55,13 +63,52 @@ function duplicateSku(sku: string | undefined) {
   return new ApiError('conflict', `An item with shortID "${sku}" already exists.`, { shortID: ['must be unique'] });
 }
 
-export async function listItems(ctx: RequestContext, q: { page: number; pageSize: number; shortID?: string; active?: boolean }) {
-  const where = inAccount(ctx, items, q.shortID !== undefined ? eq(items.shortId, q.shortID) : undefined, q.active !== undefined ? eq(items.active, q.active) : undefined);
-  const [rows, [total]] = await Promise.all([
-    ctx.db.select().from(items).where(where).orderBy(asc(items.id)).limit(q.pageSize).offset(offsetOf(q.page, q.pageSize)),
-    ctx.db.select({ n: count() }).from(items).where(where),
+async function assertCategory(ctx: RequestContext, categoryId: number | null | undefined) {
+  if (categoryId === null || categoryId === undefined) return;
+  const [c] = await ctx.db.select({ id: categories.id }).from(categories).where(byId(ctx, categories, categoryId)).limit(1);
+  if (!c) throw ApiError.validation({ categoryID: [`category ${categoryId} does not exist`] });
+}
+
+export const itemList: ListSpec<Row> = {
+  sorts: {
+    partNo: { column: items.id, value: (r) => r.id },
+    shortID: { column: items.shortId, kind: 'string', value: (r) => r.shortId },
+    description: { column: items.description, kind: 'string', value: (r) => r.description },
+    updated: { column: items.updatedAt, kind: 'date', value: (r) => r.updatedAt },
+  },
+  id: { column: items.id, value: (r) => r.id },
+};
+
+export interface ItemFilters extends ListParams {
+  shortID?: string;
+  categoryID?: number;
+  active?: boolean;
+  q?: string;
+  updatedFrom?: string;
+  updatedTo?: string;
+}
+
+export async function listItems(ctx: RequestContext, q: ItemFilters) {
+  const plan = planList(itemList, q);
+  const filters = [
+    q.shortID !== undefined ? eq(items.shortId, q.shortID) : undefined,
+    q.categoryID !== undefined ? eq(items.categoryId, q.categoryID) : undefined,
+    q.active !== undefined ? eq(items.active, q.active) : undefined,
+    textSearch(q.q, items.shortId, items.description),
+    ...inDateRange(items.updatedAt, q.updatedFrom, q.updatedTo),
+  ].filter(Boolean);
+  const where = inAccount(ctx, items, ...filters);
+  const [rows, total] = await Promise.all([
+    ctx.db
+      .select()
+      .from(items)
+      .where(and(where, plan.cursor))
+      .orderBy(...plan.orderBy)
+      .limit(plan.limit)
+      .offset(plan.offset),
+    filters.length ? cappedCount(ctx.db, { table: items, where }) : counterValue(ctx, 'items'),
   ]);
-  return toPage(rows.map(itemView), total?.n ?? 0, q.page, q.pageSize);
+  return pageFrom(itemList, plan, q, rows, total, itemView);
 }
 
 export async function getItem(ctx: RequestContext, partNo: number) {
@@ -71,17 +118,25 @@ export async function getItem(ctx: RequestContext, partNo: number) {
 }
 
 export async function createItem(ctx: RequestContext, input: ItemInput & { shortID: string }) {
+  await assertCategory(ctx, input.categoryID);
   try {
-    const [row] = await ctx.db.insert(items).values({ accountId: ctx.accountId, ...columns(input), shortId: input.shortID }).returning();
-    return itemView(row!);
+    const row = await ctx.db.transaction(async (tx) => {
+      const [row] = await tx.insert(items).values({ accountId: ctx.accountId, ...columns(input), shortId: input.shortID }).returning();
+      await bumpCounter(tx, ctx.accountId, 'items', 1);
+      return row!;
+    });
+    return itemView(row);
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicateSku(input.shortID);
     throw err;
   }
 }
 
-export async function updateItem(ctx: RequestContext, partNo: number, input: ItemInput) {
-  const set = Object.fromEntries(Object.entries(columns(input)).filter(([, v]) => v !== undefined));
+/** PUT replaces the item (missing optional fields return to their defaults); PATCH changes only the fields sent. */
+export async function updateItem(ctx: RequestContext, partNo: number, input: ItemInput, replace = false) {
+  await assertCategory(ctx, input.categoryID);
+  const base = replace ? { description: '', unit: 'each', categoryID: null, active: true, cost: null, price: null, reorderPoint: null } : {};
+  const set = Object.fromEntries(Object.entries(columns({ ...base, ...input })).filter(([, v]) => v !== undefined));
   try {
     const [row] = await ctx.db
       .update(items)
@@ -96,7 +151,34 @@ export async function updateItem(ctx: RequestContext, partNo: number, input: Ite
   }
 }
 
-export async function deleteItem(ctx: RequestContext, partNo: number, extra?: SQL) {
-  const deleted = await ctx.db.delete(items).where(and(byId(ctx, items, partNo), extra)).returning({ id: items.id });
-  if (!deleted.length) throw ApiError.notFound(`Item ${partNo} not found.`);
+/** An item with stock history or open orders is kept (deactivate it instead): the ledger must keep its meaning. */
+export async function deleteItem(ctx: RequestContext, partNo: number) {
+  await ctx.db
+    .transaction(async (tx) => {
+    const [row] = await tx.select({ id: items.id }).from(items).where(byId(ctx, items, partNo)).for('update');
+    if (!row) throw ApiError.notFound(`Item ${partNo} not found.`);
+    const [lot] = await tx.select({ id: lots.id }).from(lots).where(inAccount(ctx, lots, eq(lots.itemId, partNo))).limit(1);
+    if (lot) throw new ApiError('conflict', `Item ${partNo} has stock (lots); deactivate it instead (PATCH active=false).`);
+    const [line] = await tx
+      .select({ id: orderLines.id })
+      .from(orderLines)
+      .innerJoin(salesOrders, eq(salesOrders.id, orderLines.orderId))
+      .where(and(inAccount(ctx, orderLines, eq(orderLines.itemId, partNo))))
+      .limit(1);
+    if (line) throw new ApiError('conflict', `Item ${partNo} is on sales orders; deactivate it instead (PATCH active=false).`);
+    await tx.delete(items).where(byId(ctx, items, partNo));
+    await bumpCounter(tx, ctx.accountId, 'items', -1);
+  })
+    .catch((err: unknown) => {
+      // Stock received between the check and the delete: the foreign key refuses it.
+      if (isForeignKeyViolation(err)) throw new ApiError('conflict', `Item ${partNo} has stock or orders; deactivate it instead (PATCH active=false).`);
+      throw err;
+    });
 }
+
+export async function itemsExist(ctx: RequestContext, ids: number[]): Promise<Map<number, Row>> {
+  if (!ids.length) return new Map();
+  const rows = await ctx.db.select().from(items).where(inAccount(ctx, items, inArray(items.id, [...new Set(ids)])));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
