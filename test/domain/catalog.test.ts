@@ -47,11 +47,13 @@ test('warehouses: CRUD, unique code, bins; a limited user sees only theirs and i
     await limited.send('PATCH', `/api/v1/Warehouse/${w2.wID}`, { name: 'Mine now' }),
     await limited.send('POST', `/api/v1/Warehouse/${w2.wID}/Bin`, { spot: 'X' }),
     await limited.send('DELETE', `/api/v1/Warehouse/${w2.wID}`),
+    await limited.send('POST', '/api/v1/Warehouse', { code: 'HIDDEN', name: 'Out of sight' }),
   ]) {
     expect(res.statusCode).toBe(403);
     expect(res.json().error.key).toBe('warehouse.forbidden');
   }
   expect((await api.get(`/api/v1/Warehouse/${w2.wID}`)).json().name).toBe('East');
+  expect((await api.get('/api/v1/Warehouse?code=HIDDEN')).json().totalCount).toBe(0);
   const other = await ownerOf(t);
   expect((await other.api.get(`/api/v1/Warehouse/${w1.wID}`)).statusCode).toBe(404);
   expect((await other.api.send('DELETE', `/api/v1/Warehouse/${w1.wID}`)).statusCode).toBe(404);

@@ -64,6 +64,8 @@ interface Input {
 }
 
 export async function createWarehouse(ctx: RequestContext, input: Input & { code: string; name: string }) {
+  // A user limited to some warehouses could not see or use a new one: creating warehouses is for unlimited users.
+  if (ctx.warehouses !== null) throw new ApiError('warehouse.forbidden', 'Users limited to some warehouses cannot create warehouses.');
   try {
     const [row] = await ctx.db
       .insert(warehouses)
