@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { asc, eq } from 'drizzle-orm';
-import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { seedAccount } from '../../src/cli/seed.js';
 import { loadConfig } from '../../src/config.js';
-import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
+import { freshDatabase } from '../../test/helpers/app.js';
 import { categories, items } from '../../src/db/schema/index.js';
 import { createSuperuser } from '../../src/modules/account/service.js';
 import { issuePersonalToken } from '../../src/modules/credential/service.js';
@@ -25,32 +25,10 @@ import { costRatio, measure, type Measurement, type Ratio, type Scenario } from 
  * process on port 0. Autocannon runs in the same process, as in the other scenarios.
  */
 async function openScratch(): Promise<{ database: Database; url: string | null; cleanup: () => Promise<void> }> {
-  const base = process.env.DATABASE_URL;
-  if (!base) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'qm-bench-scale-'));
-    const database = await openDatabase({ databaseUrl: null, dataDir: dir });
-    await migrateDatabase(database, null);
-    return { database, url: null, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `qm_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
-  await migrateDatabase(database, url.toString());
-  return {
-    database,
-    url: url.toString(),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  // A large embedded database lives in a temporary folder rather than in memory.
+  const dir = mkdtempSync(path.join(tmpdir(), 'qm-bench-scale-'));
+  const { database, url, drop } = await freshDatabase({ dataDir: dir });
+  return { database, url, cleanup: async () => { await drop(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 const scenario: Scenario = {

@@ -7,15 +7,27 @@ export const pageQuery = {
   pageSize: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, description: `Items per page (at most ${MAX_PAGE_SIZE}).` }),
 };
 
-/** The list envelope: `{"value":[...],"totalCount","page","pageSize","pageCount","hasMore"}`. */
-export function pageOf<T extends TSchema>(item: T) {
-  return Type.Object({
+function envelope<T extends TSchema>(item: T) {
+  return {
     value: Type.Array(item),
     totalCount: Type.Integer(),
     page: Type.Integer(),
     pageSize: Type.Integer(),
     pageCount: Type.Integer(),
     hasMore: Type.Boolean(),
+  };
+}
+
+/** The list envelope: `{"value":[...],"totalCount","page","pageSize","pageCount","hasMore"}`. */
+export function pageOf<T extends TSchema>(item: T) {
+  return Type.Object(envelope(item));
+}
+
+/** The same envelope plus `next`, the cursor for keyset paging, on lists that offer it. */
+export function cursorPageOf<T extends TSchema>(item: T) {
+  return Type.Object({
+    ...envelope(item),
+    next: Type.Optional(Type.String({ description: 'Cursor for the next page (present when sorting allows it and more rows follow): pass it as `after`.' })),
   });
 }
 

@@ -13,13 +13,13 @@ import { createServices, type Services, type ServiceOptions } from '../../src/se
 import type { LockoutPolicy } from '../../src/auth/lockout.js';
 
 /**
- * A fresh database for one test file: in-memory PGlite by default, or a new database on the PostgreSQL server
- * named by DATABASE_URL (dropped afterwards).
+ * A fresh database for one test file (or benchmark): PGlite in memory (or in `dataDir`), or a new database on the
+ * PostgreSQL server named by DATABASE_URL (dropped by `drop`).
  */
-export async function freshDatabase(): Promise<{ database: Database; url: string | null; drop: () => Promise<void> }> {
+export async function freshDatabase(opts: { dataDir?: string } = {}): Promise<{ database: Database; url: string | null; drop: () => Promise<void> }> {
   const base = process.env.DATABASE_URL;
   if (!base) {
-    const database = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
+    const database = await openDatabase({ databaseUrl: null, dataDir: opts.dataDir ?? 'memory://' });
     await migrateDatabase(database, null);
     return { database, url: null, drop: async () => {} };
   }

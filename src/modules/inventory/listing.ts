@@ -1,11 +1,11 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../../auth/principal.js';
 import type { Db, Tx } from '../../db/client.js';
 import { accountCounters } from '../../db/schema/index.js';
 import { ApiError } from '../../http/errors.js';
-import { MAX_PAGE_SIZE, offsetOf, pageQuery, toPage } from '../../http/paging.js';
+import { MAX_PAGE_SIZE, cursorPageOf, offsetOf, pageQuery, toPage } from '../../http/paging.js';
 
 /**
  * Lists: `page`/`pageSize`, filters (declared per resource in the query schema, so an unknown one is a 400 naming it),
@@ -24,16 +24,8 @@ export const listQuery = {
   after: Type.Optional(Type.String({ maxLength: 500, description: 'Cursor from a previous page\'s `next`: keyset paging for exports.' })),
 };
 
-export function listOf<T extends import('@sinclair/typebox').TSchema>(item: T) {
-  return Type.Object({
-    value: Type.Array(item),
-    totalCount: Type.Integer(),
-    page: Type.Integer(),
-    pageSize: Type.Integer(),
-    pageCount: Type.Integer(),
-    hasMore: Type.Boolean(),
-    next: Type.Optional(Type.String({ description: 'Cursor for the next page (present when sorting allows it and more rows follow).' })),
-  });
+export function listOf<T extends TSchema>(item: T) {
+  return cursorPageOf(item);
 }
 
 export interface SortField<Row> {
