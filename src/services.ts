@@ -8,6 +8,7 @@ import { DEFAULT_LOCKOUT, Lockout, type LockoutPolicy } from './auth/lockout.js'
 import { UserDirectory } from './auth/principal.js';
 import { randomKey } from './auth/secrets.js';
 import { UsageRecorder } from './auth/usage.js';
+import { startAuthSweeper } from './auth/sweeper.js';
 import { HttpsPolicy } from './http/https.js';
 import { AuditWriter } from './modules/audit/writer.js';
 
@@ -55,6 +56,7 @@ export async function createServices(config: Config, database: Database, opts: S
   const audit = new AuditWriter(db, 1_000, 1_000, onError);
   const key = await serverKey(db, 'hmac');
   const authenticator = new Authenticator({ db, users, bus, lockout, usage, audit, serverKey: key });
+  const stopSweeper = startAuthSweeper(db, onError);
   return {
     config,
     database,
@@ -68,6 +70,7 @@ export async function createServices(config: Config, database: Database, opts: S
     authenticator,
     serverKey: key,
     async close() {
+      stopSweeper();
       await usage.close();
       await audit.close();
       await bus.close();
