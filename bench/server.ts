@@ -54,6 +54,20 @@ await normal.listen({ host: '127.0.0.1', port: 0 });
 await noAuth.listen({ host: '127.0.0.1', port: 0 });
 const portOf = (app: typeof normal) => (app.server.address() as { port: number }).port;
 
+// An ERP-style client_credentials app (seed 001) acting as an integration user in the owner group.
+const basicOf = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+const created = await normal.inject({ method: 'POST', url: '/api/v1/App', headers: { authorization: basicOf(username, password) }, payload: { name: 'bench ERP', grant_types: ['client_credentials'] } });
+const oauthApp = created.json() as { client_id: string; client_secret: string; integration_user_id: number };
+await db.insert(userGroups).values({ accountId: account.id, userId: oauthApp.integration_user_id, groupId: groups.owner.id });
+await services.bus.publish({ t: 'user', id: oauthApp.integration_user_id });
+const issued = await normal.inject({
+  method: 'POST',
+  url: '/api/v1/Token',
+  headers: { authorization: basicOf(oauthApp.client_id, oauthApp.client_secret), 'content-type': 'application/x-www-form-urlencoded' },
+  payload: 'grant_type=client_credentials',
+});
+const accessToken = (issued.json() as { access_token: string }).access_token;
+
 // Requests served and CPU time used, asked for over IPC: the CPU cost per request holds steady on a busy machine
 // where throughput does not.
 const served = { normal: 0, noAuth: 0 };
@@ -64,7 +78,7 @@ process.on('message', (m) => {
 });
 
 process.stdout.write(
-  `${JSON.stringify({ normal: portOf(normal), noAuth: portOf(noAuth), username, password, token, apiKey: key.apiKey, apiSecret: key.apiSecret, items: count })}\n`,
+  `${JSON.stringify({ normal: portOf(normal), noAuth: portOf(noAuth), username, password, token, apiKey: key.apiKey, apiSecret: key.apiSecret, clientId: oauthApp.client_id, clientSecret: oauthApp.client_secret, accessToken, items: count })}\n`,
 );
 
 const stop = async () => {

@@ -1,47 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { startServer } from '../child.js';
 import { measure, type Measurement, type Ratio, type Scenario } from '../lib.js';
-
-interface Seeded {
-  normal: number;
-  noAuth: number;
-  username: string;
-  password: string;
-  token: string;
-  apiKey: string;
-  apiSecret: string;
-  items: number;
-}
-
-interface Stats {
-  cpu: NodeJS.CpuUsage;
-  served: { normal: number; noAuth: number };
-}
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-/** Starts bench/server.ts in a child process and waits for its JSON line. */
-async function startServer(dataDir: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, QM_DATA_DIR: dataDir, QM_LOG_LEVEL: 'warn' };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/server.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const seeded = await new Promise<Seeded>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => resolve(JSON.parse(line) as Seeded));
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  const stop = () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM'))));
-  return { seeded, stop, stats: () => statsOf(child) };
-}
-
-function statsOf(child: ChildProcess): Promise<Stats> {
-  return new Promise((resolve) => {
-    child.once('message', (m) => resolve(m as Stats));
-    child.send('stats');
-  });
-}
 
 /**
  * What authentication costs on a list call (SPEC §9): `GET /api/v1/Item?page=1&pageSize=10` on 1000 items, with

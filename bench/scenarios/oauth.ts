@@ -1,48 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { startServer } from '../child.js';
 import { costRatio, measure, type Scenario } from '../lib.js';
-import { items, userGroups } from '../../src/db/schema/index.js';
-import { basic, makeAccount, personalToken, startTestApp } from '../../test/helpers/app.js';
 
 /**
- * OAuth: token issuance per second (client_credentials, real socket, HTTP Basic client auth), and a
- * bearer-authenticated list call against the same call with a personal token.
+ * OAuth: token issuance per second (client_credentials with HTTP Basic client auth, as seed 001 allows), and a
+ * bearer-authenticated list call against the same call with a personal token. The server runs in a child process
+ * (bench/server.ts), as in the auth scenario, and reports its CPU time per issued token.
  */
 const scenario: Scenario = {
   name: 'oauth',
   async run({ seconds, connections }) {
-    const t = await startTestApp({ env: { QM_LOG_LEVEL: 'silent' } });
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'qm-bench-oauth-'));
+    const server = await startServer(dataDir);
+    const s = server.seeded;
     try {
-      await t.app.listen({ port: 0, host: '127.0.0.1' });
-      const base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-      const acc = await makeAccount(t, 'Bench store');
-      const owner = await acc.user({ group: 'owner' });
-      await t.db.insert(items).values(Array.from({ length: 50 }, (_, i) => ({ accountId: acc.account.id, shortId: `B-${i}`, description: `item ${i}`, unit: 'pc' })));
-      const created = await t.app.inject({ method: 'POST', url: '/api/v1/App', headers: { authorization: basic(owner.username, owner.password) }, payload: { name: 'bench', grant_types: ['client_credentials'] } });
-      const app = created.json() as { client_id: string; client_secret: string; integration_user_id: number };
-      await t.db.insert(userGroups).values({ accountId: acc.account.id, userId: app.integration_user_id, groupId: acc.groups.owner.id });
-      await t.services.bus.publish({ t: 'user', id: app.integration_user_id });
-      const tokenRes = await fetch(`${base}/api/v1/Token`, { method: 'POST', headers: { authorization: basic(app.client_id, app.client_secret), 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
-      const { access_token } = (await tokenRes.json()) as { access_token: string };
-      const pat = await personalToken(t, owner);
+      const base = `http://127.0.0.1:${s.normal}`;
       const list = `${base}/api/v1/Item?page=1&pageSize=10`;
-
-      const issue = await measure('POST /api/v1/Token client_credentials', `${base}/api/v1/Token`, {
-        seconds,
-        connections,
-        method: 'POST',
-        headers: { authorization: basic(app.client_id, app.client_secret), 'content-type': 'application/x-www-form-urlencoded' },
+      const tokenRequest = {
+        method: 'POST' as const,
+        headers: { authorization: `Basic ${Buffer.from(`${s.clientId}:${s.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
         body: 'grant_type=client_credentials',
-      });
-      const token = await measure('GET Item list, Token (personal)', list, { seconds, connections, headers: { authorization: `Token ${pat}` } });
-      const bearer = await measure('GET Item list, Bearer (OAuth)', list, { seconds, connections, headers: { authorization: `Bearer ${access_token}` } });
+      };
+      await measure('warm-up', `${base}/api/v1/Token`, { seconds: 1, connections, ...tokenRequest });
+      const before = await server.stats();
+      const issue = await measure('POST /api/v1/Token client_credentials', `${base}/api/v1/Token`, { seconds, connections, ...tokenRequest });
+      const after = await server.stats();
+      const served = after.served.normal - before.served.normal;
+      const cpuUs = after.cpu.user + after.cpu.system - (before.cpu.user + before.cpu.system);
+      const token = await measure('GET Item list, Token (personal)', list, { seconds, connections, headers: { authorization: `Token ${s.token}` } });
+      const bearer = await measure('GET Item list, Bearer (OAuth)', list, { seconds, connections, headers: { authorization: `Bearer ${s.accessToken}` } });
       return {
         title: 'OAuth 2.0: token issuance and bearer-authenticated calls',
         measurements: [issue, token, bearer],
         ratios: [costRatio('Bearer list call vs personal token', token, bearer, 1.1)],
-        notes: [`database: ${t.databaseUrl ? 'PostgreSQL' : 'PGlite (in memory)'}`],
+        notes: [
+          `database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite (temporary folder)'}`,
+          `server CPU per issued token: ${served ? Math.round(cpuUs / served) : 0} µs (one Node.js process; issuance scales with instances)`,
+        ],
       };
     } finally {
-      await t.close();
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   },
 };
