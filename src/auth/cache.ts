@@ -24,9 +24,6 @@ export class ExpiringCache<K, V> {
     this.entries.delete(key);
   }
 
-  deleteWhere(pred: (value: V) => boolean): void {
-    for (const [k, e] of this.entries) if (pred(e.value)) this.entries.delete(k);
-  }
 
   clear(): void {
     this.entries.clear();

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { groups, userGroups, users, userWarehouses } from '../db/schema/index.js';
 import { emptyRights, fullRights, intersectRights, unionInto, type Rights } from '../access/permissions.js';
@@ -143,14 +143,4 @@ export class UserDirectory {
     this.cache.set(userId, { state, until: Date.now() + this.ttlMs });
     return state;
   }
-}
-
-/** Users of a group, for invalidating when a group's permissions change. */
-export async function usersInGroup(db: Db, groupId: number): Promise<number[]> {
-  const rows = await db.select({ id: userGroups.userId }).from(userGroups).where(eq(userGroups.groupId, groupId));
-  return rows.map((r) => r.id);
-}
-
-export async function usersWithIds(db: Db, ids: number[]) {
-  return ids.length ? db.select().from(users).where(inArray(users.id, ids)) : [];
 }
