@@ -11,6 +11,7 @@ import { UsageRecorder } from './auth/usage.js';
 import { startAuthSweeper } from './auth/sweeper.js';
 import { HttpsPolicy } from './http/https.js';
 import { AuditWriter } from './modules/audit/writer.js';
+import { BACKGROUND } from './defaults.js';
 
 /** The long-lived parts of one server instance, built once and shared by every request. */
 export interface Services {
@@ -46,14 +47,14 @@ export async function createServices(config: Config, database: Database, opts: S
   const onError = opts.onBackgroundError ?? ((err) => console.error('background write failed:', err));
   const bus = new InvalidationBus(database);
   await bus.start();
-  const users = new UserDirectory(db);
+  const users = new UserDirectory(db, bus);
   bus.on((e) => {
     if (e.t === 'user') users.invalidate(e.id);
-    if (e.t === 'account') users.invalidateAll();
+    if (e.t === 'account') users.invalidateAccount(e.id);
   });
   const lockout = new Lockout(db, opts.lockout ?? DEFAULT_LOCKOUT);
-  const usage = new UsageRecorder(db, 5_000, onError);
-  const audit = new AuditWriter(db, 1_000, 1_000, onError);
+  const usage = new UsageRecorder(db, BACKGROUND.usageFlushMs, onError);
+  const audit = new AuditWriter(db, BACKGROUND.auditFlushMs, BACKGROUND.auditBatch, onError);
   const key = await serverKey(db, 'hmac');
   const authenticator = new Authenticator({ db, users, bus, lockout, usage, audit, serverKey: key });
   const stopSweeper = startAuthSweeper(db, onError);

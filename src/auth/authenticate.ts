@@ -9,10 +9,11 @@ import { BearerScheme } from './schemes/bearer.js';
 import { PersonalTokenScheme } from './schemes/token.js';
 import { CSRF_HEADER, SESSION_COOKIE, SessionScheme } from './schemes/session.js';
 import { routeAccess } from '../access/guard.js';
+import { LIMITS } from '../defaults.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** No credential of ours comes near this; longer headers are refused before any decoding or lookup. */
-export const MAX_AUTHORIZATION_LENGTH = 4096;
+export const MAX_AUTHORIZATION_LENGTH = LIMITS.authorizationHeader;
 
 /** Who is calling: dispatches the Authorization header (or session cookie) to its scheme. */
 export class Authenticator {

@@ -2,6 +2,7 @@ import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { authFailures } from '../db/schema/index.js';
 import { ApiError } from '../http/errors.js';
+import { LOCKOUT } from '../defaults.js';
 
 /**
  * Limits password and PIN guessing. Failures are counted per login name / user and per client address in the
@@ -15,7 +16,7 @@ export interface LockoutPolicy {
   perAddress: number;
 }
 
-export const DEFAULT_LOCKOUT: LockoutPolicy = { windowMs: 15 * 60_000, lockMs: 15 * 60_000, perUser: 5, perAddress: 50 };
+export const DEFAULT_LOCKOUT: LockoutPolicy = LOCKOUT;
 
 export class Lockout {
   constructor(

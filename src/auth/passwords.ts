@@ -1,4 +1,6 @@
 import argon2 from 'argon2';
+import { CACHES, type CachePolicy } from '../defaults.js';
+import { CredentialCache } from './cache.js';
 import { keyedHash, randomKey } from './secrets.js';
 
 /** OWASP's argon2id recommendation: 19 MiB, 2 iterations, 1 lane (~15 ms a verify on this class of machine). */
@@ -32,48 +34,50 @@ export async function verifyPassword(storedHash: string | null | undefined, pass
 
 interface VerifiedEntry {
   userId: number;
+  accountId: number;
   stamp: number;
-  until: number;
 }
 
 /**
  * Basic auth costs one argon2 verify per request unless we remember that a header was verified. Entries are keyed
  * by an HMAC of the header with a per-process key (never the password itself), live a few minutes, and hold the
- * user's security stamp: a password change, disable or group change bumps the stamp and so voids the entry.
+ * user's security stamp: a password change, disable or group change bumps the stamp and so voids the entry. Since
+ * every use compares the stamp with the user directory's (itself re-read whenever the caches are not trusted), this
+ * cache needs no trust of its own; it keeps no negative entries, so every wrong password reaches the lockout.
  */
 export class VerifiedCredentialCache {
   private readonly key = randomKey();
-  private readonly entries = new Map<string, VerifiedEntry>();
+  private readonly entries: CredentialCache<string, VerifiedEntry>;
 
-  constructor(
-    private readonly ttlMs = 5 * 60_000,
-    private readonly maxEntries = 50_000,
-  ) {}
+  constructor(policy: CachePolicy = CACHES.verifiedPasswords) {
+    this.entries = new CredentialCache(policy);
+  }
 
   keyFor(header: string): string {
     return keyedHash(this.key, header);
   }
 
-  get(cacheKey: string, now = Date.now()): VerifiedEntry | undefined {
-    const entry = this.entries.get(cacheKey);
-    if (entry && entry.until > now) return entry;
-    if (entry) this.entries.delete(cacheKey);
-    return undefined;
+  get(cacheKey: string): VerifiedEntry | undefined {
+    return this.entries.get(cacheKey) ?? undefined;
   }
 
-  set(cacheKey: string, userId: number, stamp: number): void {
-    if (this.entries.size >= this.maxEntries) {
-      // Maps iterate in insertion order: dropping the first entry drops the oldest.
-      this.entries.delete(this.entries.keys().next().value!);
-    }
-    this.entries.set(cacheKey, { userId, stamp, until: Date.now() + this.ttlMs });
+  set(cacheKey: string, user: { id: number; accountId: number; securityStamp: number }): void {
+    this.entries.set(cacheKey, { userId: user.id, accountId: user.accountId, stamp: user.securityStamp });
   }
 
   forgetUser(userId: number): void {
-    for (const [k, e] of this.entries) if (e.userId === userId) this.entries.delete(k);
+    this.entries.deleteWhere((e) => e.userId === userId);
+  }
+
+  forgetAccount(accountId: number): void {
+    this.entries.deleteWhere((e) => e.accountId === accountId);
   }
 
   clear(): void {
     this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size.positive;
   }
 }

@@ -3,6 +3,8 @@ import type { Db } from '../db/client.js';
 import { groups, userGroups, users, userWarehouses } from '../db/schema/index.js';
 import { emptyRights, fullRights, intersectRights, unionInto, type Rights } from '../access/permissions.js';
 import type { ScopeGrant } from '../access/scopes.js';
+import { CACHES, type CachePolicy } from '../defaults.js';
+import { ALWAYS_TRUSTED, CredentialCache, type CacheTrust } from './cache.js';
 
 /** What a request knows about its user: loaded once, cached, dropped on any change to the user. */
 export interface UserState {
@@ -62,35 +64,38 @@ export function contextFor(db: Db, principal: Principal, ip: string): RequestCon
   };
 }
 
-/** Loads user states and keeps them warm; entries expire after `ttlMs` even if an invalidation is missed. */
+/**
+ * Loads user states and keeps them warm (one CredentialCache, by user id). Entries are dropped by the invalidation
+ * bus on any change to the user or their account's groups, and expire on their own in case an event was missed.
+ */
 export class UserDirectory {
-  private readonly cache = new Map<number, { state: UserState; until: number }>();
-  private readonly loading = new Map<number, Promise<UserState | null>>();
+  private readonly cache: CredentialCache<number, UserState>;
 
   constructor(
     private readonly db: Db,
-    private readonly ttlMs = 30_000,
-  ) {}
-
-  async get(userId: number): Promise<UserState | null> {
-    const hit = this.cache.get(userId);
-    if (hit && hit.until > Date.now()) return hit.state;
-    let pending = this.loading.get(userId);
-    if (!pending) {
-      pending = this.load(userId).finally(() => this.loading.delete(userId));
-      this.loading.set(userId, pending);
-    }
-    return pending;
+    trust: CacheTrust = ALWAYS_TRUSTED,
+    policy: CachePolicy = CACHES.users,
+  ) {
+    this.cache = new CredentialCache(policy, trust);
   }
 
-  /** Synchronous peek for the hot path: a warm entry or undefined. */
-  peek(userId: number): UserState | undefined {
-    const hit = this.cache.get(userId);
-    return hit && hit.until > Date.now() ? hit.state : undefined;
+  /** The user's state, or null when no such user exists. */
+  get(userId: number): Promise<UserState | null> {
+    return this.cache.load(userId, () => this.load(userId));
+  }
+
+  /** Synchronous peek for the hot path: a warm state, null for a known-missing user, undefined to ask `get`. */
+  peek(userId: number): UserState | null | undefined {
+    return this.cache.get(userId);
   }
 
   invalidate(userId: number): void {
     this.cache.delete(userId);
+  }
+
+  /** A group of the account changed: every member's rights may have. */
+  invalidateAccount(accountId: number): void {
+    this.cache.deleteWhere((state) => state.accountId === accountId);
   }
 
   invalidateAll(): void {
@@ -99,10 +104,7 @@ export class UserDirectory {
 
   private async load(userId: number): Promise<UserState | null> {
     const [u] = await this.db.select().from(users).where(eq(users.id, userId)).limit(1);
-    if (!u) {
-      this.cache.delete(userId);
-      return null;
-    }
+    if (!u) return null;
     const [gs, whs] = await Promise.all([
       this.db
         .select({ id: groups.id, name: groups.name, permissions: groups.permissions, reports: groups.reports })
@@ -140,7 +142,6 @@ export class UserDirectory {
       warehouses: whs.length ? new Set(whs.map((w) => w.id)) : null,
       groups: gs.map((g) => ({ id: g.id, name: g.name })),
     };
-    this.cache.set(userId, { state, until: Date.now() + this.ttlMs });
     return state;
   }
 }

@@ -1,8 +1,9 @@
 import { and, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { authFailures, loginChallenges, sessions } from '../db/schema/index.js';
+import { BACKGROUND } from '../defaults.js';
 
-const DAY_MS = 86_400_000;
+const DAY_MS = BACKGROUND.sweepAfterMs;
 
 /**
  * Deletes what has stopped mattering: sessions and PIN tokens expired for a day (kept that long so a late request
@@ -20,7 +21,7 @@ export async function sweepExpiredAuthState(db: Db, now = new Date()): Promise<v
 
 /** Runs the sweep every 15 minutes, off the request path; errors go to `onError`. */
 export function startAuthSweeper(db: Db, onError: (err: unknown) => void): () => void {
-  const timer = setInterval(() => void sweepExpiredAuthState(db).catch(onError), 15 * 60_000);
+  const timer = setInterval(() => void sweepExpiredAuthState(db).catch(onError), BACKGROUND.sweepIntervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

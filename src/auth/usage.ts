@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { BACKGROUND } from '../defaults.js';
 
 type Table = 'personal_tokens' | 'api_keys' | 'sessions';
 
@@ -13,7 +14,7 @@ export class UsageRecorder {
 
   constructor(
     private readonly db: Db,
-    intervalMs = 5_000,
+    intervalMs: number = BACKGROUND.usageFlushMs,
     private readonly onError: (err: unknown) => void = () => {},
   ) {
     this.timer = setInterval(() => void this.flush(), intervalMs);

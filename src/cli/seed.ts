@@ -6,6 +6,7 @@ import { accounts, categories, customers, warehouses } from '../db/schema/index.
 import { createAccount } from '../modules/account/service.js';
 import { bumpCounter } from '../modules/inventory/listing.js';
 import { openMigrated } from './runtime.js';
+import { BACKGROUND } from '../defaults.js';
 
 export interface SeedOptions {
   accountId: number;
@@ -39,7 +40,7 @@ const arr = (xs: string[]) => sql.raw(`array[${xs.map((x) => `'${x}'`).join(',')
 export async function seedAccount(db: Db, o: SeedOptions): Promise<SeedResult> {
   const started = Date.now();
   const run = Date.now().toString(36).toUpperCase();
-  const batch = o.batchSize ?? 10_000;
+  const batch = o.batchSize ?? BACKGROUND.seedBatch;
   const whRows = await db
     .insert(warehouses)
     .values(Array.from({ length: o.warehouses }, (_, i) => ({ accountId: o.accountId, code: `WH${run}-${i + 1}`, name: `Demo warehouse ${i + 1}`, address: `${i + 1} Depot Road` })))
@@ -162,7 +163,7 @@ export async function seed(argv: string[]): Promise<void> {
     items,
     warehouses: positiveInt('warehouses', values.warehouses, 3),
     lotsPerItem: positiveInt('lots-per-item', values['lots-per-item'], 1),
-    batchSize: positiveInt('batch', values.batch, 10_000),
+    batchSize: positiveInt('batch', values.batch, BACKGROUND.seedBatch),
     customers: values.customers === undefined ? undefined : positiveInt('customers', values.customers, 1),
   };
   const { database } = await openMigrated();

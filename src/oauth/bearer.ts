@@ -7,6 +7,8 @@ import type { Principal } from '../auth/principal.js';
 import type { Services } from '../services.js';
 import { ApiError } from '../http/errors.js';
 import type { ClientStore } from './clients.js';
+import { CredentialCache } from '../auth/cache.js';
+import { BACKGROUND, CACHES, type CachePolicy } from '../defaults.js';
 
 interface Entry {
   /** The user id for user tokens; null for client_credentials (the client's integration user, looked up live). */
@@ -15,37 +17,35 @@ interface Entry {
   grantId: string | null;
   scope: ScopeGrant | null;
   expiresAt: number;
-  /** Re-read from storage after this time even without an invalidation, like every other credential cache. */
-  recheckAt: number;
 }
 
-const RECHECK_MS = 60_000;
-
 /**
- * Resolves OAuth access tokens for `Authorization: Bearer`. In process and cached by the token's SHA-256: a warm
- * token costs two map lookups (token, client) and the user directory's cached state. Revocations, disabled clients
- * and users reach the cache through the invalidation bus (PostgreSQL NOTIFY across instances).
+ * Resolves OAuth access tokens for `Authorization: Bearer`. In process and cached by the token's SHA-256 (one
+ * CredentialCache; revoked and unknown tokens of the right shape are negative entries): a warm token costs two
+ * cache lookups (token, client) and the user directory's cached state. Revocations, disabled clients and users
+ * reach the cache through the invalidation bus (PostgreSQL NOTIFY across instances).
  */
 export class OAuthBearer {
-  private readonly cache = new Map<string, Entry | null>();
+  readonly cache: CredentialCache<string, Entry>;
   private readonly used = new Set<string>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly services: Services,
     private readonly clients: ClientStore,
-    private readonly maxEntries = 100_000,
+    policy: CachePolicy = CACHES.oauthTokens,
   ) {
+    this.cache = new CredentialCache(policy, services.bus);
     services.bus.on((e) => {
       if (e.t === 'credential') {
         if (e.hash.startsWith('oauth-grant:')) {
           const g = e.hash.slice('oauth-grant:'.length);
-          for (const [k, v] of this.cache) if (v?.grantId === g) this.cache.delete(k);
+          this.cache.deleteWhere((v) => v.grantId === g);
         } else this.cache.delete(e.hash);
       }
-      if (e.t === 'client') for (const [k, v] of this.cache) if (v?.clientId === e.id) this.cache.delete(k);
+      if (e.t === 'client') this.cache.deleteWhere((v) => v.clientId === e.id);
     });
-    this.timer = setInterval(() => void this.flushUsage(), 5_000);
+    this.timer = setInterval(() => void this.flushUsage(), BACKGROUND.usageFlushMs);
     this.timer.unref();
   }
 
@@ -53,10 +53,7 @@ export class OAuthBearer {
     if (token.length < 20 || token.length > 200 || token.startsWith('qm_')) return null;
     const key = hashSecret(token);
     let entry = this.cache.get(key);
-    if (entry === undefined || (entry !== null && entry.recheckAt <= Date.now())) {
-      this.cache.delete(key);
-      entry = await this.load(key);
-    }
+    if (entry === undefined) entry = await this.cache.load(key, () => this.load(key));
     if (!entry) return null;
     if (entry.expiresAt <= Date.now()) throw new ApiError('token.expired');
     const client = this.clients.peek(entry.clientId) ?? (await this.clients.get(entry.clientId));
@@ -79,7 +76,7 @@ export class OAuthBearer {
       .where(inArray(oauthPayloads.key, [`AccessToken:${key}`, `ClientCredentials:${key}`]))
       .limit(1);
     const row = rows[0];
-    if (!row || !row.clientId) return null; // unknown: not cached, so a token issued elsewhere a moment ago is found
+    if (!row || !row.clientId) return null;
     const p = row.payload as { scope?: string; accountId?: string; exp?: number };
     let scope: ScopeGrant | null;
     try {
@@ -87,17 +84,13 @@ export class OAuthBearer {
     } catch {
       return null;
     }
-    const entry: Entry = {
+    return {
       userId: row.model === 'AccessToken' ? Number(p.accountId) : null,
       clientId: row.clientId,
       grantId: row.grantId,
       scope,
       expiresAt: (row.expiresAt?.getTime() ?? (p.exp ?? 0) * 1000) || 0,
-      recheckAt: Date.now() + RECHECK_MS,
     };
-    if (this.cache.size >= this.maxEntries) this.cache.clear();
-    this.cache.set(key, entry);
-    return entry;
   }
 
   /** Writes "last used" of token-manager tokens, batched off the request path. */

@@ -4,6 +4,8 @@ import type { Db } from '../db/client.js';
 import { oauthClients, oauthPayloads } from '../db/schema/index.js';
 import type { InvalidationBus } from '../auth/invalidation.js';
 import { ALL_PROVIDER_SCOPES } from './scopes.js';
+import { CredentialCache } from '../auth/cache.js';
+import { CACHES, type CachePolicy } from '../defaults.js';
 
 export type ClientRow = typeof oauthClients.$inferSelect;
 
@@ -23,30 +25,30 @@ export function newClientId(): string {
  * which drops the entry here and on every other instance.
  */
 export class ClientStore {
-  private readonly cache = new Map<string, { row: ClientRow | null; until: number }>();
+  private readonly cache: CredentialCache<string, ClientRow>;
 
   constructor(
     private readonly db: Db,
     bus: InvalidationBus,
-    private readonly ttlMs = 30_000,
+    policy: CachePolicy = CACHES.oauthClients,
   ) {
+    this.cache = new CredentialCache(policy, bus);
     bus.on((e) => {
       if (e.t === 'client') this.cache.delete(e.id);
-      if (e.t === 'account') this.cache.clear();
+      if (e.t === 'account') this.cache.deleteWhere((row) => row.accountId === e.id);
     });
   }
 
+  /** A warm row, null for a known-unknown client_id, undefined to ask `get`. */
   peek(clientId: string): ClientRow | null | undefined {
-    const hit = this.cache.get(clientId);
-    return hit && hit.until > Date.now() ? hit.row : undefined;
+    return this.cache.get(clientId);
   }
 
-  async get(clientId: string): Promise<ClientRow | null> {
-    const hit = this.peek(clientId);
-    if (hit !== undefined) return hit;
-    const [row] = await this.db.select().from(oauthClients).where(eq(oauthClients.clientId, clientId)).limit(1);
-    this.cache.set(clientId, { row: row ?? null, until: Date.now() + this.ttlMs });
-    return row ?? null;
+  get(clientId: string): Promise<ClientRow | null> {
+    return this.cache.load(clientId, async () => {
+      const [row] = await this.db.select().from(oauthClients).where(eq(oauthClients.clientId, clientId)).limit(1);
+      return row ?? null;
+    });
   }
 
   /** oidc-provider client metadata; undefined for unknown or disabled clients (→ invalid_client). */

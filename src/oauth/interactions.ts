@@ -5,8 +5,9 @@ import { verifyLogin, verifyPin } from '../auth/schemes/basic.js';
 import { ApiError } from '../http/errors.js';
 import { escapeHtml } from './provider.js';
 import { describeScope, grantableScopes } from './scopes.js';
+import { LIFETIMES } from '../defaults.js';
 
-const PIN_STEP_TTL_MS = 5 * 60_000;
+const PIN_STEP_TTL_MS = LIFETIMES.oauthPinStep * 1000;
 
 function page(title: string, body: string): string {
   return `<!doctype html>

@@ -10,16 +10,17 @@ import { adapterFactory } from './adapter.js';
 import { ClientStore, ensureDefaultClient } from './clients.js';
 import { signingKeys } from './keys.js';
 import { ALL_PROVIDER_SCOPES, ScopeError, grantableScopes } from './scopes.js';
+import { LIFETIMES } from '../defaults.js';
 
-/** Token lifetimes in seconds (SPEC §4). */
+/** Token lifetimes in seconds (SPEC §4), from src/defaults.ts. */
 export const TTL = {
-  clientCredentials: 14_400, // seed 001: 4 h
-  password: 36_000, // seed 003
-  appToken: 86_400, // seed 002: token manager tokens live 24 h
-  accessToken: 3_600, // authorization code
-  refreshToken: 30 * 86_400,
-  authorizationCode: 60,
-  idToken: 3_600,
+  clientCredentials: LIFETIMES.clientCredentialsToken,
+  password: LIFETIMES.passwordGrantToken,
+  appToken: LIFETIMES.appToken,
+  accessToken: LIFETIMES.accessToken,
+  refreshToken: LIFETIMES.refreshToken,
+  authorizationCode: LIFETIMES.authorizationCode,
+  idToken: LIFETIMES.idToken,
 };
 
 export const PATHS = {
@@ -85,8 +86,8 @@ export async function createProvider(services: Services, clients: ClientStore, i
       AuthorizationCode: TTL.authorizationCode,
       IdToken: TTL.idToken,
       Interaction: 3_600,
-      Session: 14 * 86_400,
-      Grant: 365 * 86_400,
+      Session: LIFETIMES.oauthLoginSession,
+      Grant: LIFETIMES.oauthGrant,
     },
     // Every client allowed the refresh_token grant gets one (seed 002's apps always do), offline_access or not.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),

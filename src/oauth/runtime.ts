@@ -6,6 +6,7 @@ import type { Services } from '../services.js';
 import { OAuthBearer } from './bearer.js';
 import { ClientStore } from './clients.js';
 import { createProvider } from './provider.js';
+import { BACKGROUND } from '../defaults.js';
 
 /** Bus message (on the `client` channel, never a real client_id) telling instances the signing keys changed. */
 export const SIGNING_KEYS_CHANGED = '#signing-keys';
@@ -27,11 +28,12 @@ export class OAuthRuntime {
     this.clients = new ClientStore(services.db, services.bus);
     this.bearer = new OAuthBearer(services, this.clients);
     services.authenticator.bearer.addResolver(this.bearer.resolve);
-    this.sweeper = setInterval(() => void this.sweep().catch(() => {}), 15 * 60_000);
+    this.sweeper = setInterval(() => void this.sweep().catch(() => {}), BACKGROUND.sweepIntervalMs);
     this.sweeper.unref();
-    // A rotated signing key: rebuild the provider (keys are read at construction) on every instance.
+    // A rotated signing key: rebuild the provider (keys are read at construction) on every instance; also when
+    // events may have been lost (`all`), since one of them may have been a rotation.
     services.bus.on((e) => {
-      if (e.t === 'client' && e.id === SIGNING_KEYS_CHANGED) {
+      if (e.t === 'all' || (e.t === 'client' && e.id === SIGNING_KEYS_CHANGED)) {
         this.provider = null;
         this.handler = null;
       }
@@ -84,7 +86,7 @@ export class OAuthRuntime {
 
   /** Drops tokens, codes and interactions expired for more than a day (kept that long to answer token.expired). */
   async sweep(): Promise<void> {
-    await this.services.db.delete(oauthPayloads).where(lt(oauthPayloads.expiresAt, new Date(Date.now() - 86_400_000)));
+    await this.services.db.delete(oauthPayloads).where(lt(oauthPayloads.expiresAt, new Date(Date.now() - BACKGROUND.sweepAfterMs)));
   }
 
   close(): void {

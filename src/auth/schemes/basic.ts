@@ -6,6 +6,7 @@ import { Lockout } from '../lockout.js';
 import { VerifiedCredentialCache, verifyPassword } from '../passwords.js';
 import type { Principal } from '../principal.js';
 import { ApiKeyScheme } from './apikey.js';
+import { LIMITS } from '../../defaults.js';
 
 /** Splits a Basic credential (RFC 7617); null when it is not base64 of `user:pass`. */
 export function decodeBasic(encoded: string): { user: string; pass: string } | null {
@@ -16,7 +17,7 @@ export function decodeBasic(encoded: string): { user: string; pass: string } | n
   return { user: decoded.slice(0, colon), pass: decoded.slice(colon + 1) };
 }
 
-export const MAX_LOGIN_LENGTH = 254;
+export const MAX_LOGIN_LENGTH = LIMITS.loginLength;
 
 /** Looks up a login name (username or email, case-insensitive). */
 export async function findLogin(deps: AuthDeps, login: string) {
@@ -59,7 +60,7 @@ export class BasicScheme {
   ) {
     deps.bus.on((e) => {
       if (e.t === 'user') this.verified.forgetUser(e.id);
-      if (e.t === 'account') this.verified.clear();
+      if (e.t === 'account') this.verified.forgetAccount(e.id);
     });
   }
 
@@ -77,7 +78,7 @@ export class BasicScheme {
     const row = await verifyLogin(this.deps, creds.user, creds.pass, ip);
     this.deps.users.invalidate(row.id);
     const user = await activeUser(this.deps, row.id, 'credentials.invalid');
-    this.verified.set(cacheKey, user.id, user.securityStamp);
+    this.verified.set(cacheKey, user);
     return { user, credential: { kind: 'password', id: null }, scope: null };
   }
 }

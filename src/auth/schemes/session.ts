@@ -1,7 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { sessions } from '../../db/schema/index.js';
 import { ApiError } from '../../http/errors.js';
-import { ExpiringCache } from '../cache.js';
+import { CredentialCache } from '../cache.js';
+import { CACHES } from '../../defaults.js';
 import { activeUser, type AuthDeps } from '../deps.js';
 import type { Principal } from '../principal.js';
 import { hashSecret, isWellFormed, keyedHash, safeEqual } from '../secrets.js';
@@ -22,9 +23,11 @@ interface SessionEntry {
  * the instance key, so any instance can check it without storing it.
  */
 export class SessionScheme {
-  private readonly cache = new ExpiringCache<string, SessionEntry>(60_000);
+  /** By SHA-256 of the session secret; ended and unknown well-formed sessions are negative entries. */
+  readonly cache: CredentialCache<string, SessionEntry>;
 
   constructor(private readonly deps: AuthDeps) {
+    this.cache = new CredentialCache(CACHES.sessions, deps.bus);
     deps.bus.on((e) => {
       if (e.t === 'credential') this.cache.delete(e.hash);
     });
@@ -38,22 +41,23 @@ export class SessionScheme {
     if (!isWellFormed(secret, 'ses')) throw new ApiError('token.invalid');
     const hash = hashSecret(secret);
     let entry = this.cache.get(hash);
-    if (!entry) {
-      const [row] = await this.deps.db
-        .select({ id: sessions.id, userId: sessions.userId, kind: sessions.kind, expiresAt: sessions.expiresAt })
-        .from(sessions)
-        .where(and(eq(sessions.tokenHash, hash), isNull(sessions.revokedAt)))
-        .limit(1);
-      if (!row) throw new ApiError('token.invalid');
-      entry = { id: row.id, userId: row.userId, kind: row.kind as SessionEntry['kind'], expiresAt: row.expiresAt.getTime() };
-      this.cache.set(hash, entry);
-    }
+    if (entry === undefined) entry = await this.cache.load(hash, () => this.lookup(hash));
+    if (!entry) throw new ApiError('token.invalid');
     // A cookie session is not a bearer token and vice versa.
     if (entry.kind !== kind) throw new ApiError('token.invalid');
     if (entry.expiresAt <= Date.now()) throw new ApiError('token.expired');
     const user = await activeUser(this.deps, entry.userId, 'token.invalid');
     this.deps.usage.touch('sessions', entry.id, ip);
     return { user, credential: { kind: 'session', id: entry.id }, scope: null };
+  }
+
+  private async lookup(hash: string): Promise<SessionEntry | null> {
+    const [row] = await this.deps.db
+      .select({ id: sessions.id, userId: sessions.userId, kind: sessions.kind, expiresAt: sessions.expiresAt })
+      .from(sessions)
+      .where(and(eq(sessions.tokenHash, hash), isNull(sessions.revokedAt)))
+      .limit(1);
+    return row ? { id: row.id, userId: row.userId, kind: row.kind as SessionEntry['kind'], expiresAt: row.expiresAt.getTime() } : null;
   }
 
   checkCsrf(sessionSecret: string, presented: string | undefined): void {

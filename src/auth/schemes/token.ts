@@ -1,7 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { personalTokens } from '../../db/schema/index.js';
 import { ApiError } from '../../http/errors.js';
-import { ExpiringCache } from '../cache.js';
+import { CredentialCache } from '../cache.js';
+import { CACHES } from '../../defaults.js';
 import { activeUser, type AuthDeps } from '../deps.js';
 import type { Principal } from '../principal.js';
 import { hashSecret, isWellFormed } from '../secrets.js';
@@ -14,9 +15,11 @@ interface TokenEntry {
 
 /** `Authorization: Token <token>`: personal tokens (seed 000). */
 export class PersonalTokenScheme {
-  private readonly cache = new ExpiringCache<string, TokenEntry>(60_000);
+  /** By SHA-256 of the token; revoked and unknown well-formed tokens are negative entries. */
+  readonly cache: CredentialCache<string, TokenEntry>;
 
   constructor(private readonly deps: AuthDeps) {
+    this.cache = new CredentialCache(CACHES.personalTokens, deps.bus);
     deps.bus.on((e) => {
       if (e.t === 'credential') this.cache.delete(e.hash);
     });
@@ -26,19 +29,20 @@ export class PersonalTokenScheme {
     if (!isWellFormed(token, 'pat')) throw new ApiError('token.invalid');
     const hash = hashSecret(token);
     let entry = this.cache.get(hash);
-    if (!entry) {
-      const [row] = await this.deps.db
-        .select({ id: personalTokens.id, userId: personalTokens.userId, expiresAt: personalTokens.expiresAt })
-        .from(personalTokens)
-        .where(and(eq(personalTokens.tokenHash, hash), isNull(personalTokens.revokedAt)))
-        .limit(1);
-      if (!row) throw new ApiError('token.invalid');
-      entry = { id: row.id, userId: row.userId, expiresAt: row.expiresAt?.getTime() ?? null };
-      this.cache.set(hash, entry);
-    }
+    if (entry === undefined) entry = await this.cache.load(hash, () => this.lookup(hash));
+    if (!entry) throw new ApiError('token.invalid');
     if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) throw new ApiError('token.expired');
     const user = await activeUser(this.deps, entry.userId, 'token.invalid');
     this.deps.usage.touch('personal_tokens', entry.id, ip);
     return { user, credential: { kind: 'token', id: entry.id }, scope: null };
+  }
+
+  private async lookup(hash: string): Promise<TokenEntry | null> {
+    const [row] = await this.deps.db
+      .select({ id: personalTokens.id, userId: personalTokens.userId, expiresAt: personalTokens.expiresAt })
+      .from(personalTokens)
+      .where(and(eq(personalTokens.tokenHash, hash), isNull(personalTokens.revokedAt)))
+      .limit(1);
+    return row ? { id: row.id, userId: row.userId, expiresAt: row.expiresAt?.getTime() ?? null } : null;
   }
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { auditLog } from '../../db/schema/index.js';
+import { BACKGROUND } from '../../defaults.js';
 
 export type AuditEntry = typeof auditLog.$inferInsert;
 
@@ -14,8 +15,8 @@ export class AuditWriter {
 
   constructor(
     private readonly db: Db,
-    intervalMs = 1_000,
-    private readonly maxBatch = 1_000,
+    intervalMs: number = BACKGROUND.auditFlushMs,
+    private readonly maxBatch: number = BACKGROUND.auditBatch,
     private readonly onError: (err: unknown) => void = () => {},
   ) {
     this.timer = setInterval(() => void this.flush(), intervalMs);

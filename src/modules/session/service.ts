@@ -4,11 +4,12 @@ import { hashSecret, isWellFormed, makeSecret } from '../../auth/secrets.js';
 import type { Db } from '../../db/client.js';
 import { loginChallenges, sessions, users } from '../../db/schema/index.js';
 import { ApiError } from '../../http/errors.js';
+import { LIFETIMES, PIN_ATTEMPTS as DEFAULT_PIN_ATTEMPTS } from '../../defaults.js';
 
-/** Seed 002: the PIN token lives 5 minutes, access tokens 36000 s; console cookies as long. */
-export const PIN_TOKEN_TTL_S = 300;
-export const PIN_ATTEMPTS = 5;
-export const SESSION_TTL_S = 36_000;
+/** Seed 002: the PIN token lives 5 minutes, access tokens 36000 s; console cookies as long (src/defaults.ts). */
+export const PIN_TOKEN_TTL_S = LIFETIMES.pinToken;
+export const PIN_ATTEMPTS = DEFAULT_PIN_ATTEMPTS;
+export const SESSION_TTL_S = LIFETIMES.session;
 
 interface LoginUser {
   id: number;
