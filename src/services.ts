@@ -38,6 +38,8 @@ export async function serverKey(db: Db, name: string): Promise<Buffer> {
 
 export interface ServiceOptions {
   lockout?: LockoutPolicy;
+  /** How long a heartbeat of the listening connection vouches for the caches (default INVALIDATION.leaseMs). */
+  cacheLeaseMs?: number;
   onBackgroundError?: (err: unknown) => void;
 }
 
@@ -45,7 +47,7 @@ export async function createServices(config: Config, database: Database, opts: S
   const db = database.db;
   await db.execute(sql`select 1`);
   const onError = opts.onBackgroundError ?? ((err) => console.error('background write failed:', err));
-  const bus = new InvalidationBus(database);
+  const bus = new InvalidationBus(database, opts.cacheLeaseMs);
   await bus.start();
   const users = new UserDirectory(db, bus);
   bus.on((e) => {

@@ -5,7 +5,7 @@ import { hashSecret, makeSecret } from '../../src/auth/secrets.js';
 import { apiKeys, oauthPayloads, personalTokens } from '../../src/db/schema/index.js';
 import { CACHES } from '../../src/defaults.js';
 import { apiKey, basic, makeAccount, personalToken, startTestApp, type TestApp } from '../helpers/app.js';
-import { createApp, FORM } from '../oauth/helpers.js';
+import { createApp, FORM, setIntegrationUser } from '../oauth/helpers.js';
 
 const policy = (o: Partial<{ max: number; ttlMs: number; negativeMax: number; negativeTtlMs: number }> = {}) => ({
   max: 3,
@@ -125,7 +125,9 @@ describe('the credential cache type', () => {
 describe('negative entries in the schemes', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    // On PostgreSQL the caches are believed only while the listening connection's heartbeat vouches for them (see
+    // reconnect.test.ts); a long lease keeps a loaded machine from turning these lookups into database reads.
+    t = await startTestApp({ cacheLeaseMs: 10 * 60_000 });
   });
   afterAll(async () => {
     await t.close();
@@ -140,7 +142,7 @@ describe('negative entries in the schemes', () => {
     expect((await items(`Token ${token}`)).statusCode).toBe(200);
     const [row] = await t.db.select().from(personalTokens).where(eq(personalTokens.tokenHash, hashSecret(token)));
     const del = await t.app.inject({ method: 'DELETE', url: `/api/user/tokens/${row!.id}`, headers: { authorization: basic(u.username, u.password) } });
-    expect(del.statusCode).toBe(200);
+    expect(del.statusCode).toBe(204);
     const refused = await items(`Token ${token}`);
     expect(refused.statusCode).toBe(401);
     expect(refused.json().error.key).toBe('token.invalid');
@@ -193,6 +195,7 @@ describe('negative entries in the schemes', () => {
     const acc = await makeAccount(t);
     const owner = await acc.user({ group: 'owner' });
     const a = await createApp(t, owner, { name: 'Shop', grant_types: ['client_credentials'] });
+    await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
     const issued = await t.app.inject({ method: 'POST', url: '/api/v1/Token', headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) }, payload: 'grant_type=client_credentials' });
     const token = issued.json().access_token as string;
     expect((await items(`Bearer ${token}`)).statusCode).toBe(200);
@@ -201,7 +204,6 @@ describe('negative entries in the schemes', () => {
     const revoke = await t.app.inject({ method: 'POST', url: '/o/revoke/', headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) }, payload: `token=${token}` });
     expect(revoke.statusCode).toBe(200);
     expect((await items(`Bearer ${token}`)).json().error.key).toBe('token.invalid');
-    expect(t.services.authenticator.bearer).toBeDefined();
     await t.db.insert(oauthPayloads).values(stored!).onConflictDoNothing();
     expect((await items(`Bearer ${token}`)).json().error.key).toBe('token.invalid');
     await t.services.bus.publish({ t: 'credential', hash: hashSecret(token) });

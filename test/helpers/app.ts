@@ -48,6 +48,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   logger?: FastifyServerOptions['logger'];
   lockout?: LockoutPolicy;
+  /** See ServiceOptions.cacheLeaseMs: tests of the caches themselves pin trust so a loaded machine cannot lapse it. */
+  cacheLeaseMs?: number;
 }
 
 export interface TestApp {
@@ -63,6 +65,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const config = loadConfig({ QM_LOG_LEVEL: 'silent', ...opts.env, ...(url ? { DATABASE_URL: url } : {}) });
   const serviceOpts: ServiceOptions = {
     lockout: opts.lockout,
+    cacheLeaseMs: opts.cacheLeaseMs,
     onBackgroundError: (err) => {
       throw err;
     },
