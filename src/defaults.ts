@@ -65,27 +65,28 @@ export interface CachePolicy {
 /**
  * The in-process caches of the authenticate hook. A warm credential costs no database round trip; invalidation
  * (revocation, disable, password or group change) drops entries at once on every instance, so TTLs only bound how
- * long a lost event could matter. Sizes are entries: roughly 100-300 bytes each, so the largest is some 30 MB.
+ * long a lost event could matter. Sizes are entries; the LRU preallocates some 45 bytes of bookkeeping per slot (all
+ * the caches together about 13 MB), and an entry holds 100-300 bytes.
  */
 export const CACHES = {
   /** Personal tokens (`Token …`), by SHA-256 of the token. */
-  personalTokens: { max: 100_000, ttlMs: MINUTE, negativeMax: 20_000, negativeTtlMs: MINUTE },
+  personalTokens: { max: 50_000, ttlMs: MINUTE, negativeMax: 10_000, negativeTtlMs: MINUTE },
   /** API keys (`token key:secret`, Basic key:secret), by key. */
-  apiKeys: { max: 100_000, ttlMs: MINUTE, negativeMax: 20_000, negativeTtlMs: MINUTE },
+  apiKeys: { max: 50_000, ttlMs: MINUTE, negativeMax: 10_000, negativeTtlMs: MINUTE },
   /** Login sessions (cookie and `Bearer qm_ses_…`), by SHA-256 of the secret. */
-  sessions: { max: 100_000, ttlMs: MINUTE, negativeMax: 20_000, negativeTtlMs: MINUTE },
+  sessions: { max: 50_000, ttlMs: MINUTE, negativeMax: 10_000, negativeTtlMs: MINUTE },
   /** OAuth access tokens (`Bearer …`), by SHA-256 of the token. */
-  oauthTokens: { max: 100_000, ttlMs: MINUTE, negativeMax: 20_000, negativeTtlMs: MINUTE },
+  oauthTokens: { max: 50_000, ttlMs: MINUTE, negativeMax: 10_000, negativeTtlMs: MINUTE },
   /**
    * Basic auth's verified-credential cache, by HMAC of the header: saves an argon2 verify (~15 ms of CPU) per
    * request. Longer-lived, because each use re-checks the user's security stamp. No negative entries: a wrong
    * password must reach the lockout counter every time.
    */
-  verifiedPasswords: { max: 50_000, ttlMs: 5 * MINUTE, negativeMax: 0, negativeTtlMs: 0 },
+  verifiedPasswords: { max: 20_000, ttlMs: 5 * MINUTE, negativeMax: 0, negativeTtlMs: 0 },
   /** User states (rights, warehouses, flags), by user id; shared by every scheme. */
-  users: { max: 100_000, ttlMs: 30 * SECOND, negativeMax: 10_000, negativeTtlMs: 30 * SECOND },
+  users: { max: 20_000, ttlMs: 30 * SECOND, negativeMax: 5_000, negativeTtlMs: 30 * SECOND },
   /** OAuth client rows, by client_id. */
-  oauthClients: { max: 20_000, ttlMs: 30 * SECOND, negativeMax: 10_000, negativeTtlMs: 30 * SECOND },
+  oauthClients: { max: 5_000, ttlMs: 30 * SECOND, negativeMax: 5_000, negativeTtlMs: 30 * SECOND },
 } as const satisfies Record<string, CachePolicy>;
 
 /**
