@@ -22,7 +22,7 @@ export interface Database {
    * Subscribe to a NOTIFY channel; resolves to an unsubscribe function. On PostgreSQL the listening connection is
    * made again when it drops, and `handlers` hear when it is live and when it is lost (see ResilientListener).
    */
-  listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
+  listen(channel: string, handlers: ListenHandlers | ListenHandlers['onPayload']): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -94,7 +94,8 @@ async function openPglite(dataDir: string): Promise<Database> {
     db,
     kind: 'pglite',
     async listen(channel, handlers) {
-      const off = await client.listen(channel, (payload) => handlers.onPayload(payload));
+      const { onPayload } = typeof handlers === 'function' ? { onPayload: handlers } : handlers;
+      const off = await client.listen(channel, (payload) => onPayload(payload));
       return async () => off();
     },
     async notify(channel, payload) {
@@ -117,7 +118,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     db,
     kind: 'postgres',
     async listen(channel, handlers) {
-      const listener = new ResilientListener(url, channel, handlers);
+      const listener = new ResilientListener(url, channel, typeof handlers === 'function' ? { onPayload: handlers } : handlers);
       await listener.start();
       listeners.push(listener);
       return async () => {
