@@ -68,11 +68,11 @@ describe('HTTP limits', () => {
   it('a request sent at once is answered normally on a kept-alive connection', async () => {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/Item`);
     expect(res.status).toBe(401);
-    expect((await res.json()).error.key).toBe('auth.required');
+    expect(((await res.json()) as { error: { key: string } }).error.key).toBe('auth.required');
     await new Promise((r) => setTimeout(r, 1_500));
     // An idle keep-alive connection is governed by the keep-alive limit, not the request deadline.
     const again = await fetch(`http://127.0.0.1:${port}/api/v1/Item`);
-    expect((await again.json()).error.key).toBe('auth.required');
+    expect(((await again.json()) as { error: { key: string } }).error.key).toBe('auth.required');
   });
 
   it('headers over the size limit are refused before any route runs', async () => {
