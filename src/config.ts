@@ -16,6 +16,8 @@ export interface Config {
   publicUrl: string | null;
   /** Deadline for receiving a whole request (headers and body), ms. */
   requestTimeoutMs: number;
+  /** Audit entries older than this many days are deleted; 0 keeps them forever. */
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -94,6 +96,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const requestTimeout = seconds('QM_REQUEST_TIMEOUT', env.QM_REQUEST_TIMEOUT, HTTP_LIMITS.requestTimeoutMs / 1000, 0.1, 3600);
 
+  const retention = env.QM_AUDIT_RETENTION_DAYS?.trim() || '90';
+  if (!/^\d{1,5}$/.test(retention) || Number(retention) > 36_500) {
+    throw new ConfigError(`QM_AUDIT_RETENTION_DAYS must be a whole number of days between 0 (keep forever) and 36500, got "${env.QM_AUDIT_RETENTION_DAYS}"`);
+  }
+
   return {
     databaseUrl,
     dataDir: path.resolve(env.QM_DATA_DIR?.trim() || './data'),
@@ -105,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy,
     publicUrl,
     requestTimeoutMs: Math.round(requestTimeout * 1000),
+    auditRetentionDays: Number(retention),
   };
 }

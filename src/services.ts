@@ -11,6 +11,7 @@ import { UsageRecorder } from './auth/usage.js';
 import { startAuthSweeper } from './auth/sweeper.js';
 import { HttpsPolicy } from './http/https.js';
 import { AuditWriter } from './modules/audit/writer.js';
+import { startAuditRetention } from './modules/audit/retention.js';
 
 /** The long-lived parts of one server instance, built once and shared by every request. */
 export interface Services {
@@ -57,6 +58,7 @@ export async function createServices(config: Config, database: Database, opts: S
   const key = await serverKey(db, 'hmac');
   const authenticator = new Authenticator({ db, users, bus, lockout, usage, audit, serverKey: key });
   const stopSweeper = startAuthSweeper(db, onError);
+  const stopAuditRetention = startAuditRetention(db, config.auditRetentionDays, onError);
   return {
     config,
     database,
@@ -71,6 +73,7 @@ export async function createServices(config: Config, database: Database, opts: S
     serverKey: key,
     async close() {
       stopSweeper();
+      await stopAuditRetention();
       await usage.close();
       await audit.close();
       await bus.close();
