@@ -6,6 +6,7 @@ import { registerErrorHandling } from './http/errors.js';
 import { registerAuthentication } from './auth/authenticate.js';
 import { registerGuard } from './access/guard.js';
 import { registerOpenApi } from './http/openapi.js';
+import { serverLimits } from './http/limits.js';
 import { registerBrowsableApi } from './http/browsable.js';
 import { registerAuditTrail } from './modules/audit/hook.js';
 import { itemRoutes } from './modules/item/routes.js';
@@ -47,10 +48,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   const { config } = services;
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-    https: config.tls ? { cert: config.tls.cert, key: config.tls.key } : null,
+    ...serverLimits(config.requestTimeoutMs, config.tls),
     trustProxy: config.trustProxy.length ? config.trustProxy : false,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
-    bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { HTTP_LIMITS } from './http/limits.js';
 
 /** Everything the server reads from the environment, validated once at start. */
 export interface Config {
@@ -13,6 +14,10 @@ export interface Config {
   tls: { cert: Buffer; key: Buffer } | null;
   trustProxy: string[];
   publicUrl: string | null;
+  /** Deadline for receiving a whole request (headers and body), ms. */
+  requestTimeoutMs: number;
+  /** Audit entries older than this many days are deleted; 0 keeps them forever. */
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -24,6 +29,16 @@ function flag(name: string, value: string | undefined): boolean {
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
   throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+/** A duration in seconds (decimals allowed) within [min, max], or the default when unset. */
+function seconds(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a number of seconds between ${min} and ${max}, got "${value}"`);
+  }
+  return n;
 }
 
 function readPem(name: string, file: string): Buffer {
@@ -79,6 +94,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  const requestTimeout = seconds('QM_REQUEST_TIMEOUT', env.QM_REQUEST_TIMEOUT, HTTP_LIMITS.requestTimeoutMs / 1000, 0.1, 3600);
+
+  const retention = env.QM_AUDIT_RETENTION_DAYS?.trim() || '90';
+  if (!/^\d{1,5}$/.test(retention) || Number(retention) > 36_500) {
+    throw new ConfigError(`QM_AUDIT_RETENTION_DAYS must be a whole number of days between 0 (keep forever) and 36500, got "${env.QM_AUDIT_RETENTION_DAYS}"`);
+  }
+
   return {
     databaseUrl,
     dataDir: path.resolve(env.QM_DATA_DIR?.trim() || './data'),
@@ -89,5 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tls,
     trustProxy,
     publicUrl,
+    requestTimeoutMs: Math.round(requestTimeout * 1000),
+    auditRetentionDays: Number(retention),
   };
 }

@@ -12,6 +12,7 @@ import { startAuthSweeper } from './auth/sweeper.js';
 import { HttpsPolicy } from './http/https.js';
 import { AuditWriter } from './modules/audit/writer.js';
 import { BACKGROUND } from './defaults.js';
+import { startAuditRetention } from './modules/audit/retention.js';
 
 /** The long-lived parts of one server instance, built once and shared by every request. */
 export interface Services {
@@ -60,6 +61,7 @@ export async function createServices(config: Config, database: Database, opts: S
   const key = await serverKey(db, 'hmac');
   const authenticator = new Authenticator({ db, users, bus, lockout, usage, audit, serverKey: key });
   const stopSweeper = startAuthSweeper(db, onError);
+  const stopAuditRetention = startAuditRetention(db, config.auditRetentionDays, onError);
   return {
     config,
     database,
@@ -74,6 +76,7 @@ export async function createServices(config: Config, database: Database, opts: S
     serverKey: key,
     async close() {
       stopSweeper();
+      await stopAuditRetention();
       await usage.close();
       await audit.close();
       await bus.close();

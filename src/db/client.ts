@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -10,6 +10,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema/index.js';
 import { ResilientListener, type ListenHandlers } from './listener.js';
+import { lockDataDir } from './lock.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction handle: the same query API as Db. */
@@ -27,45 +28,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export class DataDirInUseError extends Error {}
+export { DataDirInUseError } from './lock.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Generated SQL migrations live beside the schema in src/; the compiled client in dist/ finds them there. */
 export const migrationsFolder = [path.join(here, 'migrations'), path.resolve(here, '../../src/db/migrations')].find((p) =>
   existsSync(path.join(p, 'meta', '_journal.json')),
 )!;
-
-/** PGlite is single-process: a lock file in the data folder names the process that holds it. */
-function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
-  const lockFile = path.join(dataDir, 'quartermaster.pid');
-  if (existsSync(lockFile)) {
-    const pid = Number(readFileSync(lockFile, 'utf8').trim());
-    let alive = false;
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-      try {
-        process.kill(pid, 0);
-        alive = true;
-      } catch (err) {
-        alive = (err as NodeJS.ErrnoException).code === 'EPERM';
-      }
-    }
-    if (alive) {
-      throw new DataDirInUseError(
-        `The data folder ${dataDir} is in use by another Quartermaster process (pid ${pid}). ` +
-          'The embedded database allows one process at a time: stop that process, or use DATABASE_URL for a PostgreSQL server.',
-      );
-    }
-  }
-  writeFileSync(lockFile, String(process.pid));
-  return () => {
-    try {
-      if (readFileSync(lockFile, 'utf8').trim() === String(process.pid)) rmSync(lockFile);
-    } catch {
-      /* already gone */
-    }
-  };
-}
 
 export interface OpenOptions {
   databaseUrl: string | null;

@@ -17,6 +17,7 @@ export const ERROR_KEYS = {
   'warehouse.forbidden': [403, 'You do not have access to this warehouse.'],
   'user.read_only': [403, 'This user is read-only.'],
   'validation.failed': [400, 'The request is not valid.'],
+  'request.timeout': [408, 'The request was not received in time.'],
   not_found: [404, 'Not found.'],
   'method.not_allowed': [405, 'Method not allowed.'],
   conflict: [409, 'The request conflicts with the current state.'],

@@ -1,9 +1,9 @@
 import type * as OidcProvider from 'oidc-provider';
 
 /**
- * oidc-provider, loaded once. At import it warns "Unsupported runtime" on any Node.js before the 22 LTS line,
- * although it runs on the Node 20.19+ that Quartermaster supports (the whole suite runs on 20). That one line
- * would land in every CLI command's output, so it is filtered here; every other warning passes through.
+ * oidc-provider, loaded once. At import it warns "Unsupported runtime" on any Node.js before the 22 LTS line. Node 20
+ * is unsupported but still runs Quartermaster (the suite passes on 20.19+), and that one line would land in every
+ * CLI command's output there, so it is filtered here; every other warning passes through.
  */
 const warn = console.warn;
 console.warn = (...args: unknown[]) => {

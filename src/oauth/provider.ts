@@ -58,6 +58,9 @@ export async function createProvider(services: Services, clients: ClientStore, i
     jwks: { keys: keys as never },
     cookies: { keys: [cookieKey], long: { signed: true }, short: { signed: true } },
     scopes: [...ALL_PROVIDER_SCOPES],
+    // Discovery advertises exactly these. Client secrets are stored only as SHA-256, so client_secret_jwt (which
+    // needs the secret itself as an HMAC key) cannot work, and apps cannot register keys for private_key_jwt.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     claims: { openid: ['sub'], profile: ['preferred_username', 'name'], email: ['email', 'email_verified'] },
     routes: PATHS,
     features: {
@@ -70,6 +73,11 @@ export async function createProvider(services: Services, clients: ClientStore, i
       userinfo: { enabled: true },
       resourceIndicators: { enabled: false },
       rpInitiatedLogout: { enabled: false },
+      // Not mounted: pushed authorization requests would be advertised at a URL that answers 404.
+      pushedAuthorizationRequests: { enabled: false },
+      // The API checks bearer tokens itself and does not verify DPoP proofs, so a DPoP-bound token would not be
+      // held to its key there: not offered.
+      dPoP: { enabled: false },
     },
     responseTypes: ['code'],
     pkce: { required: () => true },

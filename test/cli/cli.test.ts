@@ -90,7 +90,7 @@ describe('command line', () => {
 
     const busy = await run(['migrate']);
     expect(busy.code).toBe(1);
-    expect(busy.stderr).toMatch(/data folder .* is in use by another Quartermaster process \(pid \d+\)/);
+    expect(busy.stderr).toMatch(/data folder .* is in use by another Quartermaster process \(pid \d+: .*node.*\)/);
     expect(busy.stderr.trim().split('\n')).toHaveLength(1);
     await first.stop();
 

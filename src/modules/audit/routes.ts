@@ -21,6 +21,8 @@ export const AuditEntrySchema = Type.Object({
 });
 
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const days = app.qm.config.auditRetentionDays;
+  const kept = days > 0 ? `Entries are kept for ${days} days (QM_AUDIT_RETENTION_DAYS), then deleted.` : 'Entries are kept forever (QM_AUDIT_RETENTION_DAYS=0).';
   app.route({
     method: 'GET',
     url: '/api/v1/AuditLog',
@@ -28,7 +30,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['AuditLog'],
       summary: "The account's audit trail, newest first",
-      description: 'Every request made with a credential, and every auth event. Written asynchronously: an entry appears within about a second.',
+      description: `Every request made with a credential, and every auth event. Written asynchronously: an entry appears within about a second. ${kept}`,
       querystring: Type.Object(
         {
           ...pageQuery,

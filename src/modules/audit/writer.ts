@@ -1,12 +1,24 @@
 import type { Db } from '../../db/client.js';
+import { pgCode } from '../../db/errors.js';
 import { auditLog } from '../../db/schema/index.js';
 import { BACKGROUND } from '../../defaults.js';
 
 export type AuditEntry = typeof auditLog.$inferInsert;
 
+/** Entries the database refused, described without their content (which may hold names and addresses). */
+export class AuditEntriesDropped extends Error {
+  constructor(readonly dropped: { event: string; accountId: number | null; code: string }[]) {
+    super(`${dropped.length} audit entr${dropped.length === 1 ? 'y' : 'ies'} refused by the database and dropped: ${dropped
+      .slice(0, 10)
+      .map((d) => `${d.event} (account ${d.accountId ?? '-'}, ${d.code})`)
+      .join(', ')}${dropped.length > 10 ? ', …' : ''}`);
+  }
+}
+
 /**
  * The audit trail, written off the hot path: entries queue in memory and go to the database in one insert every
- * second (or sooner when many are waiting). close() flushes what is left.
+ * second (or sooner when many are waiting). A batch the database refuses is retried row by row, so one bad entry
+ * costs only itself. close() flushes what is left.
  */
 export class AuditWriter {
   private queue: AuditEntry[] = [];
@@ -32,16 +44,33 @@ export class AuditWriter {
   /** Writes everything queued so far; concurrent calls run one after another. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        try {
-          await this.db.insert(auditLog).values(batch);
-        } catch (err) {
-          this.onError(err);
-        }
-      }
+      while (this.queue.length) await this.insert(this.queue.splice(0, this.maxBatch));
     });
     return this.flushing;
+  }
+
+  private async insert(batch: AuditEntry[]): Promise<void> {
+    try {
+      await this.db.insert(auditLog).values(batch);
+      return;
+    } catch {
+      // One refused row fails the whole statement: find it by writing the rows one by one.
+    }
+    const dropped: AuditEntriesDropped['dropped'] = [];
+    for (const entry of batch) {
+      try {
+        await this.db.insert(auditLog).values(entry);
+      } catch (err) {
+        dropped.push({ event: String(entry.event).slice(0, 64), accountId: entry.accountId ?? null, code: pgCode(err) ?? 'error' });
+      }
+    }
+    if (dropped.length) {
+      try {
+        this.onError(new AuditEntriesDropped(dropped));
+      } catch {
+        // A throwing error sink must not stop the writer.
+      }
+    }
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { asc, count, eq } from 'drizzle-orm';
 import type { InvalidationBus } from '../../auth/invalidation.js';
 import type { RequestContext } from '../../auth/principal.js';
-import { ACTIONS, emptyRights, REPORT_NAMES, RULESETS, unionInto, type Rights } from '../../access/permissions.js';
+import { ACTIONS, can, emptyRights, REPORT_NAMES, RULESETS, unionInto, type Rights } from '../../access/permissions.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { groups, userGroups } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
@@ -83,6 +83,31 @@ function duplicateName(err: unknown, name: string | undefined): never {
   throw err;
 }
 
+/**
+ * An administrator (not a superuser) cannot change or delete one of their own groups so that their groups together
+ * no longer let them change users: they would lock themselves out of user administration.
+ */
+async function assertKeepsOwnUserAdmin(ctx: RequestContext, groupId: number, permissionsAfter: Record<string, string[]> | null) {
+  const me = ctx.principal.user;
+  if (me.superuser || !can(me.rights, 'user', 'change')) return;
+  const mine = await ctx.db
+    .select({ id: groups.id, permissions: groups.permissions })
+    .from(userGroups)
+    .innerJoin(groups, eq(groups.id, userGroups.groupId))
+    .where(inAccount(ctx, userGroups, eq(userGroups.userId, me.id)));
+  if (!mine.some((g) => g.id === groupId)) return;
+  const after = emptyRights();
+  for (const g of mine) {
+    if (g.id !== groupId) unionInto(after, g.permissions);
+    else if (permissionsAfter) unionInto(after, permissionsAfter);
+  }
+  if (!can(after, 'user', 'change')) {
+    throw new ApiError('conflict', 'This would take away your own right to change users; ask another administrator.', {
+      permissions: ['must keep your own "change" permission on users'],
+    });
+  }
+}
+
 async function memberCount(ctx: RequestContext, groupId: number) {
   const [row] = await ctx.db.select({ n: count() }).from(userGroups).where(inAccount(ctx, userGroups, eq(userGroups.groupId, groupId)));
   return row?.n ?? 0;
@@ -136,6 +161,7 @@ export async function updateGroup(ctx: RequestContext, deps: GroupAdminDeps, id:
   // Changing a group one holds more than one may grant is escalation either way: check old and new.
   assertMayDefine(ctx, current.permissions, current.reports);
   assertMayDefine(ctx, v.permissions, v.reports);
+  if (v.permissions) await assertKeepsOwnUserAdmin(ctx, id, v.permissions);
   let row: Row | undefined;
   try {
     [row] = await ctx.db.update(groups).set({ name: v.name, permissions: v.permissions, reports: v.reports }).where(byId(ctx, groups, id)).returning();
@@ -152,6 +178,7 @@ export async function deleteGroup(ctx: RequestContext, deps: GroupAdminDeps, id:
   const current = await findGroup(ctx, id);
   if (current.builtin) throw new ApiError('conflict', `The built-in group "${current.name}" cannot be deleted.`);
   assertMayDefine(ctx, current.permissions, current.reports);
+  await assertKeepsOwnUserAdmin(ctx, id, null);
   await ctx.db.delete(groups).where(byId(ctx, groups, id));
   await deps.bus.publish({ t: 'account', id: ctx.accountId });
   recordAdminEvent(ctx, deps.audit, 'group.deleted', { groupId: id, name: current.name });

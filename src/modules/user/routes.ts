@@ -53,7 +53,8 @@ const UserFields = {
 };
 const { username, email, ...optionalFields } = UserFields;
 const UserCreate = Type.Composite([Type.Object({ username, email }), Type.Partial(Type.Object(optionalFields))], { additionalProperties: false });
-const UserPatch = Type.Partial(Type.Object(UserFields), { additionalProperties: false, minProperties: 1 });
+const CurrentPassword = Type.String({ maxLength: 1024, description: 'Your current password: required when you change your own password.' });
+const UserPatch = Type.Partial(Type.Object({ ...UserFields, current_password: CurrentPassword }), { additionalProperties: false, minProperties: 1 });
 const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const tags = ['User'];
 const view = { ruleset: 'user', action: 'view' } as const;
@@ -106,7 +107,15 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       method,
       url: '/api/v1/User/:id',
       config: { access: change },
-      schema: { tags, summary: 'Update a user', params: Id, body: UserPatch, response: { 200: UserSchema } },
+      schema: {
+        tags,
+        summary: 'Update a user',
+        description:
+          'You cannot make yourself read-only, remove your own superuser status or take away your own right to change users (409 conflict); changing your own password needs `current_password`.',
+        params: Id,
+        body: UserPatch,
+        response: { 200: UserSchema },
+      },
       handler: (req) => updateUser(req.ctx!, deps, req.params.id, req.body),
     });
   }
@@ -129,12 +138,13 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: "Set a user's password",
-      description: 'Drops every cached credential of the user at once (Basic auth with the old password fails on the next request).',
+      description:
+        'Drops every cached credential of the user at once (Basic auth with the old password fails on the next request). On your own user, `current_password` is required.',
       params: Id,
-      body: Type.Object({ password: Password }, { additionalProperties: false }),
+      body: Type.Object({ password: Password, current_password: Type.Optional(CurrentPassword) }, { additionalProperties: false }),
       response: { 200: UserSchema },
     },
-    handler: (req) => setPassword(req.ctx!, deps, req.params.id, req.body.password),
+    handler: (req) => setPassword(req.ctx!, deps, req.params.id, req.body.password, req.body.current_password),
   });
 
   app.route({

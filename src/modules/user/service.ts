@@ -3,7 +3,7 @@ import type { InvalidationBus } from '../../auth/invalidation.js';
 import type { Lockout } from '../../auth/lockout.js';
 import { hashPassword, verifyPassword } from '../../auth/passwords.js';
 import type { RequestContext } from '../../auth/principal.js';
-import { emptyRights, RULESETS, unionInto, type Rights } from '../../access/permissions.js';
+import { can, emptyRights, RULESETS, unionInto, type Rights } from '../../access/permissions.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import type { Tx } from '../../db/client.js';
 import { groups, userGroups, users, userWarehouses, warehouses } from '../../db/schema/index.js';
@@ -325,19 +325,61 @@ function assertNotSelf(ctx: RequestContext, target: Row, what: string) {
   if (target.id === ctx.principal.user.id) throw new ApiError('conflict', `You cannot ${what} yourself.`);
 }
 
-export async function updateUser(ctx: RequestContext, deps: UserAdminDeps, id: number, input: UserInput) {
+const isSelf = (ctx: RequestContext, target: Row) => target.id === ctx.principal.user.id;
+
+/**
+ * Nobody locks themselves out through the admin API: an administrator cannot make themselves read-only, drop their
+ * own superuser flag, or take groups away from themselves so that they could no longer change users. Another
+ * administrator can do all of these to them.
+ */
+async function assertNoSelfLockout(ctx: RequestContext, target: Row, input: { readOnly?: boolean; superuser?: boolean; groupIds?: number[] }) {
+  if (!isSelf(ctx, target)) return;
+  if (input.readOnly === true && !target.isReadOnly) {
+    throw new ApiError('conflict', 'You cannot make yourself read-only; ask another administrator.', { readOnly: ['cannot be set on yourself'] });
+  }
+  if (input.superuser === false && target.isSuperuser) {
+    throw new ApiError('conflict', 'You cannot remove your own superuser status; ask another superuser.', { superuser: ['cannot be removed from yourself'] });
+  }
+  const superuserAfter = input.superuser ?? target.isSuperuser;
+  if (input.groupIds !== undefined && !superuserAfter && can(ctx.principal.user.rights, 'user', 'change')) {
+    const after = await groupGrants(ctx, ctx.db, input.groupIds);
+    if (!can(after.rights, 'user', 'change')) {
+      throw new ApiError('conflict', 'These groups would take away your own right to change users; ask another administrator.', {
+        groupIds: ['must keep your own "change" permission on users'],
+      });
+    }
+  }
+}
+
+/** Changing one's own password needs the current one, wherever it is done (argon2, behind the login lockout). */
+async function assertCurrentPassword(ctx: RequestContext, deps: UserAdminDeps, me: Row, current: string | undefined) {
+  if (current === undefined) {
+    throw ApiError.validation({ current_password: ['is required to change your own password'] }, 'Changing your own password needs the current one.');
+  }
+  const keys = LockoutPolicy.userKeys(me.username, me.id);
+  await deps.lockout.assertOpen([...keys, `ip:${ctx.ip}`]);
+  if (!(await verifyPassword(me.passwordHash, current))) {
+    await deps.lockout.recordFailure(keys, ctx.ip);
+    throw ApiError.validation({ current_password: ['is not your current password'] }, 'The current password is wrong.');
+  }
+  await deps.lockout.recordSuccess(keys);
+}
+
+export async function updateUser(ctx: RequestContext, deps: UserAdminDeps, id: number, input: UserInput & { current_password?: string }) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   assertMaySetSuperuser(ctx, input.superuser === true || target.isSuperuser ? input.superuser : undefined);
   if (input.active === false) assertNotSelf(ctx, target, 'disable');
+  await assertNoSelfLockout(ctx, target, input);
   if (target.kind === 'integration' && (input.password !== undefined || input.pin !== undefined)) {
     throw new ApiError('conflict', 'Integration users have no password or PIN; they act through their OAuth app.');
   }
   const groupIds = input.groupIds !== undefined ? await checkGroups(ctx, input.groupIds) : undefined;
   const warehouseIds = input.warehouseIds !== undefined ? await checkWarehouses(ctx, input.warehouseIds) : undefined;
+  if (input.password !== undefined && isSelf(ctx, target)) await assertCurrentPassword(ctx, deps, target, input.current_password);
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
   const pinHash = input.pin !== undefined ? await hashPassword(input.pin) : undefined;
-  const changed = Object.keys(input).filter((k) => k !== 'password' && k !== 'pin');
+  const changed = Object.keys(input).filter((k) => k !== 'password' && k !== 'pin' && k !== 'current_password');
   if (input.password !== undefined) changed.push('password');
   if (input.pin !== undefined) changed.push('pin');
   return changeUser(ctx, deps, id, 'user.updated', { fields: changed }, async (tx) => {
@@ -355,10 +397,11 @@ export async function updateUser(ctx: RequestContext, deps: UserAdminDeps, id: n
   });
 }
 
-export async function setPassword(ctx: RequestContext, deps: UserAdminDeps, id: number, password: string) {
+export async function setPassword(ctx: RequestContext, deps: UserAdminDeps, id: number, password: string, current?: string) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   if (target.kind === 'integration') throw new ApiError('conflict', 'Integration users have no password.');
+  if (isSelf(ctx, target)) await assertCurrentPassword(ctx, deps, target, current);
   const passwordHash = await hashPassword(password);
   const answer = await changeUser(ctx, deps, id, 'user.password_set', {}, async () => ({ passwordHash }));
   // A new password from an admin is the way out of a lockout: the failures against the old one no longer count.
@@ -387,6 +430,7 @@ export async function setGroups(ctx: RequestContext, deps: UserAdminDeps, id: nu
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   const ids = await checkGroups(ctx, groupIds);
+  await assertNoSelfLockout(ctx, target, { groupIds: ids });
   return changeUser(ctx, deps, id, 'user.groups_set', { groupIds: ids }, async (tx) => replaceGroups(ctx, tx, id, ids));
 }
 
@@ -419,13 +463,7 @@ export async function deleteUser(ctx: RequestContext, deps: UserAdminDeps, id: n
 export async function changeOwnPassword(ctx: RequestContext, deps: UserAdminDeps, current: string, next: string) {
   const me = await findUser(ctx, ctx.principal.user.id);
   if (me.kind !== 'human') throw new ApiError('conflict', 'Integration users have no password.');
-  const keys = LockoutPolicy.userKeys(me.username, me.id);
-  await deps.lockout.assertOpen([...keys, `ip:${ctx.ip}`]);
-  if (!(await verifyPassword(me.passwordHash, current))) {
-    await deps.lockout.recordFailure(keys, ctx.ip);
-    throw ApiError.validation({ current_password: ['is not your current password'] }, 'The current password is wrong.');
-  }
-  await deps.lockout.recordSuccess(keys);
+  await assertCurrentPassword(ctx, deps, me, current);
   const passwordHash = await hashPassword(next);
   await ctx.db.update(users).set({ passwordHash, ...bumpStamp() }).where(byId(ctx, users, me.id));
   await deps.bus.publish({ t: 'user', id: me.id });
