@@ -42,8 +42,8 @@ const scenario: Scenario = {
       }
       // Two targets per setup: the bare route and the token list.
       const targets = setups.flatMap((s) => [
-        { label: `${s.label}: bare route`, url: `http://127.0.0.1:${s.server.seeded.bare}${URL_PATH}`, token: s.server.seeded.token },
-        { label: `${s.label}: Token list`, url: `http://127.0.0.1:${s.server.seeded.normal}${URL_PATH}`, token: s.server.seeded.token },
+        { label: `${s.label}: bare route`, url: `http://127.0.0.1:${s.server.seeded.bare}${URL_PATH}`, token: s.server.seeded.token, server: s.server, which: 'bare' as const },
+        { label: `${s.label}: Token list`, url: `http://127.0.0.1:${s.server.seeded.normal}${URL_PATH}`, token: s.server.seeded.token, server: s.server, which: 'normal' as const },
       ]);
       const opts = { connections };
       for (const t of targets) {
@@ -53,14 +53,22 @@ const scenario: Scenario = {
       const rounds = 4;
       const slice = Math.max(1, Math.ceil(seconds / 2));
       const perRound: Measurement[][] = [];
+      // Server CPU time per request (all of a setup's processes): steadier than throughput on a busy machine.
+      const cpuPerRound: number[][] = [];
       for (let round = 0; round < rounds; round++) {
         const row: Measurement[] = [];
+        const cpuRow: number[] = [];
         for (let k = 0; k < targets.length; k++) {
           const i = (k + round) % targets.length;
           const t = targets[i]!;
+          const before = await t.server.stats();
           row[i] = await measure(t.label, t.url, { ...opts, seconds: slice, headers: { authorization: `Token ${t.token}` } });
+          const after = await t.server.stats();
+          const used = after.cpu.user - before.cpu.user + (after.cpu.system - before.cpu.system);
+          cpuRow[i] = used / Math.max(1, after.served[t.which] - before.served[t.which]);
         }
         perRound.push(row);
+        cpuPerRound.push(cpuRow);
       }
       const measurements: Measurement[] = targets.map((t, i) => ({
         label: t.label,
@@ -75,7 +83,11 @@ const scenario: Scenario = {
         return { name, value, goal: `>= ${min.toFixed(2)}`, ok: value >= min };
       };
       const ratios: Ratio[] = setups.map((s, i) => at_least(`Token list / bare route (${s.label})`, 2 * i + 1, 2 * i, 0.8));
-      const notes: string[] = [];
+      const notes: string[] = setups.map((s, i) => {
+        const bare = median(cpuPerRound.map((r) => r[2 * i]!));
+        const token = median(cpuPerRound.map((r) => r[2 * i + 1]!));
+        return `${s.label}: server CPU per request ${token.toFixed(0)} µs (Token list) vs ${bare.toFixed(0)} µs (bare route): bare/token ${(bare / token).toFixed(3)}`;
+      });
       if (pgUrl) {
         ratios.push(at_least('2 workers / 1 process, Token list (PostgreSQL)', 5, 3, 1.2));
         notes.push(`2 workers / 1 process, bare route (PostgreSQL): ${median(perRound.map((r) => r[4]!.requestsPerSec / r[2]!.requestsPerSec)).toFixed(3)}`);
