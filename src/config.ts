@@ -13,6 +13,8 @@ export interface Config {
   tls: { cert: Buffer; key: Buffer } | null;
   trustProxy: string[];
   publicUrl: string | null;
+  /** QM_WORKERS: server processes on one port (PostgreSQL only); null = one per CPU core. */
+  workers: number | null;
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +81,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  const workersRaw = env.QM_WORKERS?.trim();
+  const workers = workersRaw ? Number(workersRaw) : null;
+  if (workers !== null && (!Number.isInteger(workers) || workers < 1 || workers > 256)) {
+    throw new ConfigError(`QM_WORKERS must be an integer between 1 and 256, got "${env.QM_WORKERS}"`);
+  }
+
   return {
     databaseUrl,
     dataDir: path.resolve(env.QM_DATA_DIR?.trim() || './data'),
@@ -89,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tls,
     trustProxy,
     publicUrl,
+    workers,
   };
 }
