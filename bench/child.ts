@@ -6,6 +6,10 @@ import { createInterface } from 'node:readline';
 export interface Seeded {
   normal: number;
   noAuth: number;
+  /** The bare baseline route (bench/bare.ts). */
+  bare: number;
+  /** Server processes behind the ports (QM_BENCH_WORKERS). */
+  workers: number;
   username: string;
   password: string;
   token: string;
@@ -20,14 +24,20 @@ export interface Seeded {
 
 export interface Stats {
   cpu: NodeJS.CpuUsage;
-  served: { normal: number; noAuth: number };
+  served: { normal: number; noAuth: number; bare: number };
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-/** Starts bench/server.ts in a child process (so autocannon does not share its event loop) and waits for its JSON line. */
-export async function startServer(dataDir: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, QM_DATA_DIR: dataDir, QM_LOG_LEVEL: 'warn' };
+/**
+ * Starts bench/server.ts in a child process (so autocannon does not share its event loop) and waits for its JSON line.
+ * `databaseUrl`: PostgreSQL (default: DATABASE_URL as inherited), or null for the embedded database in `dataDir`.
+ * `workers` > 1 (PostgreSQL only) serves from that many cluster workers.
+ */
+export async function startServer(dataDir: string, opts: { databaseUrl?: string | null; workers?: number } = {}) {
+  const env: NodeJS.ProcessEnv = { ...process.env, QM_DATA_DIR: dataDir, QM_LOG_LEVEL: 'warn', QM_BENCH_WORKERS: String(opts.workers ?? 1) };
+  if (opts.databaseUrl === null) delete env.DATABASE_URL;
+  else if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/server.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const seeded = await new Promise<Seeded>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });

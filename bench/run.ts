@@ -73,7 +73,7 @@ let failed = false;
 for (const { name, result } of results) {
   for (const r of result?.ratios ?? []) {
     if (!r.ok) failed = true;
-    lines.push(`${pad(name, 10)} ${pad(r.name, 44)} ${lpad(r.value.toFixed(3), 10)} ${lpad(r.goal, 8)} ${lpad(r.ok ? 'ok' : 'OVER', 8)}`);
+    lines.push(`${pad(name, 10)} ${pad(r.name, 44)} ${lpad(r.value.toFixed(3), 10)} ${lpad(r.goal, 8)} ${lpad(r.ok ? 'ok' : 'MISSED', 8)}`);
   }
 }
 console.log(lines.join('\n'));

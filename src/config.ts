@@ -18,6 +18,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Audit entries older than this many days are deleted; 0 keeps them forever. */
   auditRetentionDays: number;
+  /** QM_WORKERS: server processes on one port (PostgreSQL only); null = one per CPU core. */
+  workers: number | null;
 }
 
 export class ConfigError extends Error {}
@@ -101,6 +103,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`QM_AUDIT_RETENTION_DAYS must be a whole number of days between 0 (keep forever) and 36500, got "${env.QM_AUDIT_RETENTION_DAYS}"`);
   }
 
+  const workersRaw = env.QM_WORKERS?.trim();
+  const workers = workersRaw ? Number(workersRaw) : null;
+  if (workers !== null && (!Number.isInteger(workers) || workers < 1 || workers > 256)) {
+    throw new ConfigError(`QM_WORKERS must be an integer between 1 and 256, got "${env.QM_WORKERS}"`);
+  }
+
   return {
     databaseUrl,
     dataDir: path.resolve(env.QM_DATA_DIR?.trim() || './data'),
@@ -113,5 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     requestTimeoutMs: Math.round(requestTimeout * 1000),
     auditRetentionDays: Number(retention),
+    workers,
   };
 }

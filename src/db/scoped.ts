@@ -1,10 +1,13 @@
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, type Placeholder, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 
 /**
  * The account scope every query carries. Use these rather than writing the condition by hand: a query that does
  * not go through them is a review finding.
  */
+/** The caller's account: a request context, or a prepared statement's scope (src/db/prepared.ts). */
+type Scope = { accountId: number | Placeholder };
+
 interface AccountRow {
   accountId: PgColumn;
 }
@@ -12,10 +15,10 @@ interface IdRow extends AccountRow {
   id: PgColumn;
 }
 
-export function inAccount(ctx: { accountId: number }, table: AccountRow, ...more: (SQL | undefined)[]): SQL {
+export function inAccount(ctx: Scope, table: AccountRow, ...more: (SQL | undefined)[]): SQL {
   return and(eq(table.accountId, ctx.accountId), ...more)!;
 }
 
-export function byId(ctx: { accountId: number }, table: IdRow, id: number, ...more: (SQL | undefined)[]): SQL {
+export function byId(ctx: Scope, table: IdRow, id: number, ...more: (SQL | undefined)[]): SQL {
   return and(eq(table.accountId, ctx.accountId), eq(table.id, id), ...more)!;
 }

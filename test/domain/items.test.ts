@@ -121,6 +121,30 @@ describe('Item', () => {
     expect((await api.get('/api/v1/Item?after=garbage')).json().error.fields).toHaveProperty('after');
   });
 
+  test('a plain page (a prepared statement) shows only the caller\'s account, on every pooled connection, as the built query does', async () => {
+    const a = await ownerOf(t);
+    const b = await ownerOf(t);
+    // Interleaved ids: both accounts' items are neighbours in the table.
+    for (let i = 1; i <= 4; i++) {
+      expect((await a.api.send('POST', '/api/v1/Item', { shortID: `A-${i}` })).statusCode).toBe(201);
+      expect((await b.api.send('POST', '/api/v1/Item', { shortID: `B-${i}` })).statusCode).toBe(201);
+    }
+    const skus = (body: { value: { shortID: string }[] }) => body.value.map((i) => i.shortID);
+    // Concurrent calls spread over the pool's connections, each of which prepares the statement once.
+    const calls = Array.from({ length: 12 }, (_, i) => [i % 2 ? b : a, (i % 2) + 1] as const);
+    const pages = await Promise.all(calls.map(([who, page]) => who.api.get(`/api/v1/Item?page=${page}&pageSize=3`)));
+    for (const [i, res] of pages.entries()) {
+      const [who, page] = calls[i]!;
+      const prefix = who === a ? 'A' : 'B';
+      const body = res.json();
+      expect(body).toMatchObject({ totalCount: 4, page, pageSize: 3, pageCount: 2, hasMore: page === 1 });
+      expect(skus(body)).toEqual(page === 1 ? [`${prefix}-1`, `${prefix}-2`, `${prefix}-3`] : [`${prefix}-4`]);
+      // The same page through the general (built) query: identical answer.
+      const built = (await who.api.get(`/api/v1/Item?page=${page}&pageSize=3&sort=partNo`)).json();
+      expect(built.value).toEqual(body.value);
+    }
+  });
+
   test('staff may not delete items; a group without item rights may not read them', async () => {
     const { acc, api } = await ownerOf(t);
     const { partNo } = (await api.send('POST', '/api/v1/Item', { shortID: 'P' })).json();

@@ -4,6 +4,8 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { RequestContext } from '../../auth/principal.js';
 import type { Db, Tx } from '../../db/client.js';
 import { accountCounters } from '../../db/schema/index.js';
+import { accountStatement } from '../../db/prepared.js';
+import { inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
 import { MAX_PAGE_SIZE, cursorPageOf, offsetOf, pageQuery, toPage } from '../../http/paging.js';
 
@@ -137,12 +139,16 @@ export function pageFrom<Row, Out>(spec: ListSpec<Row>, plan: ReturnType<typeof 
   return out;
 }
 
-/** A counter's value (unfiltered totals of large tables). */
-export async function counterValue(ctx: RequestContext, name: string): Promise<number> {
-  const [row] = await ctx.db
+const counterRow = accountStatement<{ name: string }, { n: number }[]>('qm_counter_value', (db, scope) =>
+  db
     .select({ n: accountCounters.n })
     .from(accountCounters)
-    .where(and(eq(accountCounters.accountId, ctx.accountId), eq(accountCounters.name, name)));
+    .where(inAccount(scope, accountCounters, eq(accountCounters.name, sql.placeholder('name')))),
+);
+
+/** A counter's value (unfiltered totals of large tables). */
+export async function counterValue(ctx: RequestContext, name: string): Promise<number> {
+  const [row] = await counterRow(ctx, { name });
   return Number(row?.n ?? 0);
 }
 

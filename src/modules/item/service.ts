@@ -1,7 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { categories, items, lots, orderLines, salesOrders } from '../../db/schema/index.js';
+import { accountStatement } from '../../db/prepared.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
 import { decimalText } from '../inventory/decimal.js';
@@ -88,6 +89,17 @@ export interface ItemFilters extends ListParams {
   updatedTo?: string;
 }
 
+/** The common list call, a plain page (no filter, sort or cursor), as a prepared statement. */
+const plainItemPage = accountStatement<{ limit: number; offset: number }, Row[]>('qm_item_page', (db, scope) =>
+  db
+    .select()
+    .from(items)
+    .where(inAccount(scope, items))
+    .orderBy(asc(items.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset')),
+);
+
 export async function listItems(ctx: RequestContext, q: ItemFilters) {
   const plan = planList(itemList, q);
   const filters = [
@@ -97,6 +109,10 @@ export async function listItems(ctx: RequestContext, q: ItemFilters) {
     textSearch(q.q, items.shortId, items.description),
     ...inDateRange(items.updatedAt, q.updatedFrom, q.updatedTo),
   ].filter(Boolean);
+  if (!filters.length && !plan.sorts.length && !plan.cursorMode) {
+    const [rows, total] = await Promise.all([plainItemPage(ctx, { limit: plan.limit, offset: plan.offset }), counterValue(ctx, 'items')]);
+    return pageFrom(itemList, plan, q, rows, total, itemView);
+  }
   const where = inAccount(ctx, items, ...filters);
   const [rows, total] = await Promise.all([
     ctx.db
