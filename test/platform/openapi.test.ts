@@ -99,6 +99,30 @@ describe('OpenAPI document at /api/schema/', () => {
     for (const [, ref] of text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) expect(doc.components.schemas).toHaveProperty(ref!);
   });
 
+  it('every operation documents its success status and its error statuses with the error body', () => {
+    const missing = operations().filter(([, , op]) => !Object.keys(op.responses).some((s) => /^2\d\d$/.test(s)));
+    expect(missing.map(([p, m]) => `${m} ${p}`)).toEqual([]);
+    for (const [path, method, op] of operations()) {
+      for (const status of ['400', '401', '403', '429', '500']) {
+        expect(op.responses[status]?.content?.['application/json']?.schema?.properties?.error?.required, `${method} ${path} ${status}`).toEqual(['key', 'description', 'fields']);
+      }
+      if (path.includes('{')) expect(op.responses['404'], `${method} ${path}`).toBeDefined();
+      if (method !== 'get') for (const status of ['409', '413', '415']) expect(op.responses[status], `${method} ${path} ${status}`).toBeDefined();
+    }
+  });
+
+  it('201 and 204 where the operation answers them; CSV for reports; page and pageSize optional', () => {
+    expect(Object.keys(doc.paths['/api/v1/App'].post.responses)).toContain('201');
+    expect(Object.keys(doc.paths['/api/v1/App/{id}'].delete.responses)).toContain('204');
+    expect(Object.keys(doc.paths['/api/v1/Item'].post.responses)).toContain('201');
+    expect(Object.keys(doc.paths['/api/auth/logout'].post.responses)).toContain('204');
+    expect(Object.keys(doc.paths['/api/v1/Report/{name}'].get.responses['200'].content).sort()).toEqual(['application/json', 'text/csv']);
+    const params = doc.paths['/api/v1/Item'].get.parameters;
+    for (const name of ['page', 'pageSize']) expect(params.find((p: { name: string }) => p.name === name).required).not.toBe(true);
+    const id = doc.paths['/api/v1/Item/{partNo}'].get.parameters.find((p: { name: string }) => p.name === 'partNo');
+    expect(id.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+  });
+
   it('?format=yaml answers the same document as YAML', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/schema/?format=yaml' });
     expect(res.statusCode).toBe(200);
