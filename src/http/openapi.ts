@@ -85,7 +85,7 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * The error statuses an operation answers, derived in one place from what every route shares: the input policy
  * (400, and 413/415 where a body is read), the authenticate hook and guard (401, 403, 429 from the route's access
- * declaration), ids in the path (404), writes (409) and the server (500). A route's own `response` entries win.
+ * declaration), not found (404), writes (409) and the server (500). A route's own `response` entries win.
  */
 export function errorStatuses(method: string, url: string, access: Access | undefined): Record<string, string> {
   const out: Record<string, string> = { 400: 'validation.failed: a parameter or the body is not valid (`fields` says which).' };
@@ -101,7 +101,7 @@ export function errorStatuses(method: string, url: string, access: Access | unde
   }
   if (!credentials || WRITE_METHODS.has(method)) forbidden.push('csrf.failed');
   out[403] = [...new Set(forbidden)].join(', ') + '.';
-  if (url.includes(':') || url.includes('{')) out[404] = 'not_found: no such object in your account.';
+  out[404] = url.includes(':') || url.includes('{') ? 'not_found: no such object in your account.' : 'not_found: there is nothing to answer (e.g. no API key, no session).';
   if (WRITE_METHODS.has(method)) {
     out[409] = 'conflict or stock.insufficient: the request conflicts with the current state.';
     out[413] = 'payload.too_large: the body is over 1 MiB.';
