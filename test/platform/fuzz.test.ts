@@ -13,7 +13,7 @@
  *   warehouse.
  *
  * The seed is fixed (QM_FUZZ_SEED overrides it) and printed with the failing request, so a failure reproduces.
- * QM_FUZZ_RUNS sets the requests per operation and caller (default 6: about 2,000 requests, some 40-90 s per
+ * QM_FUZZ_RUNS sets the requests per operation and caller (default 5: about 1,500 requests, some 70-120 s per
  * database on the 2-core development machine).
  */
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -28,7 +28,7 @@ import { makeAccount, personalToken, startTestApp, type TestApp, type TestUser }
 import { caller } from '../domain/fixture.js';
 
 const SEED = Number(process.env.QM_FUZZ_SEED ?? 20261123);
-const RUNS = Number(process.env.QM_FUZZ_RUNS ?? 6);
+const RUNS = Number(process.env.QM_FUZZ_RUNS ?? 5);
 
 /**
  * Routes that are not operations of the document, and why they are not fuzzed here. They are mounted outside the
