@@ -104,6 +104,8 @@ function parseForm(text: string): Record<string, string | string[]> {
 
 /** The path and query of the raw URL, checked before routing's decoded values are used anywhere. */
 function checkUrl(url: string): void {
+  // Without escapes there is nothing to decode (and Node's parser refuses control characters in the request line).
+  if (!url.includes('%')) return;
   const q = url.indexOf('?');
   const path = q >= 0 ? url.slice(0, q) : url;
   try {
