@@ -1,8 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { registerErrorHandling } from './http/errors.js';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
+import { AJV_OPTIONS, registerInputPolicy } from './http/input.js';
+import { decimalKeyword } from './modules/inventory/decimal.js';
 import { registerAuthentication } from './auth/authenticate.js';
 import { registerGuard } from './access/guard.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -42,7 +43,7 @@ export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie'
 
 /**
  * Builds the HTTP application. Plugins register in this order, and it matters:
- * errors → body parsers → authenticate (who) → guard (may they) → audit → modules.
+ * errors → input policy (body parsers, URL and schema rules) → authenticate (who) → guard (may they) → audit → modules.
  */
 export async function buildApp(services: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = services;
@@ -51,13 +52,16 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     ...serverLimits(config.requestTimeoutMs, config.tls),
     trustProxy: config.trustProxy.length ? config.trustProxy : false,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    // The input policy (src/http/input.ts): no coercion; path and query values are converted strictly before validation.
+    ajv: { customOptions: { ...AJV_OPTIONS }, plugins: [decimalKeyword] },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
   app.decorate('qm', services);
   registerErrorHandling(app);
+  registerInputPolicy(app);
   await app.register(cookie);
-  await app.register(formbody);
   if (config.tls) {
     app.addHook('onSend', async (_req, reply) => {
       reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');

@@ -1,4 +1,7 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { clientErrorOf } from '../db/errors.js';
 
 /**
  * The closed list of error keys. Clients branch on `key`; the status and default description go with it.
@@ -22,27 +25,41 @@ export const ERROR_KEYS = {
   'method.not_allowed': [405, 'Method not allowed.'],
   conflict: [409, 'The request conflicts with the current state.'],
   'stock.insufficient': [409, 'Not enough stock.'],
+  'request.timeout': [408, 'The request took too long to arrive.'],
   'payload.too_large': [413, 'The request body is too large.'],
   'media_type.unsupported': [415, 'Unsupported media type.'],
   rate_limited: [429, 'Too many attempts. Try again later.'],
+  'headers.too_large': [431, 'The request headers are too large.'],
   internal: [500, 'Internal server error.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorKey = keyof typeof ERROR_KEYS;
 export type ErrorFields = Record<string, string[]>;
 
+/**
+ * A `fields` map without a prototype, so a field named `constructor`, `__proto__` or `toString` is just a name.
+ * Every error's fields go through it.
+ */
+export function fieldMap(from?: ErrorFields): ErrorFields {
+  const out = Object.create(null) as ErrorFields;
+  if (from) for (const k of Object.keys(from)) out[k] = from[k]!;
+  return out;
+}
+
 /** The one error type of the API. The error handler turns it into `{"error":{"key","description","fields"}}`. */
 export class ApiError extends Error {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
+  readonly fields: ErrorFields;
 
   constructor(
     readonly key: ErrorKey,
     description?: string,
-    readonly fields: ErrorFields = {},
+    fields: ErrorFields = {},
     headers: Record<string, string> = {},
   ) {
     super(description ?? ERROR_KEYS[key][1]);
+    this.fields = fieldMap(fields);
     this.statusCode = ERROR_KEYS[key][0];
     this.headers = headers;
   }
@@ -56,7 +73,7 @@ export class ApiError extends Error {
   }
 }
 
-export function errorBody(key: ErrorKey, description: string, fields: ErrorFields = {}) {
+export function errorBody(key: ErrorKey, description: string, fields: ErrorFields = fieldMap()) {
   return { error: { key, description, fields } };
 }
 
@@ -68,7 +85,7 @@ export const WWW_AUTHENTICATE = ['Basic realm="api", charset="UTF-8"', 'Bearer r
 
 /** Ajv errors → `fields`: one entry per offending field, named by its path without the leading slash. */
 function validationFields(err: FastifyError): ErrorFields {
-  const fields: ErrorFields = {};
+  const fields = fieldMap();
   for (const v of err.validation ?? []) {
     const params = v.params as Record<string, unknown>;
     let name = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
@@ -76,17 +93,18 @@ function validationFields(err: FastifyError): ErrorFields {
     if (params.additionalProperty) name = [name, params.additionalProperty].filter(Boolean).join('.');
     if (!name) name = err.validationContext === 'body' ? 'body' : (err.validationContext ?? 'request');
     const message = params.additionalProperty ? 'is not a known field' : (v.message ?? 'is invalid');
-    (fields[name] ??= []).push(message);
+    const list = (fields[name] ??= []);
+    if (!list.includes(message)) list.push(message);
   }
   return fields;
 }
 
-function send(reply: FastifyReply, status: number, key: ErrorKey, description: string, fields: ErrorFields = {}) {
+function send(reply: FastifyReply, status: number, key: ErrorKey, description: string, fields: ErrorFields = fieldMap()) {
   if (status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', WWW_AUTHENTICATE);
   return reply.code(status).type('application/json; charset=utf-8').send(errorBody(key, description, fields));
 }
 
-/** Fastify's own error codes for things a client sent wrong, mapped to our keys. Everything else is a 500. */
+/** Fastify's own error codes for things a client sent wrong, mapped to our keys. */
 const FASTIFY_CLIENT_ERRORS: Record<string, ErrorKey> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'media_type.unsupported',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload.too_large',
@@ -96,8 +114,27 @@ const FASTIFY_CLIENT_ERRORS: Record<string, ErrorKey> = {
   FST_ERR_CTP_EMPTY_TYPE: 'media_type.unsupported',
   FST_ERR_CTP_INVALID_TYPE: 'media_type.unsupported',
   FST_ERR_CTP_INVALID_CHARSET: 'media_type.unsupported',
+  FST_ERR_BAD_URL: 'validation.failed',
+  FST_ERR_MAX_PARAM_LENGTH: 'validation.failed',
+  FST_ERR_ASYNC_CONSTRAINT: 'validation.failed',
 };
 
+/** Descriptions of our own for Fastify's errors: theirs may quote the request or name internals. */
+const FASTIFY_DESCRIPTIONS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty but the content type is JSON.',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is over the limit (1 MiB).',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Send JSON (application/json) or a form (application/x-www-form-urlencoded).',
+  FST_ERR_BAD_URL: 'The URL is not valid.',
+};
+
+const STATUS_KEYS: Record<number, ErrorKey> = { 404: 'not_found', 405: 'method.not_allowed', 408: 'request.timeout', 413: 'payload.too_large', 415: 'media_type.unsupported', 431: 'headers.too_large' };
+
+/**
+ * Every error the app answers, in the one shape. ApiError as thrown; schema validation as `validation.failed` with
+ * fields; Fastify's client errors and the database errors a client could provoke (src/db/errors.ts) as their key;
+ * anything else is logged and answered as a bare `internal`, with no message of its own.
+ */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof ApiError) {
@@ -108,16 +145,44 @@ export function registerErrorHandling(app: FastifyInstance) {
       return send(reply, 400, 'validation.failed', 'The request is not valid.', validationFields(err));
     }
     const mapped = err.code ? FASTIFY_CLIENT_ERRORS[err.code] : undefined;
-    if (mapped) return send(reply, ERROR_KEYS[mapped][0], mapped, err.message);
-    // JSON.parse failures and similar arrive as SyntaxError with a 400 status.
+    if (mapped) return send(reply, ERROR_KEYS[mapped][0], mapped, FASTIFY_DESCRIPTIONS[err.code] ?? ERROR_KEYS[mapped][1]);
+    const db = clientErrorOf(err);
+    if (db) {
+      request.log.info({ err }, 'database refused a client value');
+      return send(reply, ERROR_KEYS[db.key][0], db.key, db.description);
+    }
+    // JSON.parse failures (prototype poisoning included) and similar arrive with a 4xx status.
     if (err instanceof SyntaxError || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
-      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
-      const key: ErrorKey = status === 413 ? 'payload.too_large' : status === 415 ? 'media_type.unsupported' : status === 404 ? 'not_found' : 'validation.failed';
-      return send(reply, ERROR_KEYS[key][0], key, err.message);
+      const key = STATUS_KEYS[err.statusCode ?? 400] ?? 'validation.failed';
+      return send(reply, ERROR_KEYS[key][0], key, key === 'validation.failed' ? 'The request is not valid.' : ERROR_KEYS[key][1]);
     }
     request.log.error({ err }, 'unhandled error');
     return send(reply, 500, 'internal', ERROR_KEYS.internal[1]);
   });
 
   app.setNotFoundHandler((request, reply) => send(reply, 404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`));
+}
+
+/** Fastify's `frameworkErrors` option: URL errors found while routing (bad percent-encoding and the like). */
+export function frameworkErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const key = FASTIFY_CLIENT_ERRORS[err.code] ?? 'validation.failed';
+  return send(reply, ERROR_KEYS[key][0], key, FASTIFY_DESCRIPTIONS[err.code] ?? ERROR_KEYS[key][1]);
+}
+
+/**
+ * Node's `clientError`: the request could not even be parsed (headers too large, malformed HTTP, a request that
+ * took too long), so no route and no Fastify reply exist. Answered on the socket in the same error shape.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const key: ErrorKey = err.code === 'HPE_HEADER_OVERFLOW' ? 'headers.too_large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request.timeout' : 'validation.failed';
+  const status = ERROR_KEYS[key][0];
+  const description = key === 'validation.failed' ? 'The request is not valid HTTP.' : ERROR_KEYS[key][1];
+  const body = JSON.stringify(errorBody(key, description));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

@@ -1,7 +1,4 @@
-import { STATUS_CODES } from 'node:http';
-import type { Duplex } from 'node:stream';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { ERROR_KEYS, errorBody, type ErrorKey } from './errors.js';
+import type { FastifyServerOptions } from 'fastify';
 
 /**
  * What one HTTP request may cost the server, in one place. Every limit here is documented in the README
@@ -36,37 +33,5 @@ export function serverLimits(requestTimeoutMs: number, https: { cert: Buffer; ke
     requestTimeout: requestTimeoutMs,
     http: nodeServer,
     https: https ? { ...nodeServer, cert: https.cert, key: https.key } : null,
-    clientErrorHandler,
   } satisfies Partial<FastifyServerOptions> & Record<string, unknown>;
-}
-
-/** A complete response written straight to the socket: used where Node, not a route, ends the request. */
-function rawResponse(status: number, body: string): string {
-  return (
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
-  );
-}
-
-function apiError(key: ErrorKey, description: string): string {
-  return rawResponse(ERROR_KEYS[key][0], JSON.stringify(errorBody(key, description)));
-}
-
-/**
- * Errors Node raises on a connection before or while a request is read (a deadline passed, headers too large,
- * bytes that are not HTTP): answered with a complete response, then the connection is closed.
- */
-function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Duplex) {
-  if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  let response: string;
-  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    response = apiError('request.timeout', `The request was not received within ${this.server.requestTimeout / 1000} s; the connection is closed.`);
-  } else if (err.code === 'HPE_HEADER_OVERFLOW') {
-    response = rawResponse(431, '{"error":"Request Header Fields Too Large","message":"Exceeded maximum allowed HTTP header size","statusCode":431}');
-  } else {
-    response = rawResponse(400, '{"error":"Bad Request","message":"Client Error","statusCode":400}');
-  }
-  this.log.debug({ code: err.code }, 'client error');
-  if (socket.writable) socket.write(response);
-  socket.destroy();
 }

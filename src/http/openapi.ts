@@ -1,7 +1,7 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import YAML from 'yaml';
 import { describeAccess, type Access } from '../access/guard.js';
 import { CANONICAL_SCOPES } from '../access/scopes.js';
@@ -70,18 +70,79 @@ export const ErrorBody = Type.Object(
   { description: 'Error: `{"error":{"key","description","fields"}}`. 401 answers carry WWW-Authenticate.' },
 );
 
-/** The operation-level facts a route declaration implies: `security`, the permission sentence, the error body. */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The body of this route's error answers, for the document, when it is not the API's one error body (e.g. a
+     * dialect that answers in its own system's shape). A plugin may set it on all its routes with an onRoute hook.
+     */
+    errorBody?: TSchema;
+  }
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The error statuses an operation answers, derived in one place from what every route shares: the input policy
+ * (400, and 413/415 where a body is read), the authenticate hook and guard (401, 403, 429 from the route's access
+ * declaration), not found (404), writes (409) and the server (500). A route's own `response` entries win.
+ */
+export function errorStatuses(method: string, url: string, access: Access | undefined): Record<string, string> {
+  const out: Record<string, string> = { 400: 'validation.failed: a parameter or the body is not valid (`fields` says which).' };
+  const credentials = access === undefined || access === 'public';
+  out[401] = credentials
+    ? 'credentials.invalid, token.invalid, token.expired, user.disabled: credentials were sent and are not valid (none are needed).'
+    : 'auth.required, credentials.invalid, token.invalid, token.expired, user.disabled.';
+  const forbidden = ['https.required'];
+  if (access === 'self') forbidden.push('scope.wrong (OAuth tokens)', 'csrf.failed');
+  if (typeof access === 'object') {
+    forbidden.push('scope.wrong', 'permission.denied', 'warehouse.forbidden');
+    if (access.action !== 'view') forbidden.push('user.read_only');
+  }
+  if (!credentials || WRITE_METHODS.has(method)) forbidden.push('csrf.failed');
+  out[403] = [...new Set(forbidden)].join(', ') + '.';
+  out[404] = url.includes(':') || url.includes('{') ? 'not_found: no such object in your account.' : 'not_found: there is nothing to answer (e.g. no API key, no session).';
+  if (WRITE_METHODS.has(method)) {
+    out[409] = 'conflict or stock.insufficient: the request conflicts with the current state.';
+    out[413] = 'payload.too_large: the body is over 1 MiB.';
+    out[415] = 'media_type.unsupported: send JSON (UTF-8) or a form.';
+  }
+  out[429] = 'rate_limited: too many failed attempts (Basic passwords, logins, PINs); see Retry-After.';
+  out[500] = 'internal: a server fault (logged; the body says nothing more).';
+  return out;
+}
+
+/** Query parameters with a default are optional to the client, whatever the server's schema requires after defaults. */
+function optionalDefaults(querystring: unknown): unknown {
+  if (!querystring || typeof querystring !== 'object') return querystring;
+  const q = querystring as { properties?: Record<string, { default?: unknown }>; required?: string[] };
+  if (!q.required || !q.properties) return querystring;
+  const required = q.required.filter((name) => q.properties![name]?.default === undefined);
+  const out: Record<string, unknown> = { ...q, required };
+  if (!required.length) delete out.required;
+  return out;
+}
+
+/** The operation-level facts a route declaration implies: `security`, the permission sentence, the error answers. */
 export function documentRoute(route: RouteOptions, schema: Record<string, unknown> | undefined): Record<string, unknown> {
-  const access = (route.config as { access?: Access } | undefined)?.access;
+  const config = route.config as { access?: Access; errorBody?: TSchema } | undefined;
+  const access = config?.access;
   const out: Record<string, unknown> = { ...schema };
   if (out.operationId === undefined && typeof route.method === 'string') out.operationId = operationId(route.method, route.url);
+  if (out.querystring) out.querystring = optionalDefaults(out.querystring);
   if (access === undefined) return out;
   const { security, text } = describeAccess(access);
   out.security = security;
   const description = typeof out.description === 'string' && out.description ? `${out.description}\n\n` : '';
   out.description = `${description}**Access:** ${text}`;
-  const response = out.response as Record<string, unknown> | undefined;
-  if (access !== 'public' && response && !('4xx' in response) && !('4XX' in response)) out.response = { ...response, '4XX': ErrorBody };
+  const response = { ...(out.response as Record<string, unknown> | undefined) };
+  const body = config?.errorBody ?? ErrorBody;
+  const method = typeof route.method === 'string' ? route.method : 'GET';
+  for (const [status, text] of Object.entries(errorStatuses(method, route.url, access))) {
+    if (!(status in response)) response[status] = { ...body, description: text };
+  }
+  if (!('4xx' in response) && !('4XX' in response)) response['4XX'] = body;
+  out.response = response;
   return out;
 }
 

@@ -1,9 +1,13 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 
-/** `?page=1&pageSize=10` (pageSize at most 500), the SPEC's paging parameters. */
+/**
+ * `?page=1&pageSize=10` (pageSize at most 500), the SPEC's paging parameters. Pages stop at 2³¹−1, so the offset
+ * (at most about 10¹² rows) is an exact number and fits the database's bigint.
+ */
 export const MAX_PAGE_SIZE = 500;
+export const MAX_PAGE = 2_147_483_647;
 export const pageQuery = {
-  page: Type.Integer({ minimum: 1, default: 1, description: 'Page number, from 1.' }),
+  page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1, description: 'Page number, from 1.' }),
   pageSize: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, description: `Items per page (at most ${MAX_PAGE_SIZE}).` }),
 };
 

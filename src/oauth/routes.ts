@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthRuntime, SIGNING_KEYS_CHANGED } from './runtime.js';
 import { rotateSigningKey } from './keys.js';
@@ -65,7 +66,7 @@ export async function oauthRoutes(app: FastifyInstance) {
     method: 'POST',
     url: '/o/jwks/rotate',
     config: { access: { ruleset: 'app', action: 'change', superuser: true } },
-    schema: { summary: 'Rotate the OpenID Connect signing key (superusers)' } as never,
+    schema: { summary: 'Rotate the OpenID Connect signing key (superusers)', response: { 200: Type.Object({ kid: Type.String({ description: 'The new key id; old keys stay in the JWKS.' }) }) } },
     handler: async () => {
       const kid = await rotateSigningKey(app.qm.db);
       await app.qm.bus.publish({ t: 'client', id: SIGNING_KEYS_CHANGED });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { CANONICAL_SCOPES } from '../../src/access/scopes.js';
+import { documentRoute, ErrorBody } from '../../src/http/openapi.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -97,6 +98,46 @@ describe('OpenAPI document at /api/schema/', () => {
     expect(doc.paths['/api/v1/User/{id}/groups'].put.operationId).toBe('putApiV1UserByIdGroups');
     const text = JSON.stringify(doc);
     for (const [, ref] of text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) expect(doc.components.schemas).toHaveProperty(ref!);
+  });
+
+  it('every operation documents its success status and its error statuses with the error body', () => {
+    const missing = operations().filter(([, , op]) => !Object.keys(op.responses).some((s) => /^2\d\d$/.test(s)));
+    expect(missing.map(([p, m]) => `${m} ${p}`)).toEqual([]);
+    for (const [path, method, op] of operations()) {
+      for (const status of ['400', '401', '403', '429', '500']) {
+        expect(op.responses[status]?.content?.['application/json']?.schema?.properties?.error?.required, `${method} ${path} ${status}`).toEqual(['key', 'description', 'fields']);
+      }
+      if (path.includes('{')) expect(op.responses['404'], `${method} ${path}`).toBeDefined();
+      if (method !== 'get') for (const status of ['409', '413', '415']) expect(op.responses[status], `${method} ${path} ${status}`).toBeDefined();
+    }
+  });
+
+  it('201 and 204 where the operation answers them; CSV for reports; page and pageSize optional', () => {
+    expect(Object.keys(doc.paths['/api/v1/App'].post.responses)).toContain('201');
+    expect(Object.keys(doc.paths['/api/v1/App/{id}'].delete.responses)).toContain('204');
+    expect(Object.keys(doc.paths['/api/v1/Item'].post.responses)).toContain('201');
+    expect(Object.keys(doc.paths['/api/auth/logout'].post.responses)).toContain('204');
+    expect(Object.keys(doc.paths['/api/v1/Report/{name}'].get.responses['200'].content).sort()).toEqual(['application/json', 'text/csv']);
+    const params = doc.paths['/api/v1/Item'].get.parameters;
+    for (const name of ['page', 'pageSize']) expect(params.find((p: { name: string }) => p.name === name).required).not.toBe(true);
+    const id = doc.paths['/api/v1/Item/{partNo}'].get.parameters.find((p: { name: string }) => p.name === 'partNo');
+    expect(id.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+  });
+
+  it("a route's own error schemas win, and config.errorBody replaces the error body of the derived statuses", () => {
+    const dialectError = { type: 'object', properties: { detail: { type: 'string' } } };
+    const own = { type: 'object', properties: { message: { type: 'string' } } };
+    const route = { method: 'GET', url: '/api/part/:pk', config: { access: { ruleset: 'item', action: 'view' }, errorBody: dialectError }, handler: () => null } as never;
+    const out = documentRoute(route, { response: { 200: { type: 'object' }, 404: own } }) as { response: Record<string, any> };
+    expect(out.response[404]).toBe(own);
+    for (const status of ['400', '401', '403', '429', '500', '4XX']) expect(out.response[status].properties, status).toEqual(dialectError.properties);
+    expect(out.response[403].description).toContain('permission.denied');
+    expect(out.response[403].description).not.toContain('user.read_only');
+    const write = documentRoute({ method: 'DELETE', url: '/api/v1/Item/:partNo', config: { access: { ruleset: 'item', action: 'delete' } }, handler: () => null } as never, {}) as { response: Record<string, any> };
+    expect(write.response[403].description).toContain('user.read_only');
+    expect(write.response[409].properties).toEqual(ErrorBody.properties);
+    const pub = documentRoute({ method: 'POST', url: '/api/auth/login', config: { access: 'public' }, handler: () => null } as never, {}) as { response: Record<string, any> };
+    expect(pub.response[401].description).toContain('none are needed');
   });
 
   it('?format=yaml answers the same document as YAML', async () => {

@@ -1,6 +1,7 @@
 import { eq, or, sql } from 'drizzle-orm';
 import { users } from '../../db/schema/index.js';
 import { ApiError } from '../../http/errors.js';
+import { badText } from '../../http/input.js';
 import { activeUser, type AuthDeps } from '../deps.js';
 import { Lockout } from '../lockout.js';
 import { VerifiedCredentialCache, verifyPassword } from '../passwords.js';
@@ -8,10 +9,19 @@ import type { Principal } from '../principal.js';
 import { ApiKeyScheme } from './apikey.js';
 import { LIMITS } from '../../defaults.js';
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Splits a Basic credential (RFC 7617); null when it is not base64 of `user:pass`. */
 export function decodeBasic(encoded: string): { user: string; pass: string } | null {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return null;
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  let decoded: string;
+  try {
+    decoded = strictUtf8.decode(Buffer.from(encoded, 'base64'));
+  } catch {
+    return null;
+  }
+  // No name or password holds a NUL: refused like any malformed header, before a lookup.
+  if (decoded.includes('\u0000')) return null;
   const colon = decoded.indexOf(':');
   if (colon <= 0) return null;
   return { user: decoded.slice(0, colon), pass: decoded.slice(colon + 1) };
@@ -37,6 +47,8 @@ export async function findLogin(deps: AuthDeps, login: string) {
 export async function verifyLogin(deps: AuthDeps, login: string, password: string, ip: string) {
   // No user has a longer name or email: refuse without a lookup or a lockout row keyed by an attacker's megabyte.
   if (login.length > MAX_LOGIN_LENGTH) throw new ApiError('credentials.invalid', 'Invalid username or password.');
+  // Nor one with a NUL or broken Unicode (which the database would refuse): the same answer as a wrong password.
+  if (badText(login) || badText(password)) throw new ApiError('credentials.invalid', 'Invalid username or password.');
   const row = await findLogin(deps, login);
   const keys = Lockout.userKeys(login, row?.id);
   await deps.lockout.assertOpen([...keys, `ip:${ip}`]);

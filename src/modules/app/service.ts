@@ -130,6 +130,11 @@ export async function updateApp(ctx: RequestContext, bus: InvalidationBus, id: n
   const row = await loadApp(ctx, id);
   validate({ ...input, grant_types: input.grant_types ?? row.grantTypes, redirect_uris: input.redirect_uris ?? row.redirectUris });
   if (input.allow_password_grant !== undefined) assertAdmin(ctx);
+  // Whether a client is public is fixed when it is made (a secret cannot appear or vanish); naming the same kind is
+  // accepted and changes nothing.
+  if (input.token_endpoint_auth_method !== undefined && (input.token_endpoint_auth_method === 'none') !== (row.secretHash === null)) {
+    throw ApiError.validation({ token_endpoint_auth_method: [row.secretHash === null ? 'a public app cannot become confidential; create a new app' : 'a confidential app cannot become public; create a new app'] });
+  }
   const set: Partial<typeof oauthClients.$inferInsert> = {};
   if (input.name !== undefined) set.name = input.name;
   if (input.redirect_uris !== undefined) set.redirectUris = input.redirect_uris;
@@ -139,7 +144,8 @@ export async function updateApp(ctx: RequestContext, bus: InvalidationBus, id: n
   if (input.disabled !== undefined) set.disabled = input.disabled;
   if (input.access_token_ttl !== undefined) set.accessTokenTtl = input.access_token_ttl;
   if (input.refresh_token_ttl !== undefined) set.refreshTokenTtl = input.refresh_token_ttl;
-  const [updated] = await ctx.db.update(oauthClients).set(set).where(byId(ctx, oauthClients, id)).returning();
+  // A body that maps to no column (only fields that change nothing) updates nothing and answers the app as it is.
+  const [updated] = Object.keys(set).length ? await ctx.db.update(oauthClients).set(set).where(byId(ctx, oauthClients, id)).returning() : [row];
   let out = updated!;
   if (out.grantTypes.includes('client_credentials') && out.secretHash) out = { ...out, integrationUserId: await ensureIntegrationUser(ctx, out) };
   await bus.publish({ t: 'client', id: row.clientId });

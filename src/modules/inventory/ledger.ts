@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { asc, inArray, sql, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import type { Tx } from '../../db/client.js';
-import { isForeignKeyViolation, isSerializationFailure } from '../../db/errors.js';
+import { isForeignKeyViolation, isNumericOverflow, isSerializationFailure } from '../../db/errors.js';
 import { ApiError } from '../../http/errors.js';
 import { lots, stockLevels, stockTransactions } from '../../db/schema/index.js';
 import { inAccount } from '../../db/scoped.js';
-import { fromScaled, toScaled } from './decimal.js';
+import { MAX_SCALED, fromScaled, storedScaled } from './decimal.js';
 import { bumpCounter } from './listing.js';
 
 export type LotRow = typeof lots.$inferSelect;
@@ -49,7 +49,7 @@ export class StockTransaction {
     return rows.map((row) => {
       const known = this.held.get(row.id);
       if (known) return known;
-      const h: HeldLot = { row, units: toScaled(row.units), reserved: toScaled(row.reserved), dirty: false };
+      const h: HeldLot = { row, units: storedScaled(row.units), reserved: storedScaled(row.reserved), dirty: false };
       this.held.set(row.id, h);
       return h;
     });
@@ -73,6 +73,8 @@ export class StockTransaction {
 
   /** Changes a held lot and records the ledger entry. The caller has checked the change is allowed. */
   apply(lot: HeldLot, kind: Kind, units: bigint, reserved: bigint, extra: { reason?: string | null; remark?: string | null; orderId?: number | null } = {}) {
+    // numeric(18,4) holds at most 99,999,999,999,999.9999: refuse before any SQL rather than overflow in it.
+    if (lot.units + units > MAX_SCALED || units > MAX_SCALED || -units > MAX_SCALED) throw tooMuch(units > 0n ? 'units' : 'delta');
     lot.units += units;
     lot.reserved += reserved;
     if (lot.units < 0n || lot.reserved < 0n || lot.reserved > lot.units) throw new Error(`stock invariant broken on lot ${lot.row.id}`);
@@ -152,6 +154,9 @@ export class StockTransaction {
   }
 }
 
+const tooMuch = (field: string) =>
+  new ApiError('conflict', `The quantity would exceed the largest stock a lot or level can hold (${fromScaled(MAX_SCALED)}).`, { [field]: ['would exceed 99999999999999.9999 in stock'] });
+
 /**
  * Runs `work` in a database transaction, retrying on serialization failures and deadlocks (PostgreSQL may pick
  * any of two waiting transactions as the victim). Nothing is written unless `work` returns.
@@ -165,6 +170,8 @@ export async function inStockTransaction<T>(ctx: RequestContext, work: (st: Stoc
         await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
         continue;
       }
+      // A stock level (the sum of an item's lots in a warehouse) would pass numeric(18,4): nothing was written.
+      if (isNumericOverflow(err)) throw tooMuch('units');
       // The item or warehouse was deleted while this transaction ran.
       if (isForeignKeyViolation(err)) throw ApiError.notFound('The item or warehouse no longer exists.');
       throw err;

@@ -127,7 +127,9 @@ export function planList<Row>(spec: ListSpec<Row>, q: ListParams): ListPlan & { 
 export function pageFrom<Row, Out>(spec: ListSpec<Row>, plan: ReturnType<typeof planList<Row>>, q: ListParams, rows: Row[], total: number, view: (r: Row) => Out) {
   const more = rows.length > q.pageSize;
   const shown = more ? rows.slice(0, q.pageSize) : rows;
-  const page = toPage(shown.map(view), Math.max(total, (plan.cursorMode ? 0 : plan.offset) + shown.length), plan.cursorMode ? 1 : q.page, q.pageSize);
+  // Rows shown prove the rows before them exist; a page past the end proves nothing, so the count stands.
+  const seen = shown.length ? (plan.cursorMode ? 0 : plan.offset) + shown.length : 0;
+  const page = toPage(shown.map(view), Math.max(total, seen), plan.cursorMode ? 1 : q.page, q.pageSize);
   const out: typeof page & { next?: string } = { ...page, hasMore: more };
   if (more && plan.sorts.length <= 1) {
     const last = shown[shown.length - 1]!;

@@ -4,7 +4,7 @@ import { assertWarehouse, inPermittedWarehouses } from '../../access/warehouses.
 import { items, lots, stockLevels, stockTransactions, warehouses } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
-import { fromScaled, toScaled } from './decimal.js';
+import { MAX_SCALED, fromScaled, storedScaled, toScaled } from './decimal.js';
 import { available, inStockTransaction, type HeldLot, type LedgerRow, type LotRow, type StockTransaction } from './ledger.js';
 import { cappedCount, counterValue, inDateRange, pageFrom, planList, type ListParams, type ListSpec } from './listing.js';
 
@@ -17,7 +17,7 @@ export function lotView(r: LotRow) {
     serial: r.serial,
     units: r.units,
     reserved: r.reserved,
-    available: fromScaled(toScaled(r.units) - toScaled(r.reserved)),
+    available: fromScaled(storedScaled(r.units) - storedScaled(r.reserved)),
     onHold: r.onHold,
     remark: r.remark,
     received: r.receivedAt.toISOString(),
@@ -227,6 +227,7 @@ export async function adjustStock(ctx: RequestContext, input: AdjustInput) {
     if (input.units !== undefined && parseUnits(input.units) < 0n) throw ApiError.validation({ units: ['must not be negative'] });
     if (lot.units + delta < lot.reserved) throw insufficient(-delta, lot.units - lot.reserved, `to remove from lot ${lot.row.id}`);
     if (delta === 0n) throw ApiError.validation({ units: ['the count equals the recorded quantity'] });
+    if (lot.units + delta > MAX_SCALED) throw new ApiError('conflict', `The lot would hold more than ${fromScaled(MAX_SCALED)}.`, { [input.delta !== undefined ? 'delta' : 'units']: ['would exceed 99999999999999.9999 in stock'] });
     st.apply(lot, 'adjust', delta, 0n, { reason: input.reason, remark: input.remark });
     return st.commit();
   });
@@ -305,7 +306,7 @@ const levelSpec: ListSpec<LevelRow> = {
 };
 
 export function levelView(r: LevelRow) {
-  return { ...r, available: fromScaled(toScaled(r.onHand) - toScaled(r.reserved)) };
+  return { ...r, available: fromScaled(storedScaled(r.onHand) - storedScaled(r.reserved)) };
 }
 
 export async function listStockLevels(ctx: RequestContext, q: ListParams & { wID?: number; partNo?: number }, pathWarehouse = false) {

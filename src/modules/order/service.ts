@@ -5,7 +5,7 @@ import type { Tx } from '../../db/client.js';
 import { customers, items, lots, orderLines, orderReservations, orderStatusHistory, salesOrders, warehouses } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
-import { fromScaled, toScaled } from '../inventory/decimal.js';
+import { fromScaled, storedScaled, toScaled } from '../inventory/decimal.js';
 import { available, inStockTransaction, type HeldLot } from '../inventory/ledger.js';
 import { inDateRange, pageFrom, planList, type ListParams, type ListSpec } from '../inventory/listing.js';
 import { ledgerView, parseUnits } from '../inventory/service.js';
@@ -46,7 +46,7 @@ export async function getOrder(ctx: RequestContext, id: number) {
       .groupBy(orderReservations.lineId),
     ctx.db.select().from(orderStatusHistory).where(inAccount(ctx, orderStatusHistory, eq(orderStatusHistory.orderId, id))).orderBy(asc(orderStatusHistory.id)),
   ]);
-  const reserved = new Map(reservations.map((r) => [r.lineId, fromScaled(toScaled(r.units))]));
+  const reserved = new Map(reservations.map((r) => [r.lineId, fromScaled(storedScaled(r.units))]));
   return {
     ...summaryView(o),
     lines: lines.map((l) => ({ lineID: l.id, partNo: l.itemId, units: l.units, price: l.price, reserved: reserved.get(l.id) ?? '0.0000' })),
@@ -179,7 +179,7 @@ export async function confirmOrder(ctx: RequestContext, id: number) {
     const reservations: (typeof orderReservations.$inferInsert)[] = [];
     const short: Record<string, string[]> = {};
     for (const [i, line] of lines.entries()) {
-      let left = toScaled(line.units);
+      let left = storedScaled(line.units);
       const candidates = held
         .filter((l: HeldLot) => l.row.itemId === line.itemId)
         .sort((a, b) => a.row.receivedAt.getTime() - b.row.receivedAt.getTime() || a.row.id - b.row.id);
@@ -211,7 +211,7 @@ async function releaseOrIssue(ctx: RequestContext, id: number, action: 'ship' | 
     const held = new Map((await st.lockIds(res.map((r) => r.lotId))).map((h) => [h.row.id, h]));
     for (const r of res) {
       const lot = held.get(r.lotId)!;
-      const u = toScaled(r.units);
+      const u = storedScaled(r.units);
       if (action === 'ship') st.apply(lot, 'issue', -u, -u, { orderId: id });
       else st.apply(lot, 'release', 0n, -u, { orderId: id });
     }

@@ -39,15 +39,23 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         { additionalProperties: false },
       ),
       response: {
-        200: Type.Object({
-          name: Type.String(),
-          title: Type.String(),
-          generated: Type.String(),
-          columns: Type.Array(Type.String()),
-          rows: Type.Array(Type.Record(Type.String(), Cell)),
-          totals: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
-          truncated: Type.Boolean(),
-        }),
+        200: {
+          description: 'The report: JSON by default, CSV (RFC 4180, CRLF, a header line) with `format=csv`.',
+          content: {
+            'application/json': {
+              schema: Type.Object({
+                name: Type.String(),
+                title: Type.String(),
+                generated: Type.String(),
+                columns: Type.Array(Type.String()),
+                rows: Type.Array(Type.Record(Type.String(), Cell)),
+                totals: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+                truncated: Type.Boolean(),
+              }),
+            },
+            'text/csv': { schema: Type.String() },
+          },
+        },
       },
     },
     handler: async (req, reply) => {

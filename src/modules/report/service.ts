@@ -4,7 +4,7 @@ import { assertWarehouse, inPermittedWarehouses } from '../../access/warehouses.
 import { items, orderLines, salesOrders, stockLevels, stockTransactions } from '../../db/schema/index.js';
 import { inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
-import { fromScaled, toScaled } from '../inventory/decimal.js';
+import { fromScaled, storedScaled } from '../inventory/decimal.js';
 import { inDateRange } from '../inventory/listing.js';
 import { REPORT_NAMES, type ReportName } from '../../access/permissions.js';
 
@@ -44,7 +44,7 @@ export interface ReportResult {
   truncated: boolean;
 }
 
-const dec = (v: string | null) => (v === null ? null : fromScaled(toScaled(v)));
+const dec = (v: string | null) => (v === null ? null : fromScaled(storedScaled(v)));
 
 export async function runReport(ctx: RequestContext, name: string, p: ReportParams): Promise<ReportResult> {
   if (!(REPORT_NAMES as readonly string[]).includes(name)) throw ApiError.notFound(`No report named "${name}".`);
@@ -111,7 +111,7 @@ export async function runReport(ctx: RequestContext, name: string, p: ReportPara
         .limit(cap);
       return finish(
         ['partNo', 'shortID', 'description', 'reorderPoint', 'onHand', 'available', 'shortfall'],
-        rows.map((r) => ({ ...r, reorderPoint: dec(r.reorderPoint), onHand: dec(r.onHand), available: dec(r.available), shortfall: fromScaled(toScaled(r.reorderPoint!) - toScaled(r.available)) })),
+        rows.map((r) => ({ ...r, reorderPoint: dec(r.reorderPoint), onHand: dec(r.onHand), available: dec(r.available), shortfall: fromScaled(storedScaled(r.reorderPoint!) - storedScaled(r.available)) })),
       );
     }
     case 'movement-history': {
@@ -146,7 +146,7 @@ export async function runReport(ctx: RequestContext, name: string, p: ReportPara
         .groupBy(o.status)
         .orderBy(asc(o.status));
       const out = rows.map((r) => ({ ...r, units: dec(r.units), value: dec(r.value) }));
-      const total = (k: 'units' | 'value') => fromScaled(out.reduce((a, r) => a + toScaled(r[k]!), 0n));
+      const total = (k: 'units' | 'value') => fromScaled(out.reduce((a, r) => a + storedScaled(r[k]!), 0n));
       return finish(['status', 'orders', 'lines', 'units', 'value'], out, {
         orders: out.reduce((a, r) => a + r.orders, 0),
         units: total('units'),
