@@ -13,6 +13,8 @@ export interface Config {
   tls: { cert: Buffer; key: Buffer } | null;
   trustProxy: string[];
   publicUrl: string | null;
+  /** QM_SECRET_KEY: the server key personal tokens are derived from (null: the key file in dataDir). */
+  secretKey: Buffer | null;
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +81,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  let secretKey: Buffer | null = null;
+  const rawKey = env.QM_SECRET_KEY?.trim();
+  if (rawKey) {
+    secretKey = /^[0-9a-f]+$/i.test(rawKey) && rawKey.length % 2 === 0 ? Buffer.from(rawKey, 'hex') : Buffer.from(rawKey, 'base64');
+    if (secretKey.length < 32) throw new ConfigError('QM_SECRET_KEY must be at least 32 random bytes, in base64 or hex (e.g. `openssl rand -base64 32`)');
+  }
+
   return {
     databaseUrl,
     dataDir: path.resolve(env.QM_DATA_DIR?.trim() || './data'),
@@ -89,5 +98,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tls,
     trustProxy,
     publicUrl,
+    secretKey,
   };
 }

@@ -33,20 +33,30 @@ describe('GET /api/user/token/ (seed 000)', () => {
     expect((await items(`Token ${body.token}`)).statusCode).toBe(200);
   });
 
-  it('?name= names it; asking again for a name rotates it and the old token is refused on the very next request', async () => {
+  it('?name= names it; asking again answers the same token (two scripts do not log each other out)', async () => {
     const first = (await req('GET', '/api/user/token/?name=ci', basic(owner.username, owner.password))).json();
     expect(first.name).toBe('ci');
-    expect((await items(`Token ${first.token}`)).statusCode).toBe(200);
     const second = (await req('GET', '/api/user/token/?name=ci', basic(owner.username, owner.password))).json();
+    expect(second.token).toBe(first.token);
+    expect((await items(`Token ${first.token}`)).statusCode).toBe(200);
+    const list = (await req('GET', '/api/user/tokens/', basic(owner.username, owner.password))).json();
+    expect(list.filter((x: { name: string }) => x.name === 'ci')).toHaveLength(1);
+  });
+
+  it('?new=1 replaces the token of a name explicitly: the old one is refused on the very next request', async () => {
+    const first = (await req('GET', '/api/user/token/?name=rot', basic(owner.username, owner.password))).json();
+    const second = (await req('GET', '/api/user/token/?name=rot&new=1', basic(owner.username, owner.password))).json();
     expect(second.token).not.toBe(first.token);
     const res = await items(`Token ${first.token}`);
     expect(res.statusCode).toBe(401);
     expect(res.json().error.key).toBe('token.invalid');
     expect((await items(`Token ${second.token}`)).statusCode).toBe(200);
+    // From now on the new one is the answer.
+    expect((await req('GET', '/api/user/token/?name=rot', basic(owner.username, owner.password))).json().token).toBe(second.token);
     // Other names are untouched.
     const list = (await req('GET', '/api/user/tokens/', basic(owner.username, owner.password))).json();
-    expect(list.filter((x: { name: string }) => x.name === 'ci')).toHaveLength(1);
-    expect(list.some((x: { name: string }) => x.name === 'default')).toBe(true);
+    expect(list.filter((x: { name: string }) => x.name === 'rot')).toHaveLength(1);
+    expect(list.some((x: { name: string }) => x.name === 'ci')).toBe(true);
   });
 
   it('HEAD does not issue (or rotate) anything', async () => {
