@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { categories, items, lots, orderLines, salesOrders } from '../../db/schema/index.js';
@@ -82,6 +82,8 @@ export const itemList: ListSpec<Row> = {
 export interface ItemFilters extends ListParams {
   shortID?: string;
   categoryID?: number;
+  /** Items in any of these categories (a category and its subcategories, say). */
+  categoryIDs?: number[];
   active?: boolean;
   q?: string;
   updatedFrom?: string;
@@ -93,6 +95,7 @@ export async function listItems(ctx: RequestContext, q: ItemFilters) {
   const filters = [
     q.shortID !== undefined ? eq(items.shortId, q.shortID) : undefined,
     q.categoryID !== undefined ? eq(items.categoryId, q.categoryID) : undefined,
+    q.categoryIDs !== undefined ? (q.categoryIDs.length ? inArray(items.categoryId, q.categoryIDs) : sql`false`) : undefined,
     q.active !== undefined ? eq(items.active, q.active) : undefined,
     textSearch(q.q, items.shortId, items.description),
     ...inDateRange(items.updatedAt, q.updatedFrom, q.updatedTo),
