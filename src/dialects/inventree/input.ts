@@ -12,12 +12,12 @@ export type Body = Record<string, unknown>;
 type JsonType = 'integer' | 'number' | 'string' | 'boolean' | 'null' | 'array' | 'object';
 
 /**
- * A body field that may arrive as several JSON types, as DRF accepts them. One `type` list rather than a union:
- * a value of any listed type passes untouched (a union would let a validator coerce it into the first branch's
- * type, e.g. null into 0). The handler reads and checks the value itself.
+ * A body field that may arrive as several JSON types, as DRF accepts them. The schema names the types but does not
+ * constrain them: the handler reads and checks the value itself, so no validator coerces it on the way (a union or
+ * type list would let `null` become 0, or `[1]` become 1).
  */
 export function loose(types: JsonType[], description?: string) {
-  return Type.Unsafe<unknown>({ type: types, ...(description ? { description } : {}) });
+  return Type.Unsafe<unknown>({ description: `One of: ${types.join(', ')}.${description ? ` ${description}` : ''}` });
 }
 
 const DIGITS = /^\d{1,15}$/;
