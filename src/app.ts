@@ -24,6 +24,7 @@ import { customerRoutes } from './modules/customer/routes.js';
 import { inventoryRoutes } from './modules/inventory/routes.js';
 import { orderRoutes } from './modules/order/routes.js';
 import { reportRoutes } from './modules/report/routes.js';
+import { inventreeDialect } from './dialects/inventree/plugin.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -87,5 +88,6 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(inventoryRoutes);
   await app.register(orderRoutes);
   await app.register(reportRoutes);
+  await app.register(inventreeDialect);
   return app;
 }

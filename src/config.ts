@@ -20,6 +20,8 @@ export interface Config {
   auditRetentionDays: number;
   /** QM_WORKERS: server processes on one port (PostgreSQL only); null = one per CPU core. */
   workers: number | null;
+  /** QM_SECRET_KEY: the server key personal tokens are derived from (null: the key file in dataDir). */
+  secretKey: Buffer | null;
 }
 
 export class ConfigError extends Error {}
@@ -109,6 +111,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`QM_WORKERS must be an integer between 1 and 256, got "${env.QM_WORKERS}"`);
   }
 
+  let secretKey: Buffer | null = null;
+  const rawKey = env.QM_SECRET_KEY?.trim();
+  if (rawKey) {
+    secretKey = /^[0-9a-f]+$/i.test(rawKey) && rawKey.length % 2 === 0 ? Buffer.from(rawKey, 'hex') : Buffer.from(rawKey, 'base64');
+    if (secretKey.length < 32) throw new ConfigError('QM_SECRET_KEY must be at least 32 random bytes, in base64 or hex (e.g. `openssl rand -base64 32`)');
+  }
+
   return {
     databaseUrl,
     dataDir: path.resolve(env.QM_DATA_DIR?.trim() || './data'),
@@ -122,5 +131,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: Math.round(requestTimeout * 1000),
     auditRetentionDays: Number(retention),
     workers,
+    secretKey,
   };
 }

@@ -20,7 +20,7 @@ Commands:
                              fill an account with demo inventory (bulk inserts, with a progress bar)
 
 Environment: DATABASE_URL, QM_DATA_DIR, HOST, PORT, QM_DEBUG, QM_TLS_CERT, QM_TLS_KEY, QM_TRUST_PROXY,
-QM_PUBLIC_URL, QM_LOG_LEVEL (see README).`;
+QM_PUBLIC_URL, QM_LOG_LEVEL, QM_SECRET_KEY (see README).`;
 
 /** One entry per command; each lives in its own file under cli/. */
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {

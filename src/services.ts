@@ -8,6 +8,7 @@ import { DEFAULT_LOCKOUT, Lockout, type LockoutPolicy } from './auth/lockout.js'
 import { UserDirectory } from './auth/principal.js';
 import { randomKey } from './auth/secrets.js';
 import { UsageRecorder } from './auth/usage.js';
+import { ServerKey } from './auth/server-key.js';
 import { startAuthSweeper } from './auth/sweeper.js';
 import { HttpsPolicy } from './http/https.js';
 import { AuditWriter } from './modules/audit/writer.js';
@@ -27,6 +28,8 @@ export interface Services {
   https: HttpsPolicy;
   authenticator: Authenticator;
   serverKey: Buffer;
+  /** The key personal tokens are derived from: outside the database (QM_SECRET_KEY or the data folder's key file). */
+  tokenKey: ServerKey;
   close(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function createServices(config: Config, database: Database, opts: S
     https: new HttpsPolicy(config.trustProxy),
     authenticator,
     serverKey: key,
+    tokenKey: new ServerKey(config.secretKey, config.dataDir),
     async close() {
       stopSweeper();
       await stopAuditRetention();

@@ -45,6 +45,28 @@ export function makeSecret(kind: SecretKind): string {
   return prefix + body + base62(crc32(prefix + body), CHECK_LENGTH);
 }
 
+/**
+ * A secret of `kind` derived from a server key and a salt (HMAC-SHA256, as 32 base62 characters and the same
+ * checksum as `makeSecret`): the same inputs give the same secret, so the server can answer it again without
+ * storing it. The salt alone (what the database keeps) tells nothing without the key.
+ */
+export function deriveSecret(kind: SecretKind, key: Buffer, salt: string): string {
+  const prefix = `qm_${kind}_`;
+  let n = BigInt(`0x${createHmac('sha256', key).update(`quartermaster-derived-secret\u0000${kind}\u0000${salt}`).digest('hex')}`);
+  let body = '';
+  // 2^256 is far above 62^32, so the remainder bias is negligible (below 2^-65).
+  for (let i = 0; i < BODY_LENGTH; i++) {
+    body = ALPHABET[Number(n % 62n)] + body;
+    n /= 62n;
+  }
+  return prefix + body + base62(crc32(prefix + body), CHECK_LENGTH);
+}
+
+/** A random salt for `deriveSecret`. */
+export function makeSalt(): string {
+  return randomBytes(18).toString('base64url');
+}
+
 /** True when `value` has the shape and checksum of a secret of this kind. Cheap; says nothing of validity. */
 export function isWellFormed(value: string, kind: SecretKind): boolean {
   const prefix = `qm_${kind}_`;

@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScopes } from '../../src/access/scopes.js';
+import { personalTokens, serverKeys } from '../../src/db/schema/index.js';
 import { basic, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
 
 let t: TestApp;
@@ -33,20 +35,30 @@ describe('GET /api/user/token/ (seed 000)', () => {
     expect((await items(`Token ${body.token}`)).statusCode).toBe(200);
   });
 
-  it('?name= names it; asking again for a name rotates it and the old token is refused on the very next request', async () => {
+  it('?name= names it; asking again answers the same token (two scripts do not log each other out)', async () => {
     const first = (await req('GET', '/api/user/token/?name=ci', basic(owner.username, owner.password))).json();
     expect(first.name).toBe('ci');
-    expect((await items(`Token ${first.token}`)).statusCode).toBe(200);
     const second = (await req('GET', '/api/user/token/?name=ci', basic(owner.username, owner.password))).json();
+    expect(second.token).toBe(first.token);
+    expect((await items(`Token ${first.token}`)).statusCode).toBe(200);
+    const list = (await req('GET', '/api/user/tokens/', basic(owner.username, owner.password))).json();
+    expect(list.filter((x: { name: string }) => x.name === 'ci')).toHaveLength(1);
+  });
+
+  it('?new=1 replaces the token of a name explicitly: the old one is refused on the very next request', async () => {
+    const first = (await req('GET', '/api/user/token/?name=rot', basic(owner.username, owner.password))).json();
+    const second = (await req('GET', '/api/user/token/?name=rot&new=1', basic(owner.username, owner.password))).json();
     expect(second.token).not.toBe(first.token);
     const res = await items(`Token ${first.token}`);
     expect(res.statusCode).toBe(401);
     expect(res.json().error.key).toBe('token.invalid');
     expect((await items(`Token ${second.token}`)).statusCode).toBe(200);
+    // From now on the new one is the answer.
+    expect((await req('GET', '/api/user/token/?name=rot', basic(owner.username, owner.password))).json().token).toBe(second.token);
     // Other names are untouched.
     const list = (await req('GET', '/api/user/tokens/', basic(owner.username, owner.password))).json();
-    expect(list.filter((x: { name: string }) => x.name === 'ci')).toHaveLength(1);
-    expect(list.some((x: { name: string }) => x.name === 'default')).toBe(true);
+    expect(list.filter((x: { name: string }) => x.name === 'rot')).toHaveLength(1);
+    expect(list.some((x: { name: string }) => x.name === 'ci')).toBe(true);
   });
 
   it('HEAD does not issue (or rotate) anything', async () => {
@@ -179,5 +191,67 @@ describe('/api/user/tokens/', () => {
     const res = await items(`Token ${token.slice(0, -1)}${last}`);
     expect(res.statusCode).toBe(401);
     expect(res.json()).toEqual({ error: { key: 'token.invalid', description: 'Invalid token', fields: {} } });
+  });
+});
+
+describe('persistent tokens (seed 000: "persistent for that user … across multiple sessions")', () => {
+  const script = () => req('GET', '/api/user/token/?name=nightly-sync', basic(owner.username, owner.password));
+
+  it('two scripts fetching the token by Basic get the same token and both keep working, also concurrently', async () => {
+    const [a, b] = await Promise.all([script(), script()]);
+    expect(a.statusCode).toBe(200);
+    expect(b.statusCode).toBe(200);
+    expect(b.json().token).toBe(a.json().token);
+    const c = (await script()).json().token;
+    expect(c).toBe(a.json().token);
+    expect((await items(`Token ${a.json().token}`)).statusCode).toBe(200);
+    const live = (await req('GET', '/api/user/tokens/', basic(owner.username, owner.password))).json().filter((x: { name: string }) => x.name === 'nightly-sync');
+    expect(live).toHaveLength(1);
+  });
+
+  it('a revoked token is not answered again: the next request for the name gets a new one', async () => {
+    const old = (await req('GET', '/api/user/token/?name=revoke-me', basic(owner.username, owner.password))).json().token;
+    const row = (await req('GET', '/api/user/tokens/', basic(owner.username, owner.password))).json().find((x: { name: string }) => x.name === 'revoke-me');
+    expect((await req('DELETE', `/api/user/tokens/${row.id}`, basic(owner.username, owner.password))).statusCode).toBe(204);
+    const fresh = (await req('GET', '/api/user/token/?name=revoke-me', basic(owner.username, owner.password))).json().token;
+    expect(fresh).not.toBe(old);
+    expect((await items(`Token ${old}`)).statusCode).toBe(401);
+    expect((await items(`Token ${fresh}`)).statusCode).toBe(200);
+  });
+
+  it('an expired token is replaced by a new one', async () => {
+    const old = (await req('GET', '/api/user/token/?name=expiring', basic(owner.username, owner.password))).json().token;
+    await t.db.execute(sql`update personal_tokens set expires_at = now() - interval '1 minute' where name = 'expiring' and revoked_at is null`);
+    const fresh = (await req('GET', '/api/user/token/?name=expiring', basic(owner.username, owner.password))).json().token;
+    expect(fresh).not.toBe(old);
+    expect((await items(`Token ${fresh}`)).statusCode).toBe(200);
+  });
+
+  it('a token created by POST (shown once) is not answered by name: 409, until replaced with ?new=1', async () => {
+    await req('POST', '/api/user/tokens/', basic(owner.username, owner.password), { name: 'once' });
+    const res = await req('GET', '/api/user/token/?name=once', basic(owner.username, owner.password));
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.key).toBe('conflict');
+    const replaced = await req('GET', '/api/user/token/?name=once&new=1', basic(owner.username, owner.password));
+    expect(replaced.statusCode).toBe(200);
+    expect((await req('GET', '/api/user/token/?name=once', basic(owner.username, owner.password))).json().token).toBe(replaced.json().token);
+  });
+
+  it('a dump of the tokens table does not contain any token, and the server key is not in the database', async () => {
+    const token = (await script()).json().token as string;
+    const dump = JSON.stringify(await t.db.select().from(personalTokens));
+    expect(dump).toContain('nightly-sync');
+    expect(dump).not.toContain(token);
+    expect(dump).not.toContain(token.slice(7, 30));
+    const keys = JSON.stringify(await t.db.select().from(serverKeys));
+    expect(keys).not.toContain(t.services.tokenKey.get().toString('base64'));
+  });
+
+  it('under another server key the token cannot be derived again: 409, never a wrong token', async () => {
+    const { personalTokenFor } = await import('../../src/modules/credential/service.js');
+    const token = (await script()).json().token;
+    const otherKey = Buffer.alloc(32, 7);
+    await expect(personalTokenFor(t.db, t.services.bus, otherKey, owner, 'nightly-sync')).rejects.toMatchObject({ key: 'conflict' });
+    expect((await items(`Token ${token}`)).statusCode).toBe(200);
   });
 });

@@ -62,7 +62,8 @@ export interface TestApp {
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const { database, url, drop } = await freshDatabase();
-  const config = loadConfig({ QM_LOG_LEVEL: 'silent', ...opts.env, ...(url ? { DATABASE_URL: url } : {}) });
+  // A server key per test app, so tests never write a key file into the working folder.
+  const config = loadConfig({ QM_LOG_LEVEL: 'silent', QM_SECRET_KEY: randomBytes(32).toString('base64'), ...opts.env, ...(url ? { DATABASE_URL: url } : {}) });
   const serviceOpts: ServiceOptions = {
     lockout: opts.lockout,
     cacheLeaseMs: opts.cacheLeaseMs,

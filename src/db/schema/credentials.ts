@@ -25,6 +25,11 @@ export const personalTokens = pgTable(
     /** The first characters of the token, to recognise it in a list without storing it. */
     hint: text('hint').notNull(),
     expiresAt: tstamp('expires_at'),
+    /**
+     * For tokens `GET /api/user/token/` may answer again: the random salt the token is derived from with the server
+     * key, which lives outside the database (`QM_SECRET_KEY` or the key file). Null: a token shown once only.
+     */
+    derivationSalt: text('derivation_salt'),
   },
   (t) => [
     uniqueIndex('personal_tokens_hash_key').on(t.tokenHash),

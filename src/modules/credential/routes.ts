@@ -4,6 +4,7 @@ import type { RequestContext } from '../../auth/principal.js';
 import { users } from '../../db/schema/index.js';
 import { byId } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
+import { exactJsonContentType } from '../../http/content-type.js';
 import { auditAuthEvent } from './events.js';
 import {
   generateApiKey,
@@ -11,6 +12,7 @@ import {
   issuePersonalToken,
   listPersonalTokens,
   listSessions,
+  personalTokenFor,
   revokeApiKey,
   revokePersonalToken,
   revokeSessions,
@@ -74,27 +76,41 @@ const userAdmin = { ruleset: 'user', action: 'change' } as const;
  * answered once, at creation; every other answer shows metadata only.
  */
 export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, bus, usage } = app.qm;
+  const { db, bus, usage, tokenKey } = app.qm;
 
   app.route({
     method: 'GET',
     url: '/api/user/token/',
-    // A HEAD would rotate the token and throw the new one away: only GET issues.
+    // A HEAD could issue a token and throw it away: only GET answers.
     exposeHeadRoute: false,
     config: { access: 'self' },
+    // InvenTree's python client calls this and wants exactly application/json.
+    onSend: exactJsonContentType,
     schema: {
       tags: selfTags,
-      summary: 'Get a personal token (InvenTree compatible)',
+      summary: 'Get my personal token (InvenTree compatible)',
       description:
-        'Issues a personal token named `name` (default "default") and answers it once. Asking again for the same name rotates it: the previous token of that name is revoked at once.',
-      querystring: Type.Object({ name: Type.Optional(TokenName) }),
+        'Answers the live personal token named `name` (default "default"): the same token each time, until it expires or is revoked, so scripts that ask on every start do not log each other out. ' +
+        'The first call for a name creates it. `new=1` replaces it explicitly (the previous token of that name stops working at once). ' +
+        'Only a hash and a salt are stored; the token is derived from the server key, which is kept outside the database. ' +
+        'A live token of that name that cannot be shown again (created by POST /api/user/tokens/) answers 409 conflict.',
+      querystring: Type.Object({
+        name: Type.Optional(TokenName),
+        new: Type.Optional(Type.Union(['1', 'true', '0', 'false'].map((v) => Type.Literal(v)), { description: '1: replace the token of this name with a new one.' })),
+      }),
       response: { 200: Type.Object({ token: Type.String(), name: Type.String(), expiry: Nullable(Iso) }) },
     },
     handler: async (req) => {
       const ctx = req.ctx!;
       const name = req.query.name ?? 'default';
-      const { token, row, replaced } = await issuePersonalToken(db, bus, owner(ctx), name);
-      auditAuthEvent(req, 'token.issued', { tokenId: row.id, name, rotated: replaced });
+      const key = tokenKey.get();
+      if (req.query.new === '1' || req.query.new === 'true') {
+        const { token, row, replaced } = await issuePersonalToken(db, bus, owner(ctx), name, null, true, key);
+        auditAuthEvent(req, 'token.issued', { tokenId: row.id, name, rotated: replaced });
+        return { token, name, expiry: row.expiresAt?.toISOString() ?? null };
+      }
+      const { token, row, issued } = await personalTokenFor(db, bus, key, owner(ctx), name);
+      if (issued) auditAuthEvent(req, 'token.issued', { tokenId: row.id, name, rotated: false });
       return { token, name, expiry: row.expiresAt?.toISOString() ?? null };
     },
   });

@@ -2,7 +2,7 @@ import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiKeys, personalTokens, sessions } from '../../db/schema/index.js';
 import type { InvalidationBus } from '../../auth/invalidation.js';
-import { hashSecret, makeSecret, secretHint } from '../../auth/secrets.js';
+import { deriveSecret, hashSecret, makeSalt, makeSecret, safeEqual, secretHint } from '../../auth/secrets.js';
 import { ApiError } from '../../http/errors.js';
 import { isUniqueViolation } from '../../db/errors.js';
 
@@ -28,13 +28,14 @@ export function tokenView(t: TokenRow) {
 }
 
 /**
- * Issues a named personal token; answers the token once. A live token of the same name is revoked in the same
- * transaction, so asking again for a name (seed 000's `GET /api/user/token/?name=`) rotates it instead of piling up.
- * With `replace: false` a live token of that name is a 409 conflict instead (the unique index decides, so two
- * concurrent requests cannot both win).
+ * Issues a named personal token. A live token of the same name is revoked in the same transaction (a rotation);
+ * with `replace: false` a live token of that name is a 409 conflict instead (the unique index decides, so two
+ * concurrent requests cannot both win). With a server key the token is derived from it and a stored salt, so
+ * `GET /api/user/token/` can answer it again (see `personalTokenFor`); without, it is random and shown once.
  */
-export async function issuePersonalToken(db: Db, bus: InvalidationBus, owner: Owner, name: string, expiresAt: Date | null = null, replace = true) {
-  const token = makeSecret('pat');
+export async function issuePersonalToken(db: Db, bus: InvalidationBus, owner: Owner, name: string, expiresAt: Date | null = null, replace = true, serverKey?: Buffer) {
+  const derivationSalt = serverKey ? makeSalt() : null;
+  const token = serverKey ? deriveSecret('pat', serverKey, derivationSalt!) : makeSecret('pat');
   const { row, replaced } = await db.transaction(async (tx) => {
     const replaced = !replace
       ? []
@@ -45,15 +46,51 @@ export async function issuePersonalToken(db: Db, bus: InvalidationBus, owner: Ow
           .returning({ tokenHash: personalTokens.tokenHash });
     const [row] = await tx
       .insert(personalTokens)
-      .values({ accountId: owner.accountId, userId: owner.id, name, tokenHash: hashSecret(token), hint: secretHint(token), expiresAt })
+      .values({ accountId: owner.accountId, userId: owner.id, name, tokenHash: hashSecret(token), hint: secretHint(token), expiresAt, derivationSalt })
       .returning();
     return { row: row!, replaced };
   }).catch((err: unknown) => {
-    if (!replace && isUniqueViolation(err)) throw new ApiError('conflict', `A live token named "${name}" exists: revoke it first, or rotate it with GET /api/user/token/?name=.`);
+    if (isUniqueViolation(err)) throw new ApiError('conflict', `A live token named "${name}" exists: revoke it first, or replace it with GET /api/user/token/?name=…&new=1.`);
     throw err;
   });
   for (const r of replaced) await bus.publish({ t: 'credential', hash: r.tokenHash });
   return { token, row, replaced: replaced.length > 0 };
+}
+
+/**
+ * Seed 000's persistent token: the live token of `name`, the same one each time (many scripts ask on every
+ * start), until it expires or is revoked; then a new one. Only the token's hash and its salt are stored; the token
+ * is derived again from the server key, which lives outside the database. A live token that cannot be derived
+ * again (made by `POST /api/user/tokens/`, shown once; or under another server key) is a 409: ask for a new one
+ * explicitly (`?new=1`) or revoke it.
+ */
+export async function personalTokenFor(db: Db, bus: InvalidationBus, serverKey: Buffer, owner: Owner, name: string) {
+  for (let attempt = 0; ; attempt++) {
+    const [live] = await db
+      .select()
+      .from(personalTokens)
+      .where(and(eq(personalTokens.userId, owner.id), eq(personalTokens.accountId, owner.accountId), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
+      .limit(1);
+    if (live && (live.expiresAt === null || live.expiresAt.getTime() > Date.now())) {
+      const again = live.derivationSalt ? deriveSecret('pat', serverKey, live.derivationSalt) : null;
+      if (again && safeEqual(hashSecret(again), live.tokenHash)) return { token: again, row: live, issued: false };
+      throw new ApiError(
+        'conflict',
+        live.derivationSalt
+          ? `The token named "${name}" was issued under another server key (QM_SECRET_KEY or the key file changed) and cannot be shown again: ask for a new one with ?new=1, or revoke it.`
+          : `The token named "${name}" was shown once when it was created: ask for a new one with ?new=1, revoke it, or use another name.`,
+      );
+    }
+    try {
+      // An expired token of the name is replaced (revoked in the same transaction); otherwise none is live.
+      const { token, row } = await issuePersonalToken(db, bus, owner, name, null, live !== undefined, serverKey);
+      return { token, row, issued: true };
+    } catch (err) {
+      // Another request created the token of this name a moment ago: answer that one.
+      if (attempt === 0 && err instanceof ApiError && err.key === 'conflict') continue;
+      throw err;
+    }
+  }
 }
 
 export async function listPersonalTokens(db: Db, owner: Owner, includeRevoked = false) {

@@ -50,6 +50,8 @@ export interface ListParams {
   pageSize: number;
   sort?: string;
   after?: string;
+  /** A row offset instead of `page` (for dialects that page by limit/offset); `page` must then be 1. */
+  offset?: number;
 }
 
 export interface ListPlan {
@@ -121,7 +123,7 @@ export function planList<Row>(spec: ListSpec<Row>, q: ListParams): ListPlan & { 
       cursor = sql`${idCol} ${op} ${id}`;
     }
   }
-  return { sorts, orderBy, cursor, limit: q.pageSize + 1, offset: cursorMode ? 0 : offsetOf(q.page, q.pageSize), cursorMode };
+  return { sorts, orderBy, cursor, limit: q.pageSize + 1, offset: cursorMode ? 0 : (q.offset ?? offsetOf(q.page, q.pageSize)), cursorMode };
 }
 
 export function pageFrom<Row, Out>(spec: ListSpec<Row>, plan: ReturnType<typeof planList<Row>>, q: ListParams, rows: Row[], total: number, view: (r: Row) => Out) {

@@ -83,6 +83,8 @@ export const itemList: ListSpec<Row> = {
 export interface ItemFilters extends ListParams {
   shortID?: string;
   categoryID?: number;
+  /** Items in any of these categories (a category and its subcategories, say). */
+  categoryIDs?: number[];
   active?: boolean;
   q?: string;
   updatedFrom?: string;
@@ -105,6 +107,7 @@ export async function listItems(ctx: RequestContext, q: ItemFilters) {
   const filters = [
     q.shortID !== undefined ? eq(items.shortId, q.shortID) : undefined,
     q.categoryID !== undefined ? eq(items.categoryId, q.categoryID) : undefined,
+    q.categoryIDs !== undefined ? (q.categoryIDs.length ? inArray(items.categoryId, q.categoryIDs) : sql`false`) : undefined,
     q.active !== undefined ? eq(items.active, q.active) : undefined,
     textSearch(q.q, items.shortId, items.description),
     ...inDateRange(items.updatedAt, q.updatedFrom, q.updatedTo),

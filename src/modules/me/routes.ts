@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ACTIONS, RULESETS } from '../../access/permissions.js';
-import { roles, whoAmI } from './service.js';
+import { exactJsonContentType } from '../../http/content-type.js';
+import { INVENTREE_ROLES, roles, whoAmI } from './service.js';
 
 const Ref = Type.Object({ id: Type.Integer(), name: Type.String() });
 
@@ -20,6 +21,12 @@ export const UserViewSchema = Type.Object({
 const MeSchema = Type.Composite([
   UserViewSchema,
   Type.Object({
+    pk: Type.Integer({ description: 'InvenTree: the user id.' }),
+    first_name: Type.String(),
+    last_name: Type.String(),
+    is_staff: Type.Boolean({ description: 'InvenTree: a superuser, or may change users.' }),
+    is_superuser: Type.Boolean(),
+    is_active: Type.Boolean(),
     credential: Type.Object({ kind: Type.String(), id: Type.Union([Type.Integer(), Type.Null()]) }),
     scopes: Type.Optional(Type.Array(Type.String(), { description: 'Present for scoped (OAuth) credentials.' })),
     clientId: Type.Optional(Type.String()),
@@ -28,12 +35,17 @@ const MeSchema = Type.Composite([
 
 const ActionList = Type.Array(Type.String({ enum: [...ACTIONS] }));
 const RolesSchema = Type.Object({
-  user: Type.String(),
-  roles: Type.Object(Object.fromEntries(RULESETS.map((rs) => [rs, ActionList]))),
+  user: Type.Integer({ description: 'The user id (InvenTree).' }),
+  username: Type.String(),
+  roles: Type.Object(
+    Object.fromEntries(Object.keys(INVENTREE_ROLES).map((role) => [role, Type.Union([ActionList, Type.Null()])])),
+    { description: "InvenTree's rulesets: the actions granted, or null." },
+  ),
+  permissions: Type.Record(Type.String(), ActionList, { description: 'Per model (InvenTree names: part, partcategory, stockitem, stocklocation, salesorder, company, …): the actions.' }),
   is_staff: Type.Boolean(),
   is_superuser: Type.Boolean(),
   read_only: Type.Boolean(),
-  permissions: Type.Array(Type.String(), { description: '`<ruleset>.<action>` for every effective right.' }),
+  rulesets: Type.Object(Object.fromEntries(RULESETS.map((rs) => [rs, ActionList])), { description: "Quartermaster's rulesets and their effective actions." }),
 });
 
 const tags = ['User'];
@@ -44,6 +56,8 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'GET',
     url: '/api/user/me/',
     config: { access: 'authenticated' },
+    // InvenTree's python client reads this first and wants exactly application/json.
+    onSend: exactJsonContentType,
     schema: { tags, summary: 'The calling user and credential', response: { 200: MeSchema } },
     handler: (req) => whoAmI(req.ctx!),
   });
@@ -52,6 +66,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'GET',
     url: '/api/user/roles/',
     config: { access: 'authenticated' },
+    onSend: exactJsonContentType,
     schema: {
       tags,
       summary: "The caller's effective roles",

@@ -113,6 +113,14 @@ export async function listBins(ctx: RequestContext, wid: number) {
   return rows.map(binView);
 }
 
+/** One bin by its id: 404 outside the account, 403 warehouse.forbidden when its warehouse is not the caller's. */
+export async function getBin(ctx: RequestContext, binId: number) {
+  const [row] = await ctx.db.select().from(bins).where(byId(ctx, bins, binId));
+  if (!row) throw ApiError.notFound(`Bin ${binId} not found.`);
+  assertWarehouse(ctx, row.warehouseId);
+  return binView(row);
+}
+
 export async function createBin(ctx: RequestContext, wid: number, input: { spot: string; description?: string }) {
   await usableWarehouse(ctx, wid);
   try {

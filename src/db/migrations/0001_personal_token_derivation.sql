@@ -1,0 +1,1 @@
+ALTER TABLE "personal_tokens" ADD COLUMN "derivation_salt" text;
