@@ -64,7 +64,7 @@ export function registerGuard(app: FastifyInstance) {
     if (!ctx) throw new ApiError('auth.required');
     if (access === 'authenticated') return;
     if (access === 'self') {
-      if (ctx.principal.scope) throw new ApiError('scope.wrong', 'Managing credentials needs a password, personal token, API key or console session, not an OAuth token.');
+      if (ctx.principal.scope) throw new ApiError('scope.wrong').with({ reason: 'Managing credentials needs a password, personal token, API key or console session, not an OAuth token.' });
       return;
     }
     if (ctx.readOnly && isWriteRequest(request)) throw new ApiError('user.read_only');
@@ -74,7 +74,7 @@ export function registerGuard(app: FastifyInstance) {
       throw new ApiError('permission.denied', `You need the ${access.action} permission on ${access.ruleset}.`);
     }
     if (scope && (scope.rights[access.ruleset] & bit) === 0) {
-      throw new ApiError('scope.wrong', `Your scope does not allow access here (needs ${scopeFor(access.ruleset, access.action)}).`);
+      throw new ApiError('scope.wrong').with({ required_scope: scopeFor(access.ruleset, access.action) });
     }
     if (access.superuser && !ctx.superuser) throw new ApiError('permission.denied', 'Only a superuser may do this.');
   });
