@@ -22,6 +22,8 @@ import { customerRoutes } from './modules/customer/routes.js';
 import { inventoryRoutes } from './modules/inventory/routes.js';
 import { orderRoutes } from './modules/order/routes.js';
 import { reportRoutes } from './modules/report/routes.js';
+import { frappeRoutes } from './dialects/frappe/routes.js';
+import { inventorumRoutes } from './dialects/inventorum/routes.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -83,5 +85,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(inventoryRoutes);
   await app.register(orderRoutes);
   await app.register(reportRoutes);
+  // Dialects: other systems' APIs over the same declarations and services, each with its own error shapes.
+  await app.register(frappeRoutes);
+  await app.register(inventorumRoutes);
   return app;
 }

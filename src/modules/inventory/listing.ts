@@ -46,6 +46,8 @@ export interface ListSpec<Row> {
 export interface ListParams {
   page: number;
   pageSize: number;
+  /** A row offset instead of `page` (dialects whose clients page by offset, e.g. Frappe's `limit_start`). */
+  offset?: number;
   sort?: string;
   after?: string;
 }
@@ -119,7 +121,7 @@ export function planList<Row>(spec: ListSpec<Row>, q: ListParams): ListPlan & { 
       cursor = sql`${idCol} ${op} ${id}`;
     }
   }
-  return { sorts, orderBy, cursor, limit: q.pageSize + 1, offset: cursorMode ? 0 : offsetOf(q.page, q.pageSize), cursorMode };
+  return { sorts, orderBy, cursor, limit: q.pageSize + 1, offset: cursorMode ? 0 : (q.offset ?? offsetOf(q.page, q.pageSize)), cursorMode };
 }
 
 export function pageFrom<Row, Out>(spec: ListSpec<Row>, plan: ReturnType<typeof planList<Row>>, q: ListParams, rows: Row[], total: number, view: (r: Row) => Out) {
