@@ -25,12 +25,16 @@ const bad = (field: string, message: string) => ApiError.validation({ [field]: [
 /** Frappe sends lists and dicts as JSON text; a client may also send them as JSON values (JSON body). */
 export function parseJsonParam(raw: unknown, field: string): unknown {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  if (typeof raw !== 'string') return raw;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw bad(field, 'is not valid JSON');
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw bad(field, 'is not valid JSON');
+    }
   }
+  assertNoNul(value, field);
+  return value;
 }
 
 function digits(raw: unknown, field: string): number | undefined {
