@@ -116,7 +116,8 @@ describe('login and the sid cookie', () => {
     const { cookie } = await login(owner);
     const sku = unique('CSRF');
     const doc = { doctype: 'Item', item_code: sku };
-    for (const h of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'null' }]) {
+    const crossSite: Headers[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'null' }];
+    for (const h of crossSite) {
       expectFrappeError(await insert(doc, { ...cookie, ...h }), 400, 'CSRFTokenError', 'csrf.failed');
       expectFrappeError(await post('/', { ...cookie, ...h }, { cmd: 'frappe.client.delete', doctype: 'Item', name: 'x' }), 400, 'CSRFTokenError');
     }
