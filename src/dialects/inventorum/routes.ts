@@ -105,7 +105,8 @@ export const inventorumRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const page = positiveInt(req.query.page, 'page', 1_000_000, 1);
       const pageSize = positiveInt(req.query.page_size, 'page_size', MAX_PAGE_SIZE, 50);
-      const search = req.query.search?.replace(/\u0000/g, '') || undefined;
+      if (req.query.search?.includes('\u0000')) throw ApiError.validation({ search: ['must not contain NUL characters'] });
+      const search = req.query.search || undefined;
       const list = await listItems(req.ctx!, { page, pageSize, q: search });
       const link = (p: number) => {
         const qs = new URLSearchParams({ page: String(p) });
