@@ -392,3 +392,19 @@ describe('attacks', () => {
     expectFrappeError(await post('/', {}, { cmd: 'frappe.client.get_list', doctype: 'Item' }), 401, 'AuthenticationError', 'auth.required');
   });
 });
+
+describe('OpenAPI document', () => {
+  it('lists the Frappe routes tagged Frappe, with Frappe error shapes and the declared permission', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/schema/' })).json();
+    const op = doc.paths['/api/resource/Item/{name}'].put;
+    expect(op.tags).toEqual(['Frappe']);
+    expect(op.description).toContain('**change** on ruleset **item**');
+    for (const status of ['403', '404', '417', '4XX']) {
+      const schema = op.responses[status].content['application/json'].schema;
+      expect(schema.properties ?? schema.$ref, status).toBeDefined();
+      expect(JSON.stringify(schema.properties ?? {}), status).toContain('exc_type');
+    }
+    expect(doc.paths['/api/resource/Stock Entry'].post.tags).toEqual(['Frappe']);
+    expect(doc.paths['/'].post.tags).toEqual(['Frappe']);
+  });
+});

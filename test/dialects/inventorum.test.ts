@@ -88,3 +88,15 @@ describe('GET /api/products/ (seed 002)', () => {
     expect(bad.json().error).toMatchObject({ key: 'validation.failed', fields: { page: [expect.any(String)] } });
   });
 });
+
+describe('OpenAPI document', () => {
+  it('lists the product routes tagged Inventorum, needing products:read, with seed 002\'s error body', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/schema/' })).json();
+    const op = doc.paths['/api/products/'].get;
+    expect(op.tags).toEqual(['Inventorum']);
+    expect(op.security).toContainEqual({ oauth2: ['products:read'] });
+    const err = op.responses['403'].content['application/json'].schema;
+    expect(Object.keys(err.properties.error.properties)).toEqual(['fields', 'description', 'key']);
+    expect(op.responses['4XX'].content['application/json'].schema.properties.error).toBeDefined();
+  });
+});

@@ -63,8 +63,8 @@ export const FrappeErrorSchema = Type.Object(
   { description: 'Frappe error (the `error` member carries Quartermaster\'s key).' },
 );
 export const frappeErrorResponses = Object.fromEntries(
-  [400, 401, 403, 404, 405, 409, 413, 415, 417, 429].map((s) => [s, FrappeErrorSchema]),
-) as Record<number, typeof FrappeErrorSchema>;
+  [400, 401, 403, 404, 405, 409, 413, 415, 417, 429, '4XX'].map((s) => [s, FrappeErrorSchema]),
+) as Record<string, typeof FrappeErrorSchema>;
 
 /** Turns anything thrown inside the Frappe plugin into an ApiError the way the global handler would. */
 function asApiError(err: FastifyError | ApiError, request: FastifyRequest): ApiError {

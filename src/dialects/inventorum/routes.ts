@@ -38,7 +38,7 @@ const ErrorBody = Type.Object({
   error: Type.Object({ fields: Type.Record(Type.String(), Type.Array(Type.String())), description: Type.String(), key: Type.String() }, { additionalProperties: false }),
   detail: Type.Optional(Type.Record(Type.String(), Type.String())),
 });
-const errors = Object.fromEntries([400, 401, 403, 404, 429].map((s) => [s, ErrorBody]));
+const errors = Object.fromEntries([400, 401, 403, 404, 429, '4XX'].map((s) => [s, ErrorBody]));
 
 type ItemView = Awaited<ReturnType<typeof getItem>>;
 const productView = (i: ItemView) => ({
