@@ -25,6 +25,8 @@ import { inventoryRoutes } from './modules/inventory/routes.js';
 import { orderRoutes } from './modules/order/routes.js';
 import { reportRoutes } from './modules/report/routes.js';
 import { inventreeDialect } from './dialects/inventree/plugin.js';
+import { frappeRoutes } from './dialects/frappe/routes.js';
+import { inventorumRoutes } from './dialects/inventorum/routes.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -88,6 +90,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(inventoryRoutes);
   await app.register(orderRoutes);
   await app.register(reportRoutes);
+  // Dialects: other systems' APIs over the same declarations and services, each with its own error shapes.
   await app.register(inventreeDialect);
+  await app.register(frappeRoutes);
+  await app.register(inventorumRoutes);
   return app;
 }

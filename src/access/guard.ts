@@ -44,6 +44,31 @@ export function isWriteRequest(request: FastifyRequest): boolean {
   return q !== undefined && q !== null && typeof q === 'object' && '_method' in q && !isSafe(q._method);
 }
 
+/**
+ * The check behind every declaration. Routes get it from the hook below; a route that serves several declarations
+ * (Frappe's `frappe.client.*` methods name their DocType in the body) calls it with the one that applies, and says
+ * whether the operation writes (default: the request's method decides).
+ */
+export function assertAccess(request: FastifyRequest, access: Exclude<Access, 'public'>, write = isWriteRequest(request)): void {
+  const ctx = request.ctx;
+  if (!ctx) throw new ApiError('auth.required');
+  if (access === 'authenticated') return;
+  if (access === 'self') {
+    if (ctx.principal.scope) throw new ApiError('scope.wrong').with({ reason: 'Managing credentials needs a password, personal token, API key or console session, not an OAuth token.' });
+    return;
+  }
+  if (ctx.readOnly && write) throw new ApiError('user.read_only');
+  const bit = ACTION_BIT[access.action];
+  const { user, scope } = ctx.principal;
+  if ((user.rights[access.ruleset] & bit) === 0) {
+    throw new ApiError('permission.denied', `You need the ${access.action} permission on ${access.ruleset}.`);
+  }
+  if (scope && (scope.rights[access.ruleset] & bit) === 0) {
+    throw new ApiError('scope.wrong').with({ required_scope: scopeFor(access.ruleset, access.action) });
+  }
+  if (access.superuser && !ctx.superuser) throw new ApiError('permission.denied', 'Only a superuser may do this.');
+}
+
 /** Enforces the route's declaration. Runs right after authentication, before the body is read. */
 export function registerGuard(app: FastifyInstance) {
   // A route without a declaration does not register. The docs UI plugin's routes are the one listed exception.
@@ -60,23 +85,7 @@ export function registerGuard(app: FastifyInstance) {
   app.addHook('onRequest', async (request) => {
     const access = routeAccess(request);
     if (access === undefined || access === 'public') return;
-    const ctx = request.ctx;
-    if (!ctx) throw new ApiError('auth.required');
-    if (access === 'authenticated') return;
-    if (access === 'self') {
-      if (ctx.principal.scope) throw new ApiError('scope.wrong', 'Managing credentials needs a password, personal token, API key or console session, not an OAuth token.');
-      return;
-    }
-    if (ctx.readOnly && isWriteRequest(request)) throw new ApiError('user.read_only');
-    const bit = ACTION_BIT[access.action];
-    const { user, scope } = ctx.principal;
-    if ((user.rights[access.ruleset] & bit) === 0) {
-      throw new ApiError('permission.denied', `You need the ${access.action} permission on ${access.ruleset}.`);
-    }
-    if (scope && (scope.rights[access.ruleset] & bit) === 0) {
-      throw new ApiError('scope.wrong', `Your scope does not allow access here (needs ${scopeFor(access.ruleset, access.action)}).`);
-    }
-    if (access.superuser && !ctx.superuser) throw new ApiError('permission.denied', 'Only a superuser may do this.');
+    assertAccess(request, access);
   });
 
   // `_method` may also hide in a form or JSON body: checked once the body is parsed.

@@ -7,7 +7,7 @@ import { ApiKeyScheme } from './schemes/apikey.js';
 import { BasicScheme } from './schemes/basic.js';
 import { BearerScheme } from './schemes/bearer.js';
 import { PersonalTokenScheme } from './schemes/token.js';
-import { CSRF_HEADER, SESSION_COOKIE, SessionScheme } from './schemes/session.js';
+import { checkSameSite, CSRF_HEADER, SESSION_COOKIE, SessionScheme, SID_COOKIE } from './schemes/session.js';
 import { routeAccess } from '../access/guard.js';
 import { LIMITS } from '../defaults.js';
 
@@ -65,6 +65,12 @@ export class Authenticator {
       }
       return principal;
     }
+    const sid = request.routeOptions.config.sessionCookie === SID_COOKIE ? request.cookies?.[SID_COOKIE] : undefined;
+    if (sid) {
+      const principal = await this.sessions.authenticate(sid, 'cookie', ip);
+      if (!SAFE_METHODS.has(request.method)) checkSameSite(request.headers, `${request.protocol}://${request.host}`);
+      return principal;
+    }
     return null;
   }
 }
@@ -89,10 +95,21 @@ export function registerAuthentication(app: FastifyInstance, authenticator: Auth
       request.ctx = contextFor(authenticator.deps.db, { user, credential: { kind: 'password', id: null }, scope: null }, request.ip);
       return;
     }
-    if ((request.headers.authorization || request.headers.cookie?.includes(SESSION_COOKIE)) && !https.isSecure(request)) {
-      throw new ApiError('https.required');
-    }
-    const principal = await authenticator.authenticate(request);
-    if (principal) request.ctx = contextFor(authenticator.deps.db, principal, request.ip);
+    await authenticateRequest(request, authenticator, https);
   });
+}
+
+/**
+ * Sets `request.ctx` from the request's credentials (none: stays null). The hook above runs it for every route that
+ * declares access; a public route that only sometimes needs a caller (Frappe's `POST /` with `cmd=…`) runs it itself.
+ * Credentials over plain HTTP are refused before they are looked at.
+ */
+export async function authenticateRequest(request: FastifyRequest, authenticator: Authenticator, https: HttpsPolicy): Promise<void> {
+  const cookie = request.headers.cookie;
+  const sentCookie = cookie?.includes(SESSION_COOKIE) || (cookie?.includes(SID_COOKIE) && request.routeOptions.config.sessionCookie === SID_COOKIE);
+  if ((request.headers.authorization || sentCookie) && !https.isSecure(request)) {
+    throw new ApiError('https.required');
+  }
+  const principal = await authenticator.authenticate(request);
+  if (principal) request.ctx = contextFor(authenticator.deps.db, principal, request.ip);
 }

@@ -51,6 +51,8 @@ export class ApiError extends Error {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
   readonly fields: ErrorFields;
+  /** Machine-readable detail beside the description (e.g. `required_scope`), written as extra members of `error`. */
+  detail: Record<string, string> = {};
 
   constructor(
     readonly key: ErrorKey,
@@ -64,6 +66,12 @@ export class ApiError extends Error {
     this.headers = headers;
   }
 
+  /** Adds members beside key/description/fields, so descriptions stay exactly as documented. */
+  with(detail: Record<string, string>): this {
+    this.detail = { ...this.detail, ...detail };
+    return this;
+  }
+
   static validation(fields: ErrorFields, description = 'The request is not valid.'): ApiError {
     return new ApiError('validation.failed', description, fields);
   }
@@ -73,8 +81,8 @@ export class ApiError extends Error {
   }
 }
 
-export function errorBody(key: ErrorKey, description: string, fields: ErrorFields = fieldMap()) {
-  return { error: { key, description, fields } };
+export function errorBody(key: ErrorKey, description: string, fields: ErrorFields = fieldMap(), detail: Record<string, string> = {}) {
+  return { error: { ...detail, key, description, fields } };
 }
 
 /**
@@ -99,9 +107,9 @@ function validationFields(err: FastifyError): ErrorFields {
   return fields;
 }
 
-function send(reply: FastifyReply, status: number, key: ErrorKey, description: string, fields: ErrorFields = fieldMap()) {
+function send(reply: FastifyReply, status: number, key: ErrorKey, description: string, fields: ErrorFields = fieldMap(), detail: Record<string, string> = {}) {
   if (status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', WWW_AUTHENTICATE);
-  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(key, description, fields));
+  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(key, description, fields, detail));
 }
 
 /** Fastify's own error codes for things a client sent wrong, mapped to our keys. */
@@ -139,7 +147,7 @@ export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof ApiError) {
       for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
-      return send(reply, err.statusCode, err.key, err.message, err.fields);
+      return send(reply, err.statusCode, err.key, err.message, err.fields, err.detail);
     }
     if (err.validation) {
       return send(reply, 400, 'validation.failed', 'The request is not valid.', validationFields(err));

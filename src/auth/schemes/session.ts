@@ -9,6 +9,28 @@ import { hashSecret, isWellFormed, keyedHash, safeEqual } from '../secrets.js';
 
 export const SESSION_COOKIE = 'qm_session';
 export const CSRF_HEADER = 'x-csrf-token';
+/** Frappe's session cookie: accepted only on routes that declare `config.sessionCookie: 'sid'` (the Frappe dialect). */
+export const SID_COOKIE = 'sid';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** This route also accepts Frappe's `sid` session cookie (see `checkSameSite`). */
+    sessionCookie?: 'sid';
+  }
+}
+
+/**
+ * Cross-site protection for the `sid` cookie, whose clients (frappe-client, scripts) send no CSRF header: the
+ * cookie is `SameSite=Strict`, and an unsafe request is refused when the browser says it comes from another site
+ * (`Sec-Fetch-Site` other than same-origin/none, or an `Origin` that is not this server's). Non-browser clients
+ * send neither header.
+ */
+export function checkSameSite(headers: Record<string, string | string[] | undefined>, selfOrigin: string): void {
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new ApiError('csrf.failed', 'Cross-site request refused.');
+  const origin = headers.origin;
+  if (origin !== undefined && origin !== selfOrigin) throw new ApiError('csrf.failed', 'Cross-site request refused.');
+}
 
 interface SessionEntry {
   id: number;

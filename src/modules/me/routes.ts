@@ -50,7 +50,7 @@ const RolesSchema = Type.Object({
 
 const tags = ['User'];
 
-/** Who am I: seed 000's /api/user/me/ and /api/user/roles/, seed 004's frappe.auth.get_logged_user. */
+/** Who am I: seed 000's /api/user/me/ and /api/user/roles/ (seed 004's get_logged_user is in the Frappe dialect). */
 export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     method: 'GET',
@@ -74,13 +74,5 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: RolesSchema },
     },
     handler: (req) => roles(req.ctx!),
-  });
-
-  app.route({
-    method: 'GET',
-    url: '/api/method/frappe.auth.get_logged_user',
-    config: { access: 'authenticated' },
-    schema: { tags, summary: 'The calling username (Frappe compatible)', response: { 200: Type.Object({ message: Type.String() }) } },
-    handler: async (req) => ({ message: req.ctx!.principal.user.username }),
   });
 };

@@ -1,13 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { verifyLogin, verifyPin } from '../../auth/schemes/basic.js';
 import { SESSION_COOKIE } from '../../auth/schemes/session.js';
 import { ApiError } from '../../http/errors.js';
 import { auditAuthEvent } from '../credential/events.js';
 import { UserViewSchema } from '../me/routes.js';
 import { userView } from '../me/service.js';
-import { claimPinAttempt, createPinChallenge, createSession, endSession, finishChallenge, loginUserRow, PIN_ATTEMPTS, SESSION_TTL_S } from './service.js';
+import { createPinChallenge, endSession, openSession, passwordStep, pinStep, SESSION_TTL_S } from './service.js';
 
 const tags = ['Login'];
 const WantsToken = Type.Object({
@@ -25,14 +24,12 @@ const COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: 'strict', path:
  * its CSRF token, or with `?token=1` an access token. Public routes, so the HTTPS rule is checked here.
  */
 export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { authenticator, https, users, audit } = app.qm;
+  const { authenticator, https, users } = app.qm;
   const deps = authenticator.deps;
 
   /** Opens the session and answers it in the form asked for. */
   async function startSession(req: FastifyRequest, reply: FastifyReply, row: { id: number; accountId: number; username: string }, asToken: boolean, method: string) {
-    const kind = asToken ? 'token' : 'cookie';
-    const { secret, id } = await createSession(deps, row, kind, req.headers['user-agent']);
-    audit.write({ accountId: row.accountId, userId: row.id, username: row.username, event: 'login', credentialKind: 'session', credentialId: id, ip: req.ip, detail: { method, kind } });
+    const { secret } = await openSession(req, row, asToken ? 'token' : 'cookie', { method });
     if (asToken) return reply.code(200).send({ access_token: secret, token_type: 'Bearer', expires_in: SESSION_TTL_S });
     users.invalidate(row.id);
     const user = await users.get(row.id);
@@ -65,8 +62,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req, reply) => {
       const login = req.body.username ?? req.body.email;
       if (!login) throw ApiError.validation({ username: ['username or email is required'] });
-      const row = await verifyLogin(deps, login, req.body.password, req.ip);
-      if (!row.isActive) throw new ApiError('user.disabled');
+      const row = await passwordStep(deps, login, req.body.password, req.ip);
       if (row.pinHash) return createPinChallenge(deps.db, row);
       return startSession(req, reply, row, wantsToken(req.query.token), 'password');
     },
@@ -86,18 +82,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Union([SessionBody, AccessToken]) },
     },
     handler: async (req, reply) => {
-      const challenge = await claimPinAttempt(deps.db, req.body.pin_token);
-      const row = await loginUserRow(deps.db, challenge.userId);
-      if (!row || row.kind !== 'human') throw new ApiError('token.invalid');
-      try {
-        await verifyPin(deps, row, req.body.pin, req.ip);
-      } catch (err) {
-        if (challenge.attempts >= PIN_ATTEMPTS) await finishChallenge(deps.db, challenge.id);
-        throw err;
-      }
-      // One use only: a replayed PIN token, even with the right PIN, is refused.
-      if (!(await finishChallenge(deps.db, challenge.id))) throw new ApiError('token.invalid');
-      if (!row.isActive) throw new ApiError('user.disabled');
+      const row = await pinStep(deps, req.body.pin_token, req.body.pin, req.ip);
       return startSession(req, reply, row, wantsToken(req.query.token), 'password+pin');
     },
   });

@@ -1,5 +1,7 @@
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/deps.js';
+import { verifyLogin, verifyPin } from '../../auth/schemes/basic.js';
 import { hashSecret, isWellFormed, makeSecret } from '../../auth/secrets.js';
 import type { Db } from '../../db/client.js';
 import { loginChallenges, sessions, users } from '../../db/schema/index.js';
@@ -91,4 +93,44 @@ export async function endSession(deps: AuthDeps, accountId: number, sessionId: n
     .returning({ tokenHash: sessions.tokenHash });
   for (const r of rows) await deps.bus.publish({ t: 'credential', hash: r.tokenHash });
   return rows.length > 0;
+}
+
+/**
+ * The login steps every login endpoint shares (`/api/auth/login`, Frappe's `/api/method/login`): same lockout,
+ * same PIN rule, same audit. The password step answers the user row; a row with `pinHash` needs the PIN step.
+ */
+export async function passwordStep(deps: AuthDeps, login: string, password: string, ip: string) {
+  const row = await verifyLogin(deps, login, password, ip);
+  if (!row.isActive) throw new ApiError('user.disabled');
+  return row;
+}
+
+/** The PIN step: spends one attempt of the PIN token, checks the PIN, and uses the token up on success. */
+export async function pinStep(deps: AuthDeps, pinToken: string, pin: string, ip: string) {
+  const challenge = await claimPinAttempt(deps.db, pinToken);
+  const row = await loginUserRow(deps.db, challenge.userId);
+  if (!row || row.kind !== 'human') throw new ApiError('token.invalid');
+  try {
+    await verifyPin(deps, row, pin, ip);
+  } catch (err) {
+    if (challenge.attempts >= PIN_ATTEMPTS) await finishChallenge(deps.db, challenge.id);
+    throw err;
+  }
+  // One use only: a replayed PIN token, even with the right PIN, is refused.
+  if (!(await finishChallenge(deps.db, challenge.id))) throw new ApiError('token.invalid');
+  if (!row.isActive) throw new ApiError('user.disabled');
+  return row;
+}
+
+/** Opens a session after a successful login and writes the `login` audit event. */
+export async function openSession(
+  req: FastifyRequest,
+  row: { id: number; accountId: number; username: string },
+  kind: 'cookie' | 'token',
+  detail: Record<string, unknown>,
+) {
+  const { authenticator, audit } = req.server.qm;
+  const session = await createSession(authenticator.deps, row, kind, req.headers['user-agent']);
+  audit.write({ accountId: row.accountId, userId: row.id, username: row.username, event: 'login', credentialKind: 'session', credentialId: session.id, ip: req.ip, detail: { ...detail, kind } });
+  return session;
 }

@@ -48,6 +48,16 @@ export async function usableWarehouse(ctx: RequestContext, wid: number): Promise
   return row;
 }
 
+/**
+ * The id of the account's warehouse with this code (for APIs that name warehouses by code), or 404. It does not
+ * check the warehouse scope: whatever the id is then used for does, and answers 403 for someone else's warehouse.
+ */
+export async function warehouseIdByCode(ctx: RequestContext, code: string): Promise<number> {
+  const [row] = await ctx.db.select({ id: warehouses.id }).from(warehouses).where(inAccount(ctx, warehouses, eq(warehouses.code, code))).limit(1);
+  if (!row) throw ApiError.notFound(`Warehouse ${code} not found.`);
+  return row.id;
+}
+
 export async function getWarehouse(ctx: RequestContext, wid: number) {
   return warehouseView(await usableWarehouse(ctx, wid));
 }
