@@ -22,6 +22,7 @@ import { customerRoutes } from './modules/customer/routes.js';
 import { inventoryRoutes } from './modules/inventory/routes.js';
 import { orderRoutes } from './modules/order/routes.js';
 import { reportRoutes } from './modules/report/routes.js';
+import { registerConsole } from './http/console.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -41,7 +42,7 @@ export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie'
 
 /**
  * Builds the HTTP application. Plugins register in this order, and it matters:
- * errors → body parsers → authenticate (who) → guard (may they) → audit → modules.
+ * errors → body parsers → authenticate (who) → guard (may they) → audit → modules → the web console.
  */
 export async function buildApp(services: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = services;
@@ -83,5 +84,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(inventoryRoutes);
   await app.register(orderRoutes);
   await app.register(reportRoutes);
+  // Last: the console's HTML answers GET on every non-API path no route above claims.
+  await registerConsole(app);
   return app;
 }

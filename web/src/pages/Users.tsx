@@ -1,0 +1,6 @@
+export function UsersPage() {
+  return null;
+}
+export function UserDetailPage() {
+  return null;
+}
