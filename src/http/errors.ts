@@ -80,8 +80,16 @@ function validationFields(err: FastifyError): ErrorFields {
   return fields;
 }
 
+/**
+ * Script requests (`X-Requested-With: XMLHttpRequest`, as the console sends) get the challenges without Basic:
+ * a browser answers a Basic challenge to a fetch with its own login prompt, over the page.
+ */
+const SCRIPT_CHALLENGES = WWW_AUTHENTICATE.filter((c) => !c.startsWith('Basic'));
+
 function send(reply: FastifyReply, status: number, key: ErrorKey, description: string, fields: ErrorFields = {}) {
-  if (status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', WWW_AUTHENTICATE);
+  if (status === 401 && !reply.hasHeader('www-authenticate')) {
+    reply.header('www-authenticate', reply.request.headers['x-requested-with'] === 'XMLHttpRequest' ? SCRIPT_CHALLENGES : WWW_AUTHENTICATE);
+  }
   return reply.code(status).type('application/json; charset=utf-8').send(errorBody(key, description, fields));
 }
 

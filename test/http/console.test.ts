@@ -74,6 +74,15 @@ describe('API paths keep their own answers', () => {
     expect(res.json().error.key).toBe('auth.required');
   });
 
+  it("a script's 401 (X-Requested-With) offers no Basic challenge, so browsers show no login prompt over the console", async () => {
+    const fromScript = await get('/api/auth/session', { 'x-requested-with': 'XMLHttpRequest' });
+    expect(fromScript.statusCode).toBe(401);
+    expect(fromScript.json().error.key).toBe('auth.required');
+    expect(fromScript.headers['www-authenticate']).toEqual(['Bearer realm="api"', 'Token realm="api"']);
+    const plain = await get('/api/auth/session');
+    expect(String(plain.headers['www-authenticate'])).toMatch(/^Basic realm="api"/);
+  });
+
   it('a write to a console path is not answered with the page', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/apps', payload: {} });
     expect(res.statusCode).toBe(404);

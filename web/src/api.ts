@@ -76,7 +76,8 @@ export function whenSessionEnds(fn: () => void) {
 }
 
 export async function api<T = unknown>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // X-Requested-With: the server then leaves Basic out of a 401's challenges, so the browser shows no login prompt.
+  const headers: Record<string, string> = { accept: 'application/json', 'x-requested-with': 'XMLHttpRequest' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(withQuery(path, query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });

@@ -42,7 +42,7 @@ export function LoginPage() {
   return (
     <Center mih="100vh" p="md" component="main">
       <Paper withBorder shadow="sm" p="xl" radius="md" w="100%" maw={400}>
-        <form onSubmit={submit} aria-label={pinToken ? 'PIN' : 'Log in'}>
+        <form onSubmit={submit}>
           <Stack>
             <div>
               <Title order={1} size="h3">
