@@ -59,7 +59,7 @@ describe('seed 002 in the console: My Apps, an app, a token, then the app delete
     // …and its scope is what was chosen: no writes.
     const write = await fetch(`${c.base}/api/v1/Item`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${access}` }, body: JSON.stringify({ shortID: 'X1', description: 'x' }) });
     expect(write.status).toBe(403);
-    expect((await write.json()).error.key).toBe('scope.wrong');
+    expect(((await write.json()) as { error: { key: string } }).error.key).toBe('scope.wrong');
     // The refresh token works with the client's credentials (and rotates).
     const refreshed = await fetch(`${c.base}/api/auth/token/`, {
       method: 'POST',
@@ -67,7 +67,7 @@ describe('seed 002 in the console: My Apps, an app, a token, then the app delete
       body: `grant_type=refresh_token&refresh_token=${refresh}`,
     });
     expect(refreshed.status).toBe(200);
-    const newAccess = (await refreshed.json()).access_token as string;
+    const newAccess = ((await refreshed.json()) as { access_token: string }).access_token;
 
     // Delete the app: every token it issued is refused.
     await page.getByRole('button', { name: 'Delete app' }).click();
@@ -120,7 +120,7 @@ describe('seed 004 in the console: API Access → Generate Keys', () => {
     const pat = await made.locator('[data-secret="Token"]').textContent();
     await made.getByRole('button', { name: 'Done' }).click();
     const me = await fetch(`${c.base}/api/user/me/`, { headers: { authorization: `Token ${pat}` } });
-    expect((await me.json()).username).toBe(clerk.username);
+    expect(((await me.json()) as { username: string }).username).toBe(clerk.username);
     await page.reload();
     await page.getByRole('table', { name: 'Personal tokens' }).getByText('nightly').waitFor();
     await screenshot(page, 'me');
