@@ -155,3 +155,20 @@ describe('reports and the overview', () => {
     await page.close();
   });
 });
+
+describe('at a phone’s width', () => {
+  it('the menu folds behind a button and pages do not overflow sideways', async () => {
+    const page = await c.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await logIn(page, c.base, admin);
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Me' }).click();
+    await page.getByRole('heading', { name: 'Me' }).waitFor();
+    for (const path of ['/me', '/admin/users', '/stock']) {
+      await page.goto(`${c.base}${path}`);
+      await page.getByRole('heading', { level: 2 }).first().waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(391);
+    }
+    await screenshot(page, 'phone');
+    await page.close();
+  });
+});

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { ActionIcon, Alert, Badge, Card, Code, CopyButton, Group, Loader, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { errorText } from './api';
 
 /** Loads once and on demand; `error` holds the API's message. */
@@ -101,7 +102,7 @@ export function Secret({ label, value }: { label: string; value: string }) {
           {({ copied, copy }) => (
             <Tooltip label={copied ? 'Copied' : 'Copy'}>
               <ActionIcon variant="light" onClick={copy} aria-label={`Copy ${label}`}>
-                {copied ? '✓' : '⧉'}
+                {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
               </ActionIcon>
             </Tooltip>
           )}
