@@ -27,6 +27,7 @@ import { reportRoutes } from './modules/report/routes.js';
 import { inventreeDialect } from './dialects/inventree/plugin.js';
 import { frappeRoutes } from './dialects/frappe/routes.js';
 import { inventorumRoutes } from './dialects/inventorum/routes.js';
+import { registerConsole } from './http/console.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -46,7 +47,8 @@ export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie'
 
 /**
  * Builds the HTTP application. Plugins register in this order, and it matters:
- * errors → input policy (body parsers, URL and schema rules) → authenticate (who) → guard (may they) → audit → modules.
+ * errors → input policy (body parsers, URL and schema rules) → authenticate (who) → guard (may they) → audit → modules →
+ * dialects → the web console.
  */
 export async function buildApp(services: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = services;
@@ -94,5 +96,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(inventreeDialect);
   await app.register(frappeRoutes);
   await app.register(inventorumRoutes);
+  // Last: the console's HTML answers GET on every non-API path no route above claims.
+  await registerConsole(app);
   return app;
 }

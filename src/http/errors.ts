@@ -20,7 +20,6 @@ export const ERROR_KEYS = {
   'warehouse.forbidden': [403, 'You do not have access to this warehouse.'],
   'user.read_only': [403, 'This user is read-only.'],
   'validation.failed': [400, 'The request is not valid.'],
-  'request.timeout': [408, 'The request was not received in time.'],
   not_found: [404, 'Not found.'],
   'method.not_allowed': [405, 'Method not allowed.'],
   conflict: [409, 'The request conflicts with the current state.'],
@@ -107,8 +106,16 @@ function validationFields(err: FastifyError): ErrorFields {
   return fields;
 }
 
+/**
+ * Script requests (`X-Requested-With: XMLHttpRequest`, as the console sends) get the challenges without Basic:
+ * a browser answers a Basic challenge to a fetch with its own login prompt, over the page.
+ */
+const SCRIPT_CHALLENGES = WWW_AUTHENTICATE.filter((c) => !c.startsWith('Basic'));
+
 function send(reply: FastifyReply, status: number, key: ErrorKey, description: string, fields: ErrorFields = fieldMap(), detail: Record<string, string> = {}) {
-  if (status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', WWW_AUTHENTICATE);
+  if (status === 401 && !reply.hasHeader('www-authenticate')) {
+    reply.header('www-authenticate', reply.request.headers['x-requested-with'] === 'XMLHttpRequest' ? SCRIPT_CHALLENGES : WWW_AUTHENTICATE);
+  }
   return reply.code(status).type('application/json; charset=utf-8').send(errorBody(key, description, fields, detail));
 }
 

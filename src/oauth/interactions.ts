@@ -6,6 +6,7 @@ import { ApiError } from '../http/errors.js';
 import { escapeHtml } from './provider.js';
 import { describeScope, grantableScopes } from './scopes.js';
 import { LIFETIMES } from '../defaults.js';
+import { BRAND_MARK, PAGE_CSS } from '../http/look.js';
 
 const PIN_STEP_TTL_MS = LIFETIMES.oauthPinStep * 1000;
 
@@ -13,13 +14,7 @@ function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Quartermaster</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}
-label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}
-button{margin-top:1rem;padding:.55rem 1.2rem;font-size:1rem;margin-right:.5rem}
-button:focus-visible,input:focus-visible{outline:3px solid #1f6feb;outline-offset:2px}
-.error{color:#a40e26;border:1px solid #a40e26;padding:.5rem}ul.scopes li{margin:.3rem 0}
-</style></head><body><main>${body}</main></body></html>`;
+<style>${PAGE_CSS}</style></head><body><main>${BRAND_MARK}${body}</main></body></html>`;
 }
 
 const errorBox = (msg?: string) => (msg ? `<p class="error" role="alert" id="error">${escapeHtml(msg)}</p>` : '');

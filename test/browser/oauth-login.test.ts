@@ -4,6 +4,7 @@ import { chromium, type Browser } from 'playwright-core';
 import * as oidc from 'openid-client';
 import { basic, makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
 import { createApp } from '../oauth/helpers.js';
+import { screenshot } from './console-helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let REDIRECT = '';
@@ -69,6 +70,7 @@ describe('authorization code flow in a real browser', () => {
 
     // Consent: scopes in plain words, "Allow" focused
     await page.waitForSelector('ul.scopes');
+    await screenshot(page, 'oauth-consent');
     const text = await page.textContent('ul.scopes');
     expect(text).toContain('Read products');
     expect(text).toContain('Read orders');

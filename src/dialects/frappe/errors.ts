@@ -24,9 +24,11 @@ const FRAPPE_ERRORS: Record<ErrorKey, readonly [status: number, excType: string]
   'method.not_allowed': [405, 'MethodNotAllowed'],
   conflict: [409, 'DuplicateEntryError'],
   'stock.insufficient': [417, 'NegativeStockError'],
+  'request.timeout': [408, 'RequestTimeout'],
   'payload.too_large': [413, 'RequestEntityTooLarge'],
   'media_type.unsupported': [415, 'UnsupportedMediaType'],
   rate_limited: [429, 'TooManyRequestsError'],
+  'headers.too_large': [431, 'RequestHeaderFieldsTooLarge'],
   internal: [500, 'Exception'],
 };
 

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { pageOf, pageQuery } from '../../http/paging.js';
 import { listAudit } from './service.js';
+import { auditSummary, CREDENTIAL_KINDS } from './summary.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(s: T) => Type.Union([s, Type.Null()]);
 
@@ -47,5 +48,50 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: pageOf(AuditEntrySchema) },
     },
     handler: (req) => listAudit(req.ctx!, req.query),
+  });
+
+  const Count = Type.Integer({ minimum: 0 });
+  const Iso = Type.String({ format: 'date-time' });
+  const NullableStr = Type.Union([Type.String(), Type.Null()]);
+  app.route({
+    method: 'GET',
+    url: '/api/v1/AuditLog/Summary',
+    config: { access: { ruleset: 'user', action: 'view' } },
+    schema: {
+      tags: ['AuditLog'],
+      summary: "Aggregates of the account's audit trail, for the console's overview",
+      description:
+        'Requests per hour (or day) by credential kind and refusals (401/403/429; failed logins and PINs count as 401) over `from`..`to` (default: the last 24 hours, or 30 days by day), ' +
+        'the ten busiest credentials and OAuth apps in that range, and, as of now, live tokens expiring within `expiringWithinDays` (default 7) and personal tokens and API keys unused for 90 days.',
+      querystring: Type.Object(
+        {
+          from: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601, inclusive.' })),
+          to: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601, exclusive; default now.' })),
+          bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')])),
+          expiringWithinDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: {
+        200: Type.Object({
+          from: Iso,
+          to: Iso,
+          bucket: Type.String(),
+          requests: Type.Array(Type.Object({ at: Iso, ...Object.fromEntries(CREDENTIAL_KINDS.map((k) => [k, Count])) })),
+          refusals: Type.Array(Type.Object({ at: Iso, 401: Count, 403: Count, 429: Count })),
+          busiestCredentials: Type.Array(
+            Type.Object({ kind: Type.String(), id: Type.Union([Type.Integer(), Type.Null()]), userId: Type.Union([Type.Integer(), Type.Null()]), username: NullableStr, requests: Count }),
+          ),
+          busiestApps: Type.Array(Type.Object({ clientId: Type.String(), name: NullableStr, requests: Count })),
+          expiringSoon: Type.Array(
+            Type.Object({ kind: Type.String({ enum: ['token', 'app_token'] }), id: Type.Integer(), name: Type.String(), username: Type.String(), app: NullableStr, expires: Iso }),
+          ),
+          unused: Type.Array(
+            Type.Object({ kind: Type.String({ enum: ['token', 'apikey'] }), id: Type.Integer(), name: Type.String(), username: Type.String(), created: Iso, lastUsed: NullableStr }),
+          ),
+        }),
+      },
+    },
+    handler: (req) => auditSummary(req.ctx!, req.query),
   });
 };

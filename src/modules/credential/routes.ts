@@ -225,6 +225,37 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 
+  app.route({
+    method: 'GET',
+    url: '/api/user/sessions/',
+    config: { access: 'self' },
+    schema: {
+      tags: selfTags,
+      summary: 'My live console sessions and PIN-login access tokens (`current` marks the one making this request)',
+      response: { 200: Type.Array(Type.Composite([SessionMeta, Type.Object({ current: Type.Boolean() })])) },
+    },
+    handler: async (req) => {
+      const ctx = req.ctx!;
+      await usage.flush();
+      const { credential } = ctx.principal;
+      const current = credential.kind === 'session' ? credential.id : null;
+      return (await listSessions(db, owner(ctx))).map((s) => ({ ...s, current: s.id === current }));
+    },
+  });
+
+  app.route({
+    method: 'DELETE',
+    url: '/api/user/sessions/:id',
+    config: { access: 'self' },
+    schema: { tags: selfTags, summary: 'End one of my sessions (e.g. one left open on another device)', params: IdParam, response: { 204: Type.Null() } },
+    handler: async (req, reply) => {
+      const revoked = await revokeSessions(db, bus, owner(req.ctx!), req.params.id);
+      if (!revoked) throw ApiError.notFound('No such live session.');
+      auditAuthEvent(req, 'session.revoked', { sessionId: req.params.id });
+      return reply.code(204).send(null);
+    },
+  });
+
   // The admin side: a user's credentials, for whoever may change users of the account.
   app.route({
     method: 'GET',

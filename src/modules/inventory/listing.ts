@@ -48,11 +48,9 @@ export interface ListSpec<Row> {
 export interface ListParams {
   page: number;
   pageSize: number;
-  /** A row offset instead of `page` (dialects whose clients page by offset, e.g. Frappe's `limit_start`). */
-  offset?: number;
   sort?: string;
   after?: string;
-  /** A row offset instead of `page` (for dialects that page by limit/offset); `page` must then be 1. */
+  /** A row offset instead of `page`, for dialects whose clients page by limit/offset (Frappe's `limit_start`, DRF's `offset`); `page` must then be 1. */
   offset?: number;
 }
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ACTIONS, RULESETS } from '../../access/permissions.js';
 import { exactJsonContentType } from '../../http/content-type.js';
-import { INVENTREE_ROLES, roles, whoAmI } from './service.js';
+import { INVENTREE_ROLES, myScopes, roles, whoAmI } from './service.js';
 
 const Ref = Type.Object({ id: Type.Integer(), name: Type.String() });
 
@@ -74,5 +74,18 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: RolesSchema },
     },
     handler: (req) => roles(req.ctx!),
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/api/user/scopes/',
+    config: { access: 'authenticated' },
+    schema: {
+      tags,
+      summary: 'The canonical scopes the caller may put on a token, described in words',
+      description: 'From the effective rights (role permissions ∩ credential scope, view-only for read-only users), plus the OpenID Connect scopes.',
+      response: { 200: Type.Array(Type.Object({ scope: Type.String(), description: Type.String() })) },
+    },
+    handler: async (req) => myScopes(req.ctx!),
   });
 };

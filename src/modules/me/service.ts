@@ -3,6 +3,8 @@ import { ACTIONS, ACTION_BIT, RULESETS, describeRights, emptyRights, type Action
 import type { RequestContext, UserState } from '../../auth/principal.js';
 import type { Db } from '../../db/client.js';
 import { accounts } from '../../db/schema/index.js';
+import { OIDC_SCOPES, scopesOfRights } from '../../access/scopes.js';
+import { describeScope } from '../../oauth/scopes.js';
 
 /** The user as the API shows it (login, session, who am I). */
 export async function userView(db: Db, user: UserState) {
@@ -111,4 +113,9 @@ export function roles(ctx: RequestContext) {
     read_only: ctx.readOnly,
     rulesets: described,
   };
+}
+
+/** The scopes a token made by this caller may carry (what the token manager offers), each described in words. */
+export function myScopes(ctx: RequestContext) {
+  return [...scopesOfRights(effectiveRights(ctx)), ...OIDC_SCOPES].map((scope) => ({ scope, description: describeScope(scope) }));
 }

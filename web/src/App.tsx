@@ -1,0 +1,146 @@
+import { AppShell, Burger, Button, Center, Group, Loader, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Navigate, NavLink as RouterLink, Route, Routes, useLocation } from 'react-router';
+import { useSession, type Action } from './session';
+import { LoginPage } from './pages/Login';
+import { MePage } from './pages/Me';
+import { AppsPage, AppDetailPage } from './pages/Apps';
+import { UsersPage, UserDetailPage } from './pages/Users';
+import { GroupsPage } from './pages/Groups';
+import { AuditPage } from './pages/Audit';
+import { OverviewPage } from './pages/Overview';
+import { ItemsPage } from './pages/Items';
+import { StockPage } from './pages/Stock';
+import { OrdersPage } from './pages/Orders';
+import { ReportsPage } from './pages/Reports';
+
+interface NavEntry {
+  to: string;
+  label: string;
+  need?: [string, Action];
+  superuser?: boolean;
+}
+
+const NAV: { title: string; entries: NavEntry[] }[] = [
+  {
+    title: 'You',
+    entries: [
+      { to: '/me', label: 'Me' },
+      { to: '/apps', label: 'My apps', need: ['app', 'view'] },
+    ],
+  },
+  {
+    title: 'Inventory',
+    entries: [
+      { to: '/items', label: 'Items', need: ['item', 'view'] },
+      { to: '/stock', label: 'Stock', need: ['stock', 'view'] },
+      { to: '/orders', label: 'Sales orders', need: ['order', 'view'] },
+      { to: '/reports', label: 'Reports', need: ['report', 'view'] },
+    ],
+  },
+  {
+    title: 'Administration',
+    entries: [
+      { to: '/overview', label: 'Overview', need: ['user', 'view'] },
+      { to: '/admin/users', label: 'Users', need: ['user', 'view'] },
+      { to: '/admin/groups', label: 'Groups', need: ['user', 'view'] },
+      { to: '/admin/audit', label: 'Audit log', need: ['user', 'view'] },
+    ],
+  },
+];
+
+/** Where to go after logging in: a path on this site only. */
+function safeNext(search: string): string | null {
+  const next = new URLSearchParams(search).get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !next.startsWith('/login') ? next : null;
+}
+
+export function App() {
+  const session = useSession();
+  const location = useLocation();
+  const [opened, { toggle, close }] = useDisclosure();
+
+  if (session.loading) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  if (!session.me) {
+    return (
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="*" element={<Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />} />
+      </Routes>
+    );
+  }
+  const me = session.me;
+  const allowed = (e: NavEntry) => (!e.need || session.can(e.need[0], e.need[1])) && (!e.superuser || me.superuser);
+  const home = session.can('user', 'view') ? '/overview' : session.can('item', 'view') ? '/items' : '/me';
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <img src="/assets/favicon.svg" alt="" width={28} height={28} />
+            <Title order={1} size="h4">
+              Quartermaster
+            </Title>
+            <Text size="sm" c="dimmed" visibleFrom="xs">
+              {me.account.name}
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Text size="sm" visibleFrom="xs" data-testid="whoami">
+              {me.username}
+              {me.readOnly ? ' · read-only' : ''}
+            </Text>
+            <Button variant="default" size="xs" onClick={() => void session.logout()}>
+              Log out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        <ScrollArea>
+          {NAV.map((section) => {
+            const entries = section.entries.filter(allowed);
+            if (!entries.length) return null;
+            return (
+              <div key={section.title}>
+                <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
+                  {section.title}
+                </Text>
+                {entries.map((e) => (
+                  <NavLink key={e.to} component={RouterLink} to={e.to} label={e.label} onClick={close} active={location.pathname.startsWith(e.to)} />
+                ))}
+              </div>
+            );
+          })}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+          <Routes>
+            <Route path="/" element={<Navigate to={home} replace />} />
+            <Route path="/login" element={<Navigate to={safeNext(location.search) ?? home} replace />} />
+            <Route path="/me" element={<MePage />} />
+            <Route path="/apps" element={<AppsPage />} />
+            <Route path="/apps/:id" element={<AppDetailPage />} />
+            <Route path="/items" element={<ItemsPage />} />
+            <Route path="/stock" element={<StockPage />} />
+            <Route path="/orders" element={<OrdersPage />} />
+            <Route path="/reports" element={<ReportsPage />} />
+            <Route path="/overview" element={<OverviewPage />} />
+            <Route path="/admin/users" element={<UsersPage />} />
+            <Route path="/admin/users/:id" element={<UserDetailPage />} />
+            <Route path="/admin/groups" element={<GroupsPage />} />
+            <Route path="/admin/audit" element={<AuditPage />} />
+            <Route path="*" element={<Text>Nothing here. Pick a screen from the menu.</Text>} />
+          </Routes>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

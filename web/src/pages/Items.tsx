@@ -1,0 +1,129 @@
+import { useState } from 'react';
+import { Badge, Button, Group, Modal, SimpleGrid, Stack, Switch, Table, TextInput } from '@mantine/core';
+import { errorText, get, patch, post, type Page } from '../api';
+import { useSession } from '../session';
+import { ErrorNote, PageTitle, Section, useLoad, Why } from '../ui';
+
+interface Item {
+  partNo: number;
+  shortID: string;
+  description: string;
+  unit: string;
+  active: boolean;
+  cost: string | null;
+  price: string | null;
+  reorderPoint: string | null;
+}
+
+/** A read-only user sees the reason instead of a button that would only fail. */
+export function writeBlocked(can: (r: string, a: 'view' | 'add' | 'change' | 'delete') => boolean, readOnly: boolean, ruleset: string, action: 'add' | 'change' | 'delete'): string | null {
+  if (readOnly) return 'Your user is read-only.';
+  return can(ruleset, action) ? null : `You may not ${action === 'add' ? 'create' : action} ${ruleset}s.`;
+}
+
+export function ItemsPage() {
+  const { can, me } = useSession();
+  const [q, setQ] = useState('');
+  const items = useLoad(() => get<Page<Item>>('/api/v1/Item', { q, pageSize: 50, sort: 'shortID' }), [q]);
+  const [editing, setEditing] = useState<Item | 'new' | null>(null);
+  const addBlocked = writeBlocked(can, me?.readOnly ?? false, 'item', 'add');
+  const changeBlocked = writeBlocked(can, me?.readOnly ?? false, 'item', 'change');
+  return (
+    <>
+      <PageTitle
+        right={
+          <Why reason={addBlocked}>
+            <Button onClick={() => setEditing('new')} disabled={addBlocked !== null}>
+              New item
+            </Button>
+          </Why>
+        }
+      >
+        Items
+      </PageTitle>
+      <Section title="Catalogue" description={items.data ? `${items.data.totalCount} items` : undefined}>
+        <TextInput label="Search items" placeholder="SKU or description" value={q} onChange={(e) => setQ(e.currentTarget.value)} maw={320} mb="sm" />
+        <ErrorNote error={items.error} />
+        <div className="qm-table-wrap">
+          <Table striped highlightOnHover aria-label="Items">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>SKU</Table.Th>
+                <Table.Th>Description</Table.Th>
+                <Table.Th>Unit</Table.Th>
+                <Table.Th ta="right">Price</Table.Th>
+                <Table.Th ta="right">Reorder at</Table.Th>
+                <Table.Th>State</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.data?.value.map((i) => (
+                <Table.Tr key={i.partNo}>
+                  <Table.Td className="qm-secret">{i.shortID}</Table.Td>
+                  <Table.Td>{i.description}</Table.Td>
+                  <Table.Td>{i.unit}</Table.Td>
+                  <Table.Td ta="right">{i.price ?? '—'}</Table.Td>
+                  <Table.Td ta="right">{i.reorderPoint ?? '—'}</Table.Td>
+                  <Table.Td>{i.active ? <Badge variant="light" color="green">active</Badge> : <Badge color="gray">inactive</Badge>}</Table.Td>
+                  <Table.Td>
+                    <Why reason={changeBlocked}>
+                      <Button size="xs" variant="light" disabled={changeBlocked !== null} onClick={() => setEditing(i)} aria-label={`Edit ${i.shortID}`}>
+                        Edit
+                      </Button>
+                    </Why>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </div>
+      </Section>
+      {editing && <ItemForm item={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), void items.reload())} />}
+    </>
+  );
+}
+
+function ItemForm({ item, onClose, onSaved }: { item: Item | null; onClose: () => void; onSaved: () => void }) {
+  const [f, setF] = useState({ shortID: item?.shortID ?? '', description: item?.description ?? '', unit: item?.unit ?? 'pcs', price: item?.price ?? '', cost: item?.cost ?? '', reorderPoint: item?.reorderPoint ?? '', active: item?.active ?? true });
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Modal opened onClose={onClose} title={item ? `Edit ${item.shortID}` : 'New item'}>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setError(null);
+          const body = { shortID: f.shortID, description: f.description, unit: f.unit, active: f.active, ...(f.price ? { price: f.price } : {}), ...(f.cost ? { cost: f.cost } : {}), ...(f.reorderPoint ? { reorderPoint: f.reorderPoint } : {}) };
+          try {
+            if (item) await patch(`/api/v1/Item/${item.partNo}`, body);
+            else await post('/api/v1/Item', body);
+            onSaved();
+          } catch (err) {
+            setError(errorText(err));
+          }
+        }}
+      >
+        <Stack>
+          <SimpleGrid cols={2}>
+            <TextInput label="SKU" value={f.shortID} onChange={(e) => setF({ ...f, shortID: e.currentTarget.value })} required data-autofocus />
+            <TextInput label="Unit" value={f.unit} onChange={(e) => setF({ ...f, unit: e.currentTarget.value })} />
+          </SimpleGrid>
+          <TextInput label="Description" value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} required />
+          <SimpleGrid cols={3}>
+            <TextInput label="Price" inputMode="decimal" value={f.price} onChange={(e) => setF({ ...f, price: e.currentTarget.value })} />
+            <TextInput label="Cost" inputMode="decimal" value={f.cost} onChange={(e) => setF({ ...f, cost: e.currentTarget.value })} />
+            <TextInput label="Reorder point" inputMode="decimal" value={f.reorderPoint} onChange={(e) => setF({ ...f, reorderPoint: e.currentTarget.value })} />
+          </SimpleGrid>
+          <Switch label="Active" checked={f.active} onChange={(e) => setF({ ...f, active: e.currentTarget.checked })} />
+          <ErrorNote error={error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit">Save item</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
