@@ -136,7 +136,8 @@ export function documentRoute(route: RouteOptions, schema: Record<string, unknow
   const description = typeof out.description === 'string' && out.description ? `${out.description}\n\n` : '';
   out.description = `${description}**Access:** ${text}`;
   const response = { ...(out.response as Record<string, unknown> | undefined) };
-  const body = config?.errorBody ?? ErrorBody;
+  // A route that documents its errors as a range (`4XX`) has named its error body: the derived statuses use it.
+  const body = config?.errorBody ?? ((response['4XX'] ?? response['4xx']) as TSchema | undefined) ?? ErrorBody;
   const method = typeof route.method === 'string' ? route.method : 'GET';
   for (const [status, text] of Object.entries(errorStatuses(method, route.url, access))) {
     if (!(status in response)) response[status] = { ...body, description: text };
