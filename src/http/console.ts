@@ -50,6 +50,14 @@ function consoleHeaders(reply: FastifyReply) {
  * The web console: its hashed assets under /assets/ and its HTML for `/` and every client-side route (history
  * fallback), for GET and HEAD on non-API paths. Without a build (web/dist missing) these paths answer the JSON 404.
  */
+/** The console's HTML page with its security headers (404 when the console is not built). */
+export function sendConsolePage(reply: FastifyReply, root = CONSOLE_ROOT) {
+  if (!existsSync(`${root}index.html`)) return reply.callNotFound();
+  consoleHeaders(reply);
+  reply.header('cache-control', 'no-cache');
+  return reply.sendFile('index.html', root, { cacheControl: false });
+}
+
 export async function registerConsole(app: FastifyInstance, root = CONSOLE_ROOT) {
   const built = existsSync(`${root}index.html`);
   if (!built) app.log.warn({ root }, 'the console is not built (npm run build:web); / answers 404');

@@ -112,6 +112,20 @@ describe('login and the sid cookie', () => {
     expect((await get('/api/method/frappe.auth.get_logged_user', cookie)).statusCode).toBe(401);
   });
 
+  it('GET /?cmd=… (frappe-client get_value and logout) runs the command; GET / without cmd is not a Frappe call', async () => {
+    const { cookie } = await login(owner);
+    const sku = unique('GV');
+    expect((await insert({ doctype: 'Item', item_code: sku, item_name: 'Get value' }, cookie)).statusCode).toBe(200);
+    const value = await get(`/?${new URLSearchParams({ cmd: 'frappe.client.get_value', doctype: 'Item', fieldname: 'item_name', filters: JSON.stringify({ item_code: sku }) })}`, cookie);
+    expect(value.json()).toEqual({ message: { item_name: 'Get value' } });
+    expectFrappeError(await get('/?cmd=frappe.client.get_value&doctype=Item&filters=x', {}), 401, 'AuthenticationError', 'auth.required');
+    expect((await get('/?cmd=logout', cookie)).json()).toEqual({});
+    expect((await get('/api/method/frappe.auth.get_logged_user', cookie)).statusCode).toBe(401);
+    expect((await get('/?cmd=login&usr=x&pwd=y', {})).statusCode).toBe(405);
+    expect((await get('/', {})).json).toBeDefined();
+    expect((await get('/', {})).headers['content-type']).not.toMatch(/frappe/);
+  });
+
   it('attack: a cross-site POST with the sid cookie is refused (Origin or Sec-Fetch-Site), and nothing is written', async () => {
     const { cookie } = await login(owner);
     const sku = unique('CSRF');

@@ -52,11 +52,16 @@ describe('the console is served at / and at its client-side routes', () => {
 
 describe('API paths keep their own answers', () => {
   it('unknown API, OAuth and well-known paths answer the JSON 404, never the console', async () => {
-    for (const path of ['/api/v1/Nothing', '/api/nothing/', '/API/V1/nothing', '/o/nothing', '/.well-known/nothing', '/api']) {
+    for (const path of ['/api/v1/Nothing', '/api/nothing/', '/API/V1/nothing', '/o/nothing', '/.well-known/nothing', '/o']) {
       const res = await get(path, { accept: 'text/html' });
       expect(res.statusCode, path).toBe(404);
       expect(res.json(), path).toEqual({ error: { key: 'not_found', description: expect.stringContaining('No route'), fields: {} } });
     }
+  });
+
+  it('/api is the InvenTree server info (JSON), never the console', async () => {
+    const res = await get('/api', { accept: 'text/html' });
+    expect(res.json()).toMatchObject({ server: 'InvenTree' });
   });
 
   it('the OpenAPI document, the discovery document and the docs keep answering', async () => {

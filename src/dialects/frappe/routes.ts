@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { assertAccess, type Access } from '../../access/guard.js';
 import { authenticateRequest } from '../../auth/authenticate.js';
 import { ApiError } from '../../http/errors.js';
+import { sendConsolePage } from '../../http/console.js';
 import { accessFor, doctypeNamed, DOCTYPES, Refs, type DocTypeAdapter } from './doctypes.js';
 import { frappeErrorResponses, registerFrappeErrors } from './errors.js';
 import { assertNoNul, parseFilters, parseJsonParam, parseListArgs, pick, type FrappeDoc } from './query.js';
@@ -226,6 +227,26 @@ export const frappeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req, reply) => {
       const { cmd } = req.body;
       if (cmd !== 'login') await authenticateRequest(req, authenticator, https);
+      return runMethod(req, reply, cmd, paramsOf(req));
+    },
+  });
+
+  // frappe-client sends some commands as GET /?cmd=… (get_value, logout); `/` without `cmd` is the web console's page.
+  app.route({
+    method: 'GET',
+    url: '/',
+    config: { access: 'public' },
+    schema: {
+      tags,
+      summary: "frappe-client's RPC by GET: /?cmd=logout|frappe.client.… (without cmd: the web console)",
+      querystring: Type.Object({ cmd: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: true }),
+      response: { 200: Type.Object({ message: Type.Optional(Type.Unknown()) }, { additionalProperties: true }), ...errors },
+    },
+    handler: async (req, reply) => {
+      const { cmd } = req.query;
+      if (cmd === undefined) return sendConsolePage(reply);
+      if (cmd === 'login') throw new ApiError('method.not_allowed', 'Log in with POST.');
+      await authenticateRequest(req, authenticator, https);
       return runMethod(req, reply, cmd, paramsOf(req));
     },
   });
