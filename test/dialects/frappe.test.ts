@@ -128,6 +128,16 @@ describe('login and the sid cookie', () => {
     expect(same.json().data.name).toBe(sku);
   });
 
+  it('over plain HTTP from another machine, login and the sid cookie are refused (https.required); other cookies do not count', async () => {
+    const { cookie } = await login(owner);
+    const remote = { remoteAddress: '203.0.113.7' };
+    const loginRes = await t.app.inject({ method: 'POST', url: '/', headers: FORM, payload: form({ cmd: 'login', usr: owner.username, pwd: owner.password }), ...remote });
+    expectFrappeError(loginRes, 403, 'PermissionError', 'https.required');
+    expectFrappeError(await t.app.inject({ method: 'GET', url: '/api/resource/Item', headers: cookie, ...remote }), 403, 'PermissionError', 'https.required');
+    const other = await t.app.inject({ method: 'GET', url: '/api/resource/Item', headers: { cookie: 'consider=1; xsid=2' }, ...remote });
+    expectFrappeError(other, 401, 'AuthenticationError', 'auth.required');
+  });
+
   it('the sid cookie is Frappe\'s: the native API does not accept it', async () => {
     const { cookie } = await login(owner);
     const res = await get('/api/v1/Item', cookie);
