@@ -104,6 +104,9 @@ describe('login and the sid cookie', () => {
     const { cookie } = await login(owner);
     expect((await post('/api/method/logout', cookie, {})).statusCode).toBe(200);
     expectFrappeError(await get('/api/method/frappe.auth.get_logged_user', cookie), 401, 'AuthenticationError', 'token.invalid');
+    // Logging out again with the dead cookie is fine; a cross-site logout is not.
+    expect((await post('/api/method/logout', cookie, {})).json()).toEqual({});
+    expectFrappeError(await post('/', { ...(await login(owner)).cookie, origin: 'https://evil.example' }, { cmd: 'logout' }), 400, 'CSRFTokenError');
   });
 
   it('cmd=logout posted to / also ends it', async () => {
