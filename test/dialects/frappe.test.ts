@@ -104,6 +104,9 @@ describe('login and the sid cookie', () => {
     const { cookie } = await login(owner);
     expect((await post('/api/method/logout', cookie, {})).statusCode).toBe(200);
     expectFrappeError(await get('/api/method/frappe.auth.get_logged_user', cookie), 401, 'AuthenticationError', 'token.invalid');
+    // Logging out again with the dead cookie is fine; a cross-site logout is not.
+    expect((await post('/api/method/logout', cookie, {})).json()).toEqual({});
+    expectFrappeError(await post('/', { ...(await login(owner)).cookie, origin: 'https://evil.example' }, { cmd: 'logout' }), 400, 'CSRFTokenError');
   });
 
   it('cmd=logout posted to / also ends it', async () => {
@@ -140,6 +143,16 @@ describe('login and the sid cookie', () => {
     const same = await insert(doc, { ...cookie, origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' });
     expect(same.statusCode).toBe(200);
     expect(same.json().data.name).toBe(sku);
+  });
+
+  it('over plain HTTP from another machine, login and the sid cookie are refused (https.required); other cookies do not count', async () => {
+    const { cookie } = await login(owner);
+    const remote = { remoteAddress: '203.0.113.7' };
+    const loginRes = await t.app.inject({ method: 'POST', url: '/', headers: FORM, payload: form({ cmd: 'login', usr: owner.username, pwd: owner.password }), ...remote });
+    expectFrappeError(loginRes, 403, 'PermissionError', 'https.required');
+    expectFrappeError(await t.app.inject({ method: 'GET', url: '/api/resource/Item', headers: cookie, ...remote }), 403, 'PermissionError', 'https.required');
+    const other = await t.app.inject({ method: 'GET', url: '/api/resource/Item', headers: { cookie: 'consider=1; xsid=2' }, ...remote });
+    expectFrappeError(other, 401, 'AuthenticationError', 'auth.required');
   });
 
   it('the sid cookie is Frappe\'s: the native API does not accept it', async () => {

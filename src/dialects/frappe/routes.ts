@@ -161,6 +161,15 @@ export const frappeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { authenticator, https } = app.qm;
   const errors = frappeErrorResponses;
 
+  /** Logging out with a session that is already gone is not an error (Frappe answers it too); a cross-site logout is. */
+  async function authenticateForLogout(req: FastifyRequest) {
+    try {
+      await authenticateRequest(req, authenticator, https);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.statusCode === 401)) throw err;
+    }
+  }
+
   app.route({
     method: 'POST',
     url: '/api/method/login',
@@ -183,7 +192,7 @@ export const frappeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'public' },
       schema: { tags, summary: 'Log out (Frappe): ends the session of the sid cookie', response: { 200: Type.Object({}), ...errors } },
       handler: async (req, reply) => {
-        await authenticateRequest(req, authenticator, https);
+        await authenticateForLogout(req);
         return frappeLogout(req, reply);
       },
     });
@@ -226,7 +235,8 @@ export const frappeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (req, reply) => {
       const { cmd } = req.body;
-      if (cmd !== 'login') await authenticateRequest(req, authenticator, https);
+      if (cmd === 'logout') await authenticateForLogout(req);
+      else if (cmd !== 'login') await authenticateRequest(req, authenticator, https);
       return runMethod(req, reply, cmd, paramsOf(req));
     },
   });
