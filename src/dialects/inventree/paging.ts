@@ -17,9 +17,10 @@ export interface Paging {
   offset: number;
 }
 
+/** A non-negative integer parameter, clamped to a billion (anything larger pages nowhere anyway). */
 function positive(v: string | undefined): number | undefined {
-  if (v === undefined || !/^\d{1,9}$/.test(v)) return undefined;
-  return Number(v);
+  if (v === undefined || !/^\d{1,30}$/.test(v)) return undefined;
+  return Math.min(Number(v), 1_000_000_000);
 }
 
 /** null: no (valid) `limit`, so the whole list as an array — DRF falls back the same way on a bad limit. */
