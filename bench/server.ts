@@ -81,7 +81,7 @@ async function serveApps(services: Awaited<ReturnType<typeof createServices>>, s
     app: normal,
     ports,
     served,
-    async close() {
+    close: async () => {
       await Promise.all([normal.close(), noAuth.close(), bare.close()]);
       await services.close();
     },
@@ -198,7 +198,7 @@ async function forkWorkers(n: number, seeded: { userId: number; accountId: numbe
     });
   return {
     ports: ports[0]!,
-    async stats(): Promise<Stats> {
+    stats: async (): Promise<Stats> => {
       const all = await Promise.all(forked.map(ask));
       const sum: Stats = { cpu: { user: 0, system: 0 }, served: { normal: 0, noAuth: 0, bare: 0 } };
       for (const s of all) {
@@ -208,7 +208,7 @@ async function forkWorkers(n: number, seeded: { userId: number; accountId: numbe
       }
       return sum;
     },
-    async stop() {
+    stop: async () => {
       await Promise.all(forked.map((w) => new Promise<void>((done) => (w.isDead() ? done() : (w.once('exit', () => done()), w.process.kill('SIGTERM'))))));
     },
   };

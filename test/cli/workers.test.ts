@@ -26,7 +26,7 @@ function serve(env: Record<string, string>) {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise<{ child: ChildProcess; port: number; output: () => string; exited: Promise<number | null> }>((resolve, reject) => {
     const onData = (d: Buffer) => {
-      output += d;
+      output += d.toString();
       const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (m) resolve({ child, port: Number(m[1]), output: () => output, exited });
     };
