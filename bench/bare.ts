@@ -32,7 +32,12 @@ export async function buildBareApp(db: Db, tokens: ReadonlyMap<string, { account
   const app = Fastify({ logger: false });
   app.get(
     '/api/v1/Item',
-    { schema: { querystring: Type.Object(pageQuery), response: { 200: listOf(ItemSchema), 401: Type.Object({ error: Type.Object({ key: Type.String() }, { additionalProperties: true }) }) } } },
+    {
+      schema: {
+        querystring: Type.Object(pageQuery),
+        response: { 200: listOf(ItemSchema), 401: Type.Object({ error: Type.Object({ key: Type.String() }, { additionalProperties: true }) }) },
+      },
+    },
     async (req, reply) => {
       const header = req.headers.authorization;
       const caller = header?.startsWith('Token ') ? tokens.get(header.slice(6)) : undefined;

@@ -38,7 +38,11 @@ export async function startServer(dataDir: string, opts: { databaseUrl?: string 
   const env: NodeJS.ProcessEnv = { ...process.env, QM_DATA_DIR: dataDir, QM_LOG_LEVEL: 'warn', QM_BENCH_WORKERS: String(opts.workers ?? 1) };
   if (opts.databaseUrl === null) delete env.DATABASE_URL;
   else if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/server.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/server.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   const seeded = await new Promise<Seeded>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => resolve(JSON.parse(line) as Seeded));

@@ -52,7 +52,13 @@ async function serveWorker() {
     if (m === 'stats') process.send!({ cpu: process.cpuUsage(), served } satisfies Stats);
   });
   process.send!({ ports });
-  process.on('SIGTERM', () => void close().then(() => database.close()).then(() => process.exit(0)));
+  process.on(
+    'SIGTERM',
+    () =>
+      void close()
+        .then(() => database.close())
+        .then(() => process.exit(0)),
+  );
 }
 
 async function serveApps(services: Awaited<ReturnType<typeof createServices>>, seeded: { userId: number; accountId: number; token: string }) {
@@ -75,7 +81,7 @@ async function serveApps(services: Awaited<ReturnType<typeof createServices>>, s
     app: normal,
     ports,
     served,
-    async close() {
+    close: async () => {
       await Promise.all([normal.close(), noAuth.close(), bare.close()]);
       await services.close();
     },
@@ -119,7 +125,12 @@ async function seedAndServe() {
 
   // An ERP-style client_credentials app (seed 001) acting as an integration user in the owner group.
   const basicOf = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
-  const created = await local.app.inject({ method: 'POST', url: '/api/v1/App', headers: { authorization: basicOf(username, password) }, payload: { name: 'bench ERP', grant_types: ['client_credentials'] } });
+  const created = await local.app.inject({
+    method: 'POST',
+    url: '/api/v1/App',
+    headers: { authorization: basicOf(username, password) },
+    payload: { name: 'bench ERP', grant_types: ['client_credentials'] },
+  });
   const oauthApp = created.json() as { client_id: string; client_secret: string; integration_user_id: number };
   await db.insert(userGroups).values({ accountId: account.id, userId: oauthApp.integration_user_id, groupId: groups.owner.id });
   await services.bus.publish({ t: 'user', id: oauthApp.integration_user_id });
@@ -187,7 +198,7 @@ async function forkWorkers(n: number, seeded: { userId: number; accountId: numbe
     });
   return {
     ports: ports[0]!,
-    async stats(): Promise<Stats> {
+    stats: async (): Promise<Stats> => {
       const all = await Promise.all(forked.map(ask));
       const sum: Stats = { cpu: { user: 0, system: 0 }, served: { normal: 0, noAuth: 0, bare: 0 } };
       for (const s of all) {
@@ -197,7 +208,7 @@ async function forkWorkers(n: number, seeded: { userId: number; accountId: numbe
       }
       return sum;
     },
-    async stop() {
+    stop: async () => {
       await Promise.all(forked.map((w) => new Promise<void>((done) => (w.isDead() ? done() : (w.once('exit', () => done()), w.process.kill('SIGTERM'))))));
     },
   };

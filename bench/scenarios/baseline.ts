@@ -42,8 +42,20 @@ const scenario: Scenario = {
       }
       // Two targets per setup: the bare route and the token list.
       const targets = setups.flatMap((s) => [
-        { label: `${s.label}: bare route`, url: `http://127.0.0.1:${s.server.seeded.bare}${URL_PATH}`, token: s.server.seeded.token, server: s.server, which: 'bare' as const },
-        { label: `${s.label}: Token list`, url: `http://127.0.0.1:${s.server.seeded.normal}${URL_PATH}`, token: s.server.seeded.token, server: s.server, which: 'normal' as const },
+        {
+          label: `${s.label}: bare route`,
+          url: `http://127.0.0.1:${s.server.seeded.bare}${URL_PATH}`,
+          token: s.server.seeded.token,
+          server: s.server,
+          which: 'bare' as const,
+        },
+        {
+          label: `${s.label}: Token list`,
+          url: `http://127.0.0.1:${s.server.seeded.normal}${URL_PATH}`,
+          token: s.server.seeded.token,
+          server: s.server,
+          which: 'normal' as const,
+        },
       ]);
       const opts = { connections };
       for (const t of targets) {

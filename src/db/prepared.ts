@@ -24,7 +24,10 @@ const names = new Set<string>();
  * Declares a prepared statement scoped to the caller's account. `name` is the statement's name on PostgreSQL: one
  * text per name, so each declaration needs its own. Returns the function that runs it: `(ctx, params) => rows`.
  */
-export function accountStatement<Params extends Record<string, unknown>, Result>(name: string, build: (db: Db, scope: StatementScope) => { prepare(name: string): Executable<Result> }) {
+export function accountStatement<Params extends Record<string, unknown>, Result>(
+  name: string,
+  build: (db: Db, scope: StatementScope) => { prepare(name: string): Executable<Result> },
+) {
   if (names.has(name)) throw new Error(`prepared statement "${name}" is declared twice`);
   names.add(name);
   // One per database handle: a transaction handle gets its own, so the statement runs inside the transaction.

@@ -44,7 +44,7 @@ function serve(): Promise<{ child: ChildProcess; port: number; output: () => str
     servers.push(child);
     let output = '';
     const onData = (d: Buffer) => {
-      output += d;
+      output += d.toString();
       const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (m) {
         resolve({

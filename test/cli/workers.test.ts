@@ -26,7 +26,7 @@ function serve(env: Record<string, string>) {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise<{ child: ChildProcess; port: number; output: () => string; exited: Promise<number | null> }>((resolve, reject) => {
     const onData = (d: Buffer) => {
-      output += d;
+      output += d.toString();
       const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (m) resolve({ child, port: Number(m[1]), output: () => output, exited });
     };
@@ -63,7 +63,10 @@ describe('QM_WORKERS', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'qm-workers-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const server = await serve({ QM_DATA_DIR: dataDir, QM_WORKERS: '2' });
-    const notes = server.output().split('\n').filter((l) => l.includes('serving from one process'));
+    const notes = server
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('serving from one process'));
     expect(notes).toHaveLength(1);
     expect(notes[0]).toContain('QM_WORKERS=2 applies to PostgreSQL');
     expect(server.output().match(/First start: created superuser/g)).toHaveLength(1);
@@ -76,58 +79,62 @@ describe('QM_WORKERS', () => {
 
   // The cluster needs a PostgreSQL server: this runs in the suite's PostgreSQL pass (DATABASE_URL set).
   if (process.env.DATABASE_URL) {
-    it('on PostgreSQL two workers share the port, the first admin is printed once, a killed worker is replaced, SIGTERM stops all', { timeout: 300_000 }, async () => {
-      const base = process.env.DATABASE_URL!;
-      const name = `qm_t_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: base });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      cleanups.push(async () => {
-        const c = new pg.Client({ connectionString: base });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      });
-      const url = new URL(base);
-      url.pathname = `/${name}`;
-      // An empty database: the primary migrates it and creates the first admin once, before the workers start.
-      const server = await serve({ DATABASE_URL: url.toString(), QM_WORKERS: '2', QM_DEBUG: 'true' });
-      expect(server.output()).toContain('2 worker processes');
-      const printed = [...server.output().matchAll(/created superuser "admin" with password: (\S+)/g)];
-      expect(printed).toHaveLength(1);
-      const authorization = `Basic ${Buffer.from(`admin:${printed[0]![1]}`).toString('base64')}`;
+    it(
+      'on PostgreSQL two workers share the port, the first admin is printed once, a killed worker is replaced, SIGTERM stops all',
+      { timeout: 300_000 },
+      async () => {
+        const base = process.env.DATABASE_URL!;
+        const name = `qm_t_${randomBytes(6).toString('hex')}`;
+        const admin = new pg.Client({ connectionString: base });
+        await admin.connect();
+        await admin.query(`create database ${name}`);
+        await admin.end();
+        cleanups.push(async () => {
+          const c = new pg.Client({ connectionString: base });
+          await c.connect();
+          await c.query(`drop database if exists ${name} with (force)`);
+          await c.end();
+        });
+        const url = new URL(base);
+        url.pathname = `/${name}`;
+        // An empty database: the primary migrates it and creates the first admin once, before the workers start.
+        const server = await serve({ DATABASE_URL: url.toString(), QM_WORKERS: '2', QM_DEBUG: 'true' });
+        expect(server.output()).toContain('2 worker processes');
+        const printed = [...server.output().matchAll(/created superuser "admin" with password: (\S+)/g)];
+        expect(printed).toHaveLength(1);
+        const authorization = `Basic ${Buffer.from(`admin:${printed[0]![1]}`).toString('base64')}`;
 
-      /** Requests on fresh connections until `want` distinct workers have answered, for at most two minutes. */
-      const workersSeen = async (want: number, exclude: string[] = []) => {
-        const seen = new Set<string>();
-        const until = Date.now() + 120_000;
-        while (seen.size < want && Date.now() < until) {
-          const res = await get(server.port, '/api/user/me/', authorization).catch(() => null);
-          await new Promise((r) => setTimeout(r, 200));
-          if (!res || !res.worker || exclude.includes(res.worker)) continue;
-          expect(res.status).toBe(200);
-          expect(JSON.parse(res.body).username).toBe('admin');
-          seen.add(res.worker);
-        }
-        return [...seen];
-      };
+        /** Requests on fresh connections until `want` distinct workers have answered, for at most two minutes. */
+        const workersSeen = async (want: number, exclude: string[] = []) => {
+          const seen = new Set<string>();
+          const until = Date.now() + 120_000;
+          while (seen.size < want && Date.now() < until) {
+            const res = await get(server.port, '/api/user/me/', authorization).catch(() => null);
+            await new Promise((r) => setTimeout(r, 200));
+            if (!res || !res.worker || exclude.includes(res.worker)) continue;
+            expect(res.status).toBe(200);
+            expect(JSON.parse(res.body).username).toBe('admin');
+            seen.add(res.worker);
+          }
+          return [...seen];
+        };
 
-      const [first, second] = await workersSeen(2);
-      expect(first).toBeDefined();
-      expect(second).toBeDefined();
-      expect([first, second]).not.toContain(String(server.child.pid));
+        const [first, second] = await workersSeen(2);
+        expect(first).toBeDefined();
+        expect(second).toBeDefined();
+        expect([first, second]).not.toContain(String(server.child.pid));
 
-      process.kill(Number(first), 'SIGKILL');
-      const after = await workersSeen(2, [first!]);
-      expect(after).toHaveLength(2);
-      expect(after).toContain(second);
-      expect(server.output()).toContain('a worker stopped; starting another');
+        process.kill(Number(first), 'SIGKILL');
+        const after = await workersSeen(2, [first!]);
+        expect(after).toHaveLength(2);
+        expect(after).toContain(second);
+        expect(server.output()).toContain('a worker stopped; starting another');
 
-      server.child.kill('SIGTERM');
-      expect(await server.exited).toBe(0);
-      for (const pid of after) expect(alive(Number(pid))).toBe(false);
-      expect(server.output().match(/First start/g)).toHaveLength(1);
-    });
+        server.child.kill('SIGTERM');
+        expect(await server.exited).toBe(0);
+        for (const pid of after) expect(alive(Number(pid))).toBe(false);
+        expect(server.output().match(/First start/g)).toHaveLength(1);
+      },
+    );
   }
 });

@@ -27,7 +27,7 @@ describe('stock transactions', () => {
     expect(r1.json().transactions[0]).toMatchObject({ kind: 'receive', units: '0.1000', credential: 'password' });
     await api.send('POST', '/api/v1/Inventory/Receive', { partNo, wID: w1.id, spot: 'A1', units: 0.2 });
     // 0.1 + 0.2 is exactly 0.3 here (no float drift).
-    let level = (await api.get(`/api/v1/Inventory/StockLevels/${w1.id}`)).json().value[0];
+    const level = (await api.get(`/api/v1/Inventory/StockLevels/${w1.id}`)).json().value[0];
     expect(level).toMatchObject({ partNo, wID: w1.id, shortID: 'WIDGET', onHand: '0.3000', reserved: '0.0000', available: '0.3000' });
 
     const recNo = r1.json().lots[0].recNo;

@@ -13,9 +13,10 @@ const services = await createServices(config, database);
 const app = await buildApp(services, { logger: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(JSON.stringify({ port: (app.server.address() as { port: number }).port }) + '\n');
-process.on('SIGTERM', async () => {
+const stop = async () => {
   await app.close();
   await services.close();
   await database.close();
   process.exit(0);
-});
+};
+process.on('SIGTERM', () => void stop());
