@@ -24,7 +24,7 @@ export const ALWAYS_TRUSTED: CacheTrust = { trustedUntil: Number.POSITIVE_INFINI
  * (ask the database, through `load`). Invalidation (`delete`, `deleteWhere`, `clear`) takes effect at once, and a
  * load that was already reading the database when an invalidation arrived is answered but not remembered.
  */
-export class CredentialCache<K extends {}, V extends {}> {
+export class CredentialCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>> {
   private readonly positive: LRUCache<K, V>;
   private readonly negative: LRUCache<K, true> | null;
   private readonly loading = new Map<K, Promise<V | null>>();

@@ -63,7 +63,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     db,
     kind: 'pglite',
     async listen(channel, handlers) {
-      const { onPayload } = typeof handlers === 'function' ? { onPayload: handlers } : handlers;
+      const onPayload = typeof handlers === 'function' ? handlers : (payload: string) => handlers.onPayload(payload);
       const off = await client.listen(channel, (payload) => onPayload(payload));
       return async () => off();
     },

@@ -181,7 +181,7 @@ export function registerErrorHandling(app: FastifyInstance) {
 /** Fastify's `frameworkErrors` option: URL errors found while routing (bad percent-encoding and the like). */
 export function frameworkErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
   const key = FASTIFY_CLIENT_ERRORS[err.code] ?? 'validation.failed';
-  return send(reply, ERROR_KEYS[key][0], key, FASTIFY_DESCRIPTIONS[err.code] ?? ERROR_KEYS[key][1]);
+  void send(reply, ERROR_KEYS[key][0], key, FASTIFY_DESCRIPTIONS[err.code] ?? ERROR_KEYS[key][1]);
 }
 
 /**

@@ -48,7 +48,7 @@ function findBadString(value: unknown, path: string, depth = 0): [string, string
   for (const key of Object.keys(value)) {
     const name = path ? `${path}.${key}` : key;
     const why = badText(key);
-    if (why) return [name.replace(/\u0000/g, '\\u0000'), `field name ${why}`];
+    if (why) return [name.replaceAll('\u0000', '\\u0000'), `field name ${why}`];
     const bad = findBadString((value as Record<string, unknown>)[key], name, depth + 1);
     if (bad) return bad;
   }
@@ -213,7 +213,7 @@ export function registerInputPolicy(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     try {
       assertUtf8Charset(req.headers['content-type']);
-      json(req, decodeUtf8(body as Buffer), (err: Error | null, value?: unknown) => {
+      void json(req, decodeUtf8(body as Buffer), (err: Error | null, value?: unknown) => {
         if (err) return done(err, undefined);
         try {
           refuseBadStrings(value);

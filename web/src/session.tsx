@@ -56,7 +56,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     whenSessionEnds(clear);
-    (async () => {
+    void (async () => {
       try {
         const s = await get<{ csrf_token: string }>('/api/auth/session');
         setCsrfToken(s.csrf_token);

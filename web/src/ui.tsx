@@ -9,7 +9,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // The caller names the dependencies of `load` (as with useEffect).
   const run = useCallback(load, deps);
   const reload = useCallback(async () => {
     setLoading(true);

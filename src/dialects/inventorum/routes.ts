@@ -112,7 +112,7 @@ export const inventorumRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const qs = new URLSearchParams({ page: String(p) });
         if (req.query.page_size) qs.set('page_size', String(pageSize));
         if (search) qs.set('search', search);
-        return `${req.protocol}://${req.host}/api/products/?${qs}`;
+        return `${req.protocol}://${req.host}/api/products/?${qs.toString()}`;
       };
       return { count: list.totalCount, next: list.hasMore ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null, results: list.value.map(productView) };
     },

@@ -10,7 +10,8 @@ const PATTERN = /^(-)?(\d{1,14})(?:\.(\d{1,4}))?$/;
 
 /** The largest numeric(18,4) value, scaled and as a JSON number. */
 export const MAX_SCALED = 999_999_999_999_999_999n;
-const MAX_NUMBER = 99_999_999_999_999.9999;
+// The nearest double to numeric(18,4)'s largest value (written as a string: the literal cannot be exact).
+const MAX_NUMBER = Number('99999999999999.9999');
 
 /**
  * The request schemas of quantities and money. The `x-decimal` keyword (checked by the Ajv plugin below) applies the

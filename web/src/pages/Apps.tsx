@@ -57,7 +57,7 @@ export function AppsPage() {
               setError(null);
               try {
                 const created = await post<AppView & { client_secret: string | null }>('/api/v1/App', { name, grant_types: ['refresh_token'] });
-                navigate(`/apps/${created.id}`, { state: { secret: created.client_secret } });
+                void navigate(`/apps/${created.id}`, { state: { secret: created.client_secret } });
               } catch (err) {
                 setError(errorText(err));
               }
