@@ -15,7 +15,10 @@ const database = await openDatabase({ databaseUrl: null, dataDir: 'memory://' })
 await migrateDatabase(database, null);
 const services = await createServices({ ...loadConfig({}), logLevel: 'silent' }, database);
 const { account, groups } = await createAccount(database.db, 'x');
-const [u] = await database.db.insert(users).values({ accountId: account.id, username: 'bench', email: 'b@x', passwordHash: await hashPassword('bench password') }).returning();
+const [u] = await database.db
+  .insert(users)
+  .values({ accountId: account.id, username: 'bench', email: 'b@x', passwordHash: await hashPassword('bench password') })
+  .returning();
 await database.db.insert(userGroups).values({ accountId: account.id, userId: u!.id, groupId: groups.owner.id });
 const owner = { id: u!.id, accountId: account.id };
 const { token } = await issuePersonalToken(database.db, services.bus, owner, 't');

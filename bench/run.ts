@@ -26,7 +26,9 @@ const only = process.env.QM_BENCH_ONLY?.trim() || null;
 
 const dir = path.join(import.meta.dirname, 'scenarios');
 const scenarios: Scenario[] = [];
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.ts'))
+  .sort()) {
   const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { default?: Scenario };
   if (!mod.default?.run) {
     console.error(`bench: ${file} has no default Scenario export; skipped`);
@@ -62,7 +64,9 @@ for (const { name, result, error } of results) {
   }
   lines.push(`${pad(name, 10)} ${result.title}`);
   for (const m of result.measurements) {
-    lines.push(`${pad('', 10)} ${pad(m.label, 44)} ${lpad(m.requestsPerSec.toFixed(0), 10)} ${lpad(m.p50Ms.toFixed(1), 8)} ${lpad(m.p99Ms.toFixed(1), 8)} ${lpad(String(m.errors), 7)}`);
+    lines.push(
+      `${pad('', 10)} ${pad(m.label, 44)} ${lpad(m.requestsPerSec.toFixed(0), 10)} ${lpad(m.p50Ms.toFixed(1), 8)} ${lpad(m.p99Ms.toFixed(1), 8)} ${lpad(String(m.errors), 7)}`,
+    );
   }
   for (const n of result.notes ?? []) lines.push(`${pad('', 10)} note: ${n}`);
 }

@@ -35,7 +35,10 @@ export interface Services {
 
 /** An instance-wide secret, created by whichever instance gets there first. */
 export async function serverKey(db: Db, name: string): Promise<Buffer> {
-  await db.insert(serverKeys).values({ name, value: randomKey().toString('base64') }).onConflictDoNothing();
+  await db
+    .insert(serverKeys)
+    .values({ name, value: randomKey().toString('base64') })
+    .onConflictDoNothing();
   const [row] = await db.select().from(serverKeys).where(eq(serverKeys.name, name));
   return Buffer.from(row!.value, 'base64');
 }

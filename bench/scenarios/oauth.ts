@@ -21,7 +21,10 @@ const scenario: Scenario = {
       const list = `${base}/api/v1/Item?page=1&pageSize=10`;
       const tokenRequest = {
         method: 'POST' as const,
-        headers: { authorization: `Basic ${Buffer.from(`${s.clientId}:${s.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${s.clientId}:${s.clientSecret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: 'grant_type=client_credentials',
       };
       await measure('warm-up', `${base}/api/v1/Token`, { seconds: 1, connections, ...tokenRequest });

@@ -28,7 +28,14 @@ async function openScratch(): Promise<{ database: Database; url: string | null; 
   // A large embedded database lives in a temporary folder rather than in memory.
   const dir = mkdtempSync(path.join(tmpdir(), 'qm-bench-scale-'));
   const { database, url, drop } = await freshDatabase({ dataDir: dir });
-  return { database, url, cleanup: async () => { await drop(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    database,
+    url,
+    cleanup: async () => {
+      await drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const scenario: Scenario = {
@@ -49,12 +56,25 @@ const scenario: Scenario = {
       const accounts: { label: string; items: number; token: string; categoryId: number; cursor: string }[] = [];
       for (const s of sizes) {
         const suffix = randomBytes(3).toString('hex');
-        const { account, user } = await createSuperuser(database.db, { username: `bench${suffix}`, email: `bench${suffix}@example.test`, password: randomBytes(12).toString('hex'), accountName: `Scale ${s.label}` });
+        const { account, user } = await createSuperuser(database.db, {
+          username: `bench${suffix}`,
+          email: `bench${suffix}@example.test`,
+          password: randomBytes(12).toString('hex'),
+          accountName: `Scale ${s.label}`,
+        });
         const { token } = await issuePersonalToken(database.db, services.bus, user, 'bench');
         const seeded = await seedAccount(database.db, { accountId: account.id, items: s.items, warehouses: 3, lotsPerItem: 1, batchSize: 10_000 });
-        notes.push(`seeded ${s.label}: ${s.items} items, ${seeded.lots} lots in ${seeded.seconds.toFixed(1)} s (${Math.round(s.items / seeded.seconds)} items/s, ${database.kind})`);
+        notes.push(
+          `seeded ${s.label}: ${s.items} items, ${seeded.lots} lots in ${seeded.seconds.toFixed(1)} s (${Math.round(s.items / seeded.seconds)} items/s, ${database.kind})`,
+        );
         const [cat] = await database.db.select({ id: categories.id }).from(categories).where(eq(categories.accountId, account.id)).limit(1);
-        const [mid] = await database.db.select({ id: items.id }).from(items).where(eq(items.accountId, account.id)).orderBy(asc(items.id)).offset(Math.floor(s.items / 2)).limit(1);
+        const [mid] = await database.db
+          .select({ id: items.id })
+          .from(items)
+          .where(eq(items.accountId, account.id))
+          .orderBy(asc(items.id))
+          .offset(Math.floor(s.items / 2))
+          .limit(1);
         const midId = mid!.id;
         accounts.push({ ...s, token, categoryId: cat!.id, cursor: Buffer.from(JSON.stringify([null, null, midId])).toString('base64url') });
       }
@@ -67,7 +87,8 @@ const scenario: Scenario = {
         ['Item cursor (mid-table)', `${base}/Item?pageSize=10&after=${a.cursor}`],
       ];
       // Warm-up (JIT, caches, connection pool) for both sizes first, so neither size pays it in its figures.
-      for (const a of accounts) for (const [label, u] of calls(a)) await measure(`warm-up ${label}`, u!, { seconds: 1, connections, headers: { authorization: `Token ${a.token}` } });
+      for (const a of accounts)
+        for (const [label, u] of calls(a)) await measure(`warm-up ${label}`, u!, { seconds: 1, connections, headers: { authorization: `Token ${a.token}` } });
       const results: Measurement[][] = [];
       for (const a of accounts) {
         const row: Measurement[] = [];
@@ -76,7 +97,9 @@ const scenario: Scenario = {
         }
         results.push(row);
       }
-      const ratios: Ratio[] = results[0]!.map((m, i) => costRatio(`${calls(accounts[0]!)[i]![0]} ${accounts[1]!.label}/${accounts[0]!.label}`, m, results[1]![i]!, 1.5));
+      const ratios: Ratio[] = results[0]!.map((m, i) =>
+        costRatio(`${calls(accounts[0]!)[i]![0]} ${accounts[1]!.label}/${accounts[0]!.label}`, m, results[1]![i]!, 1.5),
+      );
       return { title: `List latency, 1k vs ${accounts[1]!.label} items (${database.kind})`, measurements: results.flat(), ratios, notes };
     } finally {
       await app.close();
@@ -98,7 +121,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     .then((r) => {
       console.log(`\n${r.title}`);
       for (const n of r.notes ?? []) console.log(`  note: ${n}`);
-      for (const m of r.measurements) console.log(`  ${m.label.padEnd(34)} ${m.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${m.p50Ms} ms  p99 ${m.p99Ms} ms  errors ${m.errors}`);
+      for (const m of r.measurements)
+        console.log(`  ${m.label.padEnd(34)} ${m.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${m.p50Ms} ms  p99 ${m.p99Ms} ms  errors ${m.errors}`);
       for (const x of r.ratios) console.log(`  ratio ${x.name.padEnd(38)} ${x.value.toFixed(2)} (goal ${x.goal}) ${x.ok ? 'ok' : 'MISSED'}`);
       process.exit(0);
     })

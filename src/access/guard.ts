@@ -54,7 +54,10 @@ export function assertAccess(request: FastifyRequest, access: Exclude<Access, 'p
   if (!ctx) throw new ApiError('auth.required');
   if (access === 'authenticated') return;
   if (access === 'self') {
-    if (ctx.principal.scope) throw new ApiError('scope.wrong').with({ reason: 'Managing credentials needs a password, personal token, API key or console session, not an OAuth token.' });
+    if (ctx.principal.scope)
+      throw new ApiError('scope.wrong').with({
+        reason: 'Managing credentials needs a password, personal token, API key or console session, not an OAuth token.',
+      });
     return;
   }
   if (ctx.readOnly && write) throw new ApiError('user.read_only');

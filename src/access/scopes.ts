@@ -26,9 +26,7 @@ export function scopeFor(ruleset: Ruleset, action: Action): string {
 }
 
 /** Every canonical rights scope, in a stable order. */
-export const CANONICAL_SCOPES: readonly string[] = RULESETS.flatMap((rs) =>
-  (['view', 'add', 'change', 'delete'] as const).map((a) => scopeFor(rs, a)),
-);
+export const CANONICAL_SCOPES: readonly string[] = RULESETS.flatMap((rs) => (['view', 'add', 'change', 'delete'] as const).map((a) => scopeFor(rs, a)));
 
 /** Identity scopes: they grant no data rights. */
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;

@@ -106,7 +106,8 @@ export function registerAuthentication(app: FastifyInstance, authenticator: Auth
  */
 export async function authenticateRequest(request: FastifyRequest, authenticator: Authenticator, https: HttpsPolicy): Promise<void> {
   const cookie = request.headers.cookie;
-  const sentCookie = cookie?.includes(SESSION_COOKIE) || (request.routeOptions.config.sessionCookie === SID_COOKIE && request.cookies?.[SID_COOKIE] !== undefined);
+  const sentCookie =
+    cookie?.includes(SESSION_COOKIE) || (request.routeOptions.config.sessionCookie === SID_COOKIE && request.cookies?.[SID_COOKIE] !== undefined);
   if ((request.headers.authorization || sentCookie) && !https.isSecure(request)) {
     throw new ApiError('https.required');
   }

@@ -32,10 +32,7 @@ export class Lockout {
 
   /** Throws rate_limited when any of the keys is locked. */
   async assertOpen(keys: string[]): Promise<void> {
-    const rows = await this.db
-      .select({ lockedUntil: authFailures.lockedUntil })
-      .from(authFailures)
-      .where(inArray(authFailures.key, keys));
+    const rows = await this.db.select({ lockedUntil: authFailures.lockedUntil }).from(authFailures).where(inArray(authFailures.key, keys));
     const now = Date.now();
     const until = Math.max(0, ...rows.map((r) => r.lockedUntil?.getTime() ?? 0));
     if (until > now) {

@@ -14,9 +14,7 @@ export async function sweepExpiredAuthState(db: Db, now = new Date()): Promise<v
   const dayAgo = new Date(now.getTime() - DAY_MS);
   await db.delete(sessions).where(lt(sessions.expiresAt, dayAgo));
   await db.delete(loginChallenges).where(lt(loginChallenges.expiresAt, dayAgo));
-  await db
-    .delete(authFailures)
-    .where(and(lt(authFailures.windowStart, dayAgo), or(isNull(authFailures.lockedUntil), lt(authFailures.lockedUntil, dayAgo))));
+  await db.delete(authFailures).where(and(lt(authFailures.windowStart, dayAgo), or(isNull(authFailures.lockedUntil), lt(authFailures.lockedUntil, dayAgo))));
 }
 
 /** Runs the sweep every 15 minutes, off the request path; errors go to `onError`. */
@@ -25,4 +23,3 @@ export function startAuthSweeper(db: Db, onError: (err: unknown) => void): () =>
   timer.unref();
   return () => clearInterval(timer);
 }
-

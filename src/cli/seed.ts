@@ -43,12 +43,24 @@ export async function seedAccount(db: Db, o: SeedOptions): Promise<SeedResult> {
   const batch = o.batchSize ?? BACKGROUND.seedBatch;
   const whRows = await db
     .insert(warehouses)
-    .values(Array.from({ length: o.warehouses }, (_, i) => ({ accountId: o.accountId, code: `WH${run}-${i + 1}`, name: `Demo warehouse ${i + 1}`, address: `${i + 1} Depot Road` })))
+    .values(
+      Array.from({ length: o.warehouses }, (_, i) => ({
+        accountId: o.accountId,
+        code: `WH${run}-${i + 1}`,
+        name: `Demo warehouse ${i + 1}`,
+        address: `${i + 1} Depot Road`,
+      })),
+    )
     .returning({ id: warehouses.id });
   const whIds = whRows.map((w) => w.id);
   const catRows = await db
     .insert(categories)
-    .values(Array.from({ length: o.categories ?? 20 }, (_, i) => ({ accountId: o.accountId, name: `${NOUNS[i % NOUNS.length]} ${Math.floor(i / NOUNS.length) + 1}` })))
+    .values(
+      Array.from({ length: o.categories ?? 20 }, (_, i) => ({
+        accountId: o.accountId,
+        name: `${NOUNS[i % NOUNS.length]} ${Math.floor(i / NOUNS.length) + 1}`,
+      })),
+    )
     .returning({ id: categories.id });
   const catIds = catRows.map((c) => c.id);
   const nCustomers = o.customers ?? Math.min(1000, Math.ceil(o.items / 100));
@@ -61,9 +73,8 @@ export async function seedAccount(db: Db, o: SeedOptions): Promise<SeedResult> {
   let lotsTotal = 0;
   for (let from = 1; from <= o.items; from += batch) {
     const to = Math.min(o.items, from + batch - 1);
-    const [row] = (
-      await db.transaction(async (tx) => {
-        const res = await tx.execute(sql`
+    const [row] = (await db.transaction(async (tx) => {
+      const res = await tx.execute(sql`
           with new_items as (
             insert into items (account_id, short_id, description, unit, category_id, active, cost, price, reorder_point)
             select ${o.accountId},
@@ -101,14 +112,13 @@ export async function seedAccount(db: Db, o: SeedOptions): Promise<SeedResult> {
           )
           select (select count(*) from new_items)::int as items, (select count(*) from new_lots)::int as lots,
                  (select count(*) from ledger)::int as ledger, (select count(*) from levels)::int as levels`);
-        const r = (res as unknown as { rows: { items: number; lots: number; ledger: number; levels: number }[] }).rows[0]!;
-        await bumpCounter(tx, o.accountId, 'items', r.items);
-        await bumpCounter(tx, o.accountId, 'lots', r.lots);
-        await bumpCounter(tx, o.accountId, 'stock_transactions', r.ledger);
-        await bumpCounter(tx, o.accountId, 'stock_levels', r.levels);
-        return [r];
-      })
-    ) as { lots: number }[];
+      const r = (res as unknown as { rows: { items: number; lots: number; ledger: number; levels: number }[] }).rows[0]!;
+      await bumpCounter(tx, o.accountId, 'items', r.items);
+      await bumpCounter(tx, o.accountId, 'lots', r.lots);
+      await bumpCounter(tx, o.accountId, 'stock_transactions', r.ledger);
+      await bumpCounter(tx, o.accountId, 'stock_levels', r.levels);
+      return [r];
+    })) as { lots: number }[];
     lotsTotal += row!.lots;
     o.onProgress?.(to);
   }
@@ -119,7 +129,10 @@ export async function seedAccount(db: Db, o: SeedOptions): Promise<SeedResult> {
 
 async function resolveAccount(db: Db, account: string | undefined): Promise<number> {
   if (account && /^\d+$/.test(account)) {
-    const [a] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, Number(account)));
+    const [a] = await db
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(eq(accounts.id, Number(account)));
     if (!a) fail(`no account with id ${account}`);
     return a.id;
   }
@@ -176,7 +189,9 @@ export async function seed(argv: string[]): Promise<void> {
     bar.start(items, 0);
     const r = await seedAccount(database.db, { ...opts, accountId, onProgress: (n) => bar.update(n) });
     bar.stop();
-    console.log(`Seeded account ${accountId}: ${r.items} items, ${r.lots} lots in ${r.warehouses.length} warehouses (ids ${r.warehouses.join(', ')}) in ${r.seconds.toFixed(1)} s.`);
+    console.log(
+      `Seeded account ${accountId}: ${r.items} items, ${r.lots} lots in ${r.warehouses.length} warehouses (ids ${r.warehouses.join(', ')}) in ${r.seconds.toFixed(1)} s.`,
+    );
   } finally {
     await database.close();
   }

@@ -45,9 +45,7 @@ function exists(pid: number): boolean {
   }
 }
 
-export type LockHolder =
-  | { kind: 'live'; pid: number; cmdline: string | null }
-  | { kind: 'stale'; pid: number | null; reason: string };
+export type LockHolder = { kind: 'live'; pid: number; cmdline: string | null } | { kind: 'stale'; pid: number | null; reason: string };
 
 /** Reads a lock record: `{"pid":…,"startTime":…}`, or the bare pid older versions wrote. */
 export function parseLock(text: string): LockRecord | null {

@@ -30,7 +30,8 @@ function isApiUrl(url: string): boolean {
 
 /** True when Accept ranks text/html above JSON (a browser), never for `*\/*` alone (curl, scripts). */
 export function wantsHtml(request: FastifyRequest): boolean {
-  if (request.method !== 'GET' && request.method !== 'POST' && request.method !== 'PUT' && request.method !== 'PATCH' && request.method !== 'DELETE') return false;
+  if (request.method !== 'GET' && request.method !== 'POST' && request.method !== 'PUT' && request.method !== 'PATCH' && request.method !== 'DELETE')
+    return false;
   if (!isApiUrl(request.url)) return false;
   const accept = request.headers.accept;
   if (!accept) return false;
@@ -68,7 +69,10 @@ function prettyJson(text: string): string {
     const token = m[0];
     const value = JSON.parse(token) as string;
     const isKey = pretty.slice(m.index + token.length).startsWith(':');
-    out += !isKey && LINKABLE.test(value) ? `"<a href="${escapeHtml(value)}">${escapeHtml(token.slice(1, -1))}</a>"` : `<span class="${isKey ? 'k' : 's'}">${escapeHtml(token)}</span>`;
+    out +=
+      !isKey && LINKABLE.test(value)
+        ? `"<a href="${escapeHtml(value)}">${escapeHtml(token.slice(1, -1))}</a>"`
+        : `<span class="${isKey ? 'k' : 's'}">${escapeHtml(token)}</span>`;
     last = m.index + token.length;
   }
   return out + escapeHtml(pretty.slice(last));

@@ -116,7 +116,10 @@ function send(reply: FastifyReply, status: number, key: ErrorKey, description: s
   if (status === 401 && !reply.hasHeader('www-authenticate')) {
     reply.header('www-authenticate', reply.request.headers['x-requested-with'] === 'XMLHttpRequest' ? SCRIPT_CHALLENGES : WWW_AUTHENTICATE);
   }
-  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(key, description, fields, detail));
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send(errorBody(key, description, fields, detail));
 }
 
 /** Fastify's own error codes for things a client sent wrong, mapped to our keys. */
@@ -143,7 +146,14 @@ const FASTIFY_DESCRIPTIONS: Record<string, string> = {
   FST_ERR_BAD_URL: 'The URL is not valid.',
 };
 
-const STATUS_KEYS: Record<number, ErrorKey> = { 404: 'not_found', 405: 'method.not_allowed', 408: 'request.timeout', 413: 'payload.too_large', 415: 'media_type.unsupported', 431: 'headers.too_large' };
+const STATUS_KEYS: Record<number, ErrorKey> = {
+  404: 'not_found',
+  405: 'method.not_allowed',
+  408: 'request.timeout',
+  413: 'payload.too_large',
+  415: 'media_type.unsupported',
+  431: 'headers.too_large',
+};
 
 /**
  * Every error the app answers, in the one shape. ApiError as thrown; schema validation as `validation.failed` with
@@ -190,7 +200,8 @@ export function frameworkErrorHandler(err: FastifyError, _request: FastifyReques
  */
 export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const key: ErrorKey = err.code === 'HPE_HEADER_OVERFLOW' ? 'headers.too_large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request.timeout' : 'validation.failed';
+  const key: ErrorKey =
+    err.code === 'HPE_HEADER_OVERFLOW' ? 'headers.too_large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request.timeout' : 'validation.failed';
   const status = ERROR_KEYS[key][0];
   const description = key === 'validation.failed' ? 'The request is not valid HTTP.' : ERROR_KEYS[key][1];
   const body = JSON.stringify(errorBody(key, description));

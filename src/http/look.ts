@@ -2,7 +2,15 @@
  * The console's look for the pages the server renders itself (OAuth login and consent): the same colours as the
  * console's theme (web/src/theme.ts), a card on a light background, the console's buttons and focus ring.
  */
-export const BRAND = { primary: '#1c4e80', primaryHover: '#16466f', focus: '#4480ce', background: '#f4f6f9', text: '#1b1f24', dimmed: '#5c6670', error: '#c92a2a' } as const;
+export const BRAND = {
+  primary: '#1c4e80',
+  primaryHover: '#16466f',
+  focus: '#4480ce',
+  background: '#f4f6f9',
+  text: '#1b1f24',
+  dimmed: '#5c6670',
+  error: '#c92a2a',
+} as const;
 
 export const PAGE_CSS = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;background:${BRAND.background};color:${BRAND.text};margin:0;padding:3rem 1rem}

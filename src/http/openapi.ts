@@ -62,7 +62,9 @@ function securitySchemes() {
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      key: Type.String({ description: 'Stable error key: auth.required, credentials.invalid, token.invalid, permission.denied, scope.wrong, validation.failed, not_found, …' }),
+      key: Type.String({
+        description: 'Stable error key: auth.required, credentials.invalid, token.invalid, permission.denied, scope.wrong, validation.failed, not_found, …',
+      }),
       description: Type.String(),
       fields: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Field name → messages, for validation errors.' }),
     }),
@@ -101,7 +103,10 @@ export function errorStatuses(method: string, url: string, access: Access | unde
   }
   if (!credentials || WRITE_METHODS.has(method)) forbidden.push('csrf.failed');
   out[403] = [...new Set(forbidden)].join(', ') + '.';
-  out[404] = url.includes(':') || url.includes('{') ? 'not_found: no such object in your account.' : 'not_found: there is nothing to answer (e.g. no API key, no session).';
+  out[404] =
+    url.includes(':') || url.includes('{')
+      ? 'not_found: no such object in your account.'
+      : 'not_found: there is nothing to answer (e.g. no API key, no session).';
   if (WRITE_METHODS.has(method)) {
     out[409] = 'conflict or stock.insufficient: the request conflicts with the current state.';
     out[413] = 'payload.too_large: the body is over 1 MiB.';

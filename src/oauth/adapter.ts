@@ -34,7 +34,17 @@ export function adapterFactory(db: Db, bus: InvalidationBus, clients: ClientStor
   const p = (name: string) => sql.placeholder(name);
   const upsert = db
     .insert(oauthPayloads)
-    .values({ key: p('key'), model: p('model'), grantId: p('grantId'), uid: p('uid'), userCode: p('userCode'), clientId: p('clientId'), userId: p('userId'), payload: p('payload'), expiresAt: p('expiresAt') })
+    .values({
+      key: p('key'),
+      model: p('model'),
+      grantId: p('grantId'),
+      uid: p('uid'),
+      userCode: p('userCode'),
+      clientId: p('clientId'),
+      userId: p('userId'),
+      payload: p('payload'),
+      expiresAt: p('expiresAt'),
+    })
     .onConflictDoUpdate({
       target: oauthPayloads.key,
       set: { payload: sql`excluded.payload`, expiresAt: sql`excluded.expires_at`, grantId: sql`excluded.grant_id`, uid: sql`excluded.uid` },
@@ -86,7 +96,10 @@ export function adapterFactory(db: Db, bus: InvalidationBus, clients: ClientStor
     }
 
     async consume(id: string): Promise<void> {
-      await db.update(oauthPayloads).set({ consumedAt: new Date() }).where(eq(oauthPayloads.key, payloadKey(this.model, id)));
+      await db
+        .update(oauthPayloads)
+        .set({ consumedAt: new Date() })
+        .where(eq(oauthPayloads.key, payloadKey(this.model, id)));
       if (HASHED.has(this.model)) await bus.publish({ t: 'credential', hash: hashSecret(id) });
     }
 

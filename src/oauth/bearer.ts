@@ -99,7 +99,10 @@ export class OAuthBearer {
     const grants = [...this.used];
     this.used.clear();
     try {
-      await this.services.db.update(oauthAppTokens).set({ lastUsedAt: sql`now()` }).where(inArray(oauthAppTokens.grantId, grants));
+      await this.services.db
+        .update(oauthAppTokens)
+        .set({ lastUsedAt: sql`now()` })
+        .where(inArray(oauthAppTokens.grantId, grants));
     } catch (err) {
       console.error('oauth usage write failed', err);
     }

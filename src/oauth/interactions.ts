@@ -42,9 +42,7 @@ function pinForm(uid: string, error?: string) {
 
 function consentForm(uid: string, clientName: string, granted: string[], dropped: string[]) {
   const items = granted.map((s) => `<li><strong>${escapeHtml(describeScope(s))}</strong> <code>${escapeHtml(s)}</code></li>`).join('');
-  const notes = dropped.length
-    ? `<p>Not granted, because your account lacks them: ${dropped.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ')}</p>`
-    : '';
+  const notes = dropped.length ? `<p>Not granted, because your account lacks them: ${dropped.map((s) => `<code>${escapeHtml(s)}</code>`).join(', ')}</p>` : '';
   return page(
     'Authorize access',
     `<h1>Authorize ${escapeHtml(clientName)}</h1><p><strong>${escapeHtml(clientName)}</strong> asks to:</p>
@@ -84,7 +82,11 @@ export async function interactionRoutes(app: FastifyInstance) {
 
   const pinKey = (uid: string) => `QmPinStep:${uid}`;
   async function pendingPin(uid: string): Promise<number | null> {
-    const [row] = await db.select().from(oauthPayloads).where(eq(oauthPayloads.key, pinKey(uid))).limit(1);
+    const [row] = await db
+      .select()
+      .from(oauthPayloads)
+      .where(eq(oauthPayloads.key, pinKey(uid)))
+      .limit(1);
     if (!row || !row.expiresAt || row.expiresAt.getTime() < Date.now()) return null;
     return row.userId;
   }
@@ -152,7 +154,10 @@ export async function interactionRoutes(app: FastifyInstance) {
     }
     if (row.pinHash) {
       const values = { key: pinKey(uid), model: 'QmPinStep', userId: row.id, payload: {}, expiresAt: new Date(Date.now() + PIN_STEP_TTL_MS) };
-      await db.insert(oauthPayloads).values(values).onConflictDoUpdate({ target: oauthPayloads.key, set: { userId: row.id, expiresAt: values.expiresAt } });
+      await db
+        .insert(oauthPayloads)
+        .values(values)
+        .onConflictDoUpdate({ target: oauthPayloads.key, set: { userId: row.id, expiresAt: values.expiresAt } });
       return reply.redirect(`/o/login/${uid}`, 303);
     }
     return finishLogin(req, reply, row.id);
@@ -166,7 +171,12 @@ export async function interactionRoutes(app: FastifyInstance) {
     if (interaction.prompt.name !== 'login' || !userId) return reply.redirect(`/o/login/${uid}`, 303);
     const [u] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
     try {
-      await verifyPin(deps, { id: u!.id, accountId: u!.accountId, username: u!.username, pinHash: u!.pinHash }, String((req.body as { pin?: string })?.pin ?? ''), req.ip);
+      await verifyPin(
+        deps,
+        { id: u!.id, accountId: u!.accountId, username: u!.username, pinHash: u!.pinHash },
+        String((req.body as { pin?: string })?.pin ?? ''),
+        req.ip,
+      );
     } catch (err) {
       return html(reply, pinForm(uid, loginError(err)), 401);
     }
@@ -182,7 +192,12 @@ export async function interactionRoutes(app: FastifyInstance) {
     const decision = (req.body as { decision?: string })?.decision;
     reply.hijack();
     if (decision !== 'allow') {
-      await provider.interactionFinished(req.raw, reply.raw, { error: 'access_denied', error_description: 'The user denied access.' }, { mergeWithLastSubmission: true });
+      await provider.interactionFinished(
+        req.raw,
+        reply.raw,
+        { error: 'access_denied', error_description: 'The user denied access.' },
+        { mergeWithLastSubmission: true },
+      );
       return;
     }
     const accountId = String(interaction.session!.accountId);

@@ -49,8 +49,7 @@ export async function createProvider(services: Services, clients: ClientStore, i
   await ensureDefaultClient(db);
   const keys = await signingKeys(db);
   const cookieKey = (await serverKey(db, 'oidc-cookies')).toString('base64url');
-  const clientTtl = (clientId: string | undefined, field: 'accessTokenTtl' | 'refreshTokenTtl') =>
-    (clientId && clients.peek(clientId)?.[field]) || undefined;
+  const clientTtl = (clientId: string | undefined, field: 'accessTokenTtl' | 'refreshTokenTtl') => (clientId && clients.peek(clientId)?.[field]) || undefined;
 
   const configuration: Configuration = {
     adapter: adapterFactory(db, bus, clients),
@@ -141,7 +140,15 @@ export async function createProvider(services: Services, clients: ClientStore, i
     const sub = ctx.oidc?.entities?.Account?.accountId ?? (ctx.oidc?.entities?.RefreshToken as { accountId?: string } | undefined)?.accountId;
     const user = sub && /^\d+$/.test(sub) ? await users.get(Number(sub)) : null;
     const detail = { grant_type: ctx.oidc?.params?.grant_type as string | undefined, client_id: ctx.oidc?.client?.clientId };
-    services.audit.write({ accountId: user?.accountId ?? null, userId: user?.id ?? null, username: user?.username ?? null, event, credentialKind: 'oauth', ip: ctx.ip, detail });
+    services.audit.write({
+      accountId: user?.accountId ?? null,
+      userId: user?.id ?? null,
+      username: user?.username ?? null,
+      event,
+      credentialKind: 'oauth',
+      ip: ctx.ip,
+      detail,
+    });
   };
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     const gt = ctx.oidc?.params?.grant_type;
@@ -188,7 +195,15 @@ function registerGrants(provider: ProviderType, services: Services, clients: Cli
       const token = new provider.ClientCredentials({ client, scope: scope.join(' ') || undefined });
       ctx.oidc.entity('ClientCredentials', token);
       const value = await token.save();
-      services.audit.write({ accountId: user.accountId, userId: user.id, username: user.username, event: 'token.issued', credentialKind: 'oauth', ip: ctx.ip, detail: { grant_type: 'client_credentials', client_id: client.clientId } });
+      services.audit.write({
+        accountId: user.accountId,
+        userId: user.id,
+        username: user.username,
+        event: 'token.issued',
+        credentialKind: 'oauth',
+        ip: ctx.ip,
+        detail: { grant_type: 'client_credentials', client_id: client.clientId },
+      });
       ctx.body = { access_token: value, token_type: 'bearer', expires_in: token.expiration, ...(token.scope ? { scope: token.scope } : {}) };
     },
     ['scope'],
@@ -222,15 +237,35 @@ function registerGrants(provider: ProviderType, services: Services, clients: Cli
         wantScopeError(err);
       }
       const issued = await issueUserTokens(provider, client, user.id, scope, 'password');
-      services.audit.write({ accountId: user.accountId, userId: user.id, username: user.username, event: 'token.issued', credentialKind: 'oauth', ip: ctx.ip, detail: { grant_type: 'password', client_id: client.clientId } });
-      ctx.body = { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, refresh_token: issued.refreshToken, scope: scope.join(' ') };
+      services.audit.write({
+        accountId: user.accountId,
+        userId: user.id,
+        username: user.username,
+        event: 'token.issued',
+        credentialKind: 'oauth',
+        ip: ctx.ip,
+        detail: { grant_type: 'password', client_id: client.clientId },
+      });
+      ctx.body = {
+        access_token: issued.accessToken,
+        token_type: 'Bearer',
+        expires_in: issued.expiresIn,
+        refresh_token: issued.refreshToken,
+        scope: scope.join(' '),
+      };
     },
     ['username', 'password', 'scope'],
   );
 }
 
 /** A grant with an access token and a refresh token for a user (password grant and the token manager). */
-export async function issueUserTokens(provider: ProviderType, client: InstanceType<ProviderType['Client']>, userId: number, scope: string[], gty: 'password' | 'qm_app') {
+export async function issueUserTokens(
+  provider: ProviderType,
+  client: InstanceType<ProviderType['Client']>,
+  userId: number,
+  scope: string[],
+  gty: 'password' | 'qm_app',
+) {
   const grant = new provider.Grant({ accountId: String(userId), clientId: client.clientId });
   if (scope.length) grant.addOIDCScope(scope.join(' '));
   const grantId = await grant.save();

@@ -45,7 +45,10 @@ export async function oauthRoutes(app: FastifyInstance) {
         handler: async (req: FastifyRequest, reply: FastifyReply) => {
           // Credentials over plain HTTP are refused (SPEC §5), in RFC 6749's error format.
           if (target !== PATHS.jwks && target.startsWith('/o/') && !app.qm.https.isSecure(req) && (req.method === 'POST' || req.headers.authorization)) {
-            return reply.code(400).header('cache-control', 'no-store').send({ error: 'invalid_request', error_description: 'Credentials must be sent over HTTPS.' });
+            return reply
+              .code(400)
+              .header('cache-control', 'no-store')
+              .send({ error: 'invalid_request', error_description: 'Credentials must be sent over HTTPS.' });
           }
           const handle = await runtime.callback(req);
           runtime.adapt(req);
@@ -66,7 +69,10 @@ export async function oauthRoutes(app: FastifyInstance) {
     method: 'POST',
     url: '/o/jwks/rotate',
     config: { access: { ruleset: 'app', action: 'change', superuser: true } },
-    schema: { summary: 'Rotate the OpenID Connect signing key (superusers)', response: { 200: Type.Object({ kid: Type.String({ description: 'The new key id; old keys stay in the JWKS.' }) }) } },
+    schema: {
+      summary: 'Rotate the OpenID Connect signing key (superusers)',
+      response: { 200: Type.Object({ kid: Type.String({ description: 'The new key id; old keys stay in the JWKS.' }) }) },
+    },
     handler: async () => {
       const kid = await rotateSigningKey(app.qm.db);
       await app.qm.bus.publish({ t: 'client', id: SIGNING_KEYS_CHANGED });

@@ -50,7 +50,10 @@ export function describeScope(scope: string): string {
   const parts: string[] = [];
   for (const rs of RULESETS) {
     const verbs = VERBS.filter(([a]) => grant.rights[rs] & ACTION_BIT[a]).map(([, v]) => v);
-    if (verbs.length) parts.push(`${verbs.length === 4 ? 'read, create, change and delete' : verbs.join(verbs.length === 2 ? ' and ' : ', ')} ${RESOURCE_OF[rs].replace('inventories', 'stock')}`);
+    if (verbs.length)
+      parts.push(
+        `${verbs.length === 4 ? 'read, create, change and delete' : verbs.join(verbs.length === 2 ? ' and ' : ', ')} ${RESOURCE_OF[rs].replace('inventories', 'stock')}`,
+      );
   }
   const text = parts.join('; ');
   return text ? text[0]!.toUpperCase() + text.slice(1) : scope;

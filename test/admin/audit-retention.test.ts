@@ -100,6 +100,11 @@ describe('the audit writer', () => {
     await writer.flush();
     writer.write({ accountId, event });
     await writer.close();
-    expect(await t.db.select({ id: auditLog.id }).from(auditLog).where(inArray(auditLog.event, [event]))).toHaveLength(1);
+    expect(
+      await t.db
+        .select({ id: auditLog.id })
+        .from(auditLog)
+        .where(inArray(auditLog.event, [event])),
+    ).toHaveLength(1);
   });
 });

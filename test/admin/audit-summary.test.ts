@@ -92,7 +92,9 @@ describe('GET /api/v1/AuditLog/Summary', () => {
   it('buckets by day over a chosen range', async () => {
     const to = new Date();
     const from = new Date(to.getTime() - 7 * 86_400_000);
-    const body = (await get(`/api/v1/AuditLog/Summary?bucket=day&from=${from.toISOString()}&to=${to.toISOString()}`, basic(admin.username, admin.password))).json();
+    const body = (
+      await get(`/api/v1/AuditLog/Summary?bucket=day&from=${from.toISOString()}&to=${to.toISOString()}`, basic(admin.username, admin.password))
+    ).json();
     expect(body.bucket).toBe('day');
     expect(body.requests.length).toBeGreaterThanOrEqual(7);
     expect(body.requests.length).toBeLessThanOrEqual(8);

@@ -23,7 +23,7 @@ afterAll(() => t.close());
 const get = (url: string, authorization: string) => t.app.inject({ method: 'GET', url, headers: { authorization } });
 
 describe('GET /api/v1/AuditLog', () => {
-  it("records each credentialed request with user, credential kind and id, method, path, status and ip", async () => {
+  it('records each credentialed request with user, credential kind and id, method, path, status and ip', async () => {
     const token = await personalToken(t, clerk);
     const key = await apiKey(t, clerk);
     await get('/api/v1/Item?page=1&pageSize=3', `Token ${token}`);
@@ -35,7 +35,16 @@ describe('GET /api/v1/AuditLog', () => {
     const body = res.json();
     expect(body).toMatchObject({ totalCount: 2, page: 1, hasMore: false });
     const [newest, oldest] = body.value;
-    expect(newest).toMatchObject({ event: 'request', userId: clerk.id, username: clerk.username, credentialKind: 'apikey', method: 'GET', path: '/api/v1/User', status: 403, ip: '127.0.0.1' });
+    expect(newest).toMatchObject({
+      event: 'request',
+      userId: clerk.id,
+      username: clerk.username,
+      credentialKind: 'apikey',
+      method: 'GET',
+      path: '/api/v1/User',
+      status: 403,
+      ip: '127.0.0.1',
+    });
     expect(newest.credentialId).toEqual(expect.any(Number));
     expect(oldest).toMatchObject({ credentialKind: 'token', path: '/api/v1/Item?page=1&pageSize=3', status: 200, ip: '127.0.0.1' });
     expect(new Date(newest.at).getTime()).toBeGreaterThanOrEqual(new Date(oldest.at).getTime());
@@ -74,7 +83,8 @@ describe('GET /api/v1/AuditLog', () => {
 
   it('administrative changes are events of their own, naming who did what to whom (never the secret)', async () => {
     const target = await acct.user({ group: 'staff' });
-    const post = (url: string, payload?: object) => t.app.inject({ method: 'POST', url, headers: { authorization: adminAuth }, ...(payload ? { payload } : {}) });
+    const post = (url: string, payload?: object) =>
+      t.app.inject({ method: 'POST', url, headers: { authorization: adminAuth }, ...(payload ? { payload } : {}) });
     expect((await post(`/api/v1/User/${target.id}/password`, { password: 'secret new password' })).statusCode).toBe(200);
     expect((await post(`/api/v1/User/${target.id}/disable`)).statusCode).toBe(200);
     expect((await post('/api/v1/Group', { name: 'auditors', permissions: { report: ['view'] } })).statusCode).toBe(201);
@@ -82,7 +92,12 @@ describe('GET /api/v1/AuditLog', () => {
     const res = await get(`/api/v1/AuditLog?userId=${admin.id}&credentialKind=password&pageSize=500`, adminAuth);
     const events = res.json().value.filter((e: { event: string }) => e.event !== 'request');
     expect(events.map((e: { event: string }) => e.event)).toEqual(['group.created', 'user.disabled', 'user.password_set']);
-    expect(events[1]).toMatchObject({ userId: admin.id, credentialKind: 'password', ip: '127.0.0.1', detail: { targetUserId: target.id, targetUsername: target.username } });
+    expect(events[1]).toMatchObject({
+      userId: admin.id,
+      credentialKind: 'password',
+      ip: '127.0.0.1',
+      detail: { targetUserId: target.id, targetUsername: target.username },
+    });
     expect(events[0].detail).toMatchObject({ name: 'auditors', permissions: { report: ['view'] } });
     expect(res.body).not.toContain('secret new password');
     const byEvent = await get('/api/v1/AuditLog?event=user.disabled', adminAuth);

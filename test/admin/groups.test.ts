@@ -33,7 +33,11 @@ describe('groups: CRUD', () => {
 
   it('creates, reads, renames and deletes a group, normalising actions and reports', async () => {
     const name = unique('pickers');
-    const res = await call('POST', '/api/v1/Group', adminAuth, { name, permissions: { stock: ['change', 'view'], item: ['view'] }, reports: ['low-stock', 'stock-levels'] });
+    const res = await call('POST', '/api/v1/Group', adminAuth, {
+      name,
+      permissions: { stock: ['change', 'view'], item: ['view'] },
+      reports: ['low-stock', 'stock-levels'],
+    });
     expect(res.statusCode).toBe(201);
     const g = res.json();
     expect(g).toMatchObject({ name, builtin: null, members: 0, reports: ['stock-levels', 'low-stock'] });
@@ -46,7 +50,11 @@ describe('groups: CRUD', () => {
   });
 
   it('validates rulesets, actions and report names, naming the field', async () => {
-    const res = await call('POST', '/api/v1/Group', adminAuth, { name: unique('bad'), permissions: { item: ['view', 'fly'], spaceship: ['view'] }, reports: ['payroll'] });
+    const res = await call('POST', '/api/v1/Group', adminAuth, {
+      name: unique('bad'),
+      permissions: { item: ['view', 'fly'], spaceship: ['view'] },
+      reports: ['payroll'],
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.key).toBe('validation.failed');
     expect(Object.keys(res.json().error.fields).sort()).toEqual(['permissions.item', 'permissions.spaceship', 'reports']);

@@ -21,7 +21,12 @@ describe('lockout and administration', () => {
     const locked = await items(basic(u.username, u.password));
     expect(locked.statusCode).toBe(429);
     expect(locked.json().error.key).toBe('rate_limited');
-    const reset = await t.app.inject({ method: 'POST', url: `/api/v1/User/${u.id}/password`, headers: { authorization: basic(admin.username, admin.password) }, payload: { password: 'fresh start password' } });
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/User/${u.id}/password`,
+      headers: { authorization: basic(admin.username, admin.password) },
+      payload: { password: 'fresh start password' },
+    });
     expect(reset.statusCode).toBe(200);
     expect((await items(basic(u.username, 'fresh start password'))).statusCode).toBe(200);
   });
@@ -30,10 +35,20 @@ describe('lockout and administration', () => {
     const u = await acct.user({ group: 'staff' });
     const auth = basic(u.username, u.password);
     for (let i = 0; i < 3; i++) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/user/password/', headers: { authorization: auth }, payload: { current_password: `guess ${i}`, new_password: 'whatever password' } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/user/password/',
+        headers: { authorization: auth },
+        payload: { current_password: `guess ${i}`, new_password: 'whatever password' },
+      });
       expect(res.statusCode).toBe(400);
     }
-    const res = await t.app.inject({ method: 'POST', url: '/api/user/password/', headers: { authorization: auth }, payload: { current_password: u.password, new_password: 'whatever password' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/user/password/',
+      headers: { authorization: auth },
+      payload: { current_password: u.password, new_password: 'whatever password' },
+    });
     expect(res.statusCode).toBe(429);
     expect(res.json().error.key).toBe('rate_limited');
   });

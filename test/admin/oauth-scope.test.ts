@@ -44,7 +44,12 @@ describe('the admin API with OAuth tokens', () => {
     expect(res.statusCode).toBe(403);
     expect(res.json().error.key).toBe('permission.denied');
     const other = await acct.user({ superuser: true });
-    const pw = await t.app.inject({ method: 'POST', url: `/api/v1/User/${other.id}/password`, headers: { authorization: auth }, payload: { password: 'taken over password' } });
+    const pw = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/User/${other.id}/password`,
+      headers: { authorization: auth },
+      payload: { password: 'taken over password' },
+    });
     expect(pw.statusCode).toBe(403);
     // With a:superuser it may.
     expect((await create(bearer(superuser, 'a:superuser'), { superuser: true })).statusCode).toBe(201);
@@ -58,7 +63,7 @@ describe('the admin API with OAuth tokens', () => {
     expect(res.json().error.key).toBe('permission.denied');
   });
 
-  it('changing one\'s own password needs a first-party credential, not an OAuth token', async () => {
+  it("changing one's own password needs a first-party credential, not an OAuth token", async () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/user/password/',

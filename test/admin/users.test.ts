@@ -25,7 +25,13 @@ const items = (authorization: string) => call('GET', '/api/v1/Item?page=1&pageSi
 
 async function newUser(fields: Record<string, unknown> = {}, auth = adminAuth) {
   const username = unique('n');
-  const res = await call('POST', '/api/v1/User', auth, { username, email: `${username}@example.test`, password: 'first password', groupIds: [acct.groups.staff.id], ...fields });
+  const res = await call('POST', '/api/v1/User', auth, {
+    username,
+    email: `${username}@example.test`,
+    password: 'first password',
+    groupIds: [acct.groups.staff.id],
+    ...fields,
+  });
   return res;
 }
 
@@ -295,7 +301,10 @@ describe('POST /api/user/password/: a user changes their own password', () => {
 
   it('a read-only user may change their own password', async () => {
     const u = await acct.user({ group: 'read-only', readOnly: true });
-    const res = await call('POST', '/api/user/password/', `Token ${await personalToken(t, u)}`, { current_password: u.password, new_password: 'read only new pw' });
+    const res = await call('POST', '/api/user/password/', `Token ${await personalToken(t, u)}`, {
+      current_password: u.password,
+      new_password: 'read only new pw',
+    });
     expect(res.statusCode).toBe(200);
   });
 });
@@ -304,7 +313,10 @@ describe('integration users (the users OAuth client_credentials apps act as)', (
   it('appear in the list and take groups, warehouses and read-only through the same API, but no password', async () => {
     const { users } = await import('../../src/db/schema/index.js');
     const username = unique('app');
-    const [row] = await t.db.insert(users).values({ accountId: acct.account.id, username, email: `${username}@integration.invalid`, kind: 'integration' }).returning();
+    const [row] = await t.db
+      .insert(users)
+      .values({ accountId: acct.account.id, username, email: `${username}@integration.invalid`, kind: 'integration' })
+      .returning();
     const list = await call('GET', '/api/v1/User?kind=integration', adminAuth);
     expect(list.json().value).toEqual([expect.objectContaining({ id: row!.id, kind: 'integration', hasPassword: false })]);
     const wh = await acct.warehouse();

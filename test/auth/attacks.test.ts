@@ -16,7 +16,9 @@ beforeAll(async () => {
   readOnly = await accountA.user({ group: 'owner', readOnly: true });
   b = await (await makeAccount(t, 'B')).user();
   const create = async (u: TestUser) =>
-    (await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { authorization: basic(u.username, PASSWORD) }, payload: { shortID: unique('SKU') } })).json().partNo as number;
+    (
+      await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { authorization: basic(u.username, PASSWORD) }, payload: { shortID: unique('SKU') } })
+    ).json().partNo as number;
   itemOfA = await create(a);
   itemOfB = await create(b);
   t.services.authenticator.bearer.addResolver(async (token) => {
@@ -46,10 +48,19 @@ describe('crossing accounts', () => {
 
 describe('scoped (OAuth) credentials', () => {
   it("cannot use 'self' routes: 403 scope.wrong", async () => {
-    for (const [method, url] of [['GET', '/api/user/token/'], ['POST', '/api/user/tokens/'], ['POST', '/api/user/apikey/'], ['DELETE', '/api/user/apikey/']] as const) {
+    for (const [method, url] of [
+      ['GET', '/api/user/token/'],
+      ['POST', '/api/user/tokens/'],
+      ['POST', '/api/user/apikey/'],
+      ['DELETE', '/api/user/apikey/'],
+    ] as const) {
       const res = await call(method, url, { authorization: 'Bearer narrow:products:read' }, method === 'POST' ? { name: 'x' } : undefined);
       expect(res.statusCode, url).toBe(403);
-      expect(res.json().error).toMatchObject({ key: 'scope.wrong', description: 'Your scope does not allow access here.', reason: expect.stringContaining('not an OAuth token') });
+      expect(res.json().error).toMatchObject({
+        key: 'scope.wrong',
+        description: 'Your scope does not allow access here.',
+        reason: expect.stringContaining('not an OAuth token'),
+      });
     }
   });
 
@@ -57,7 +68,12 @@ describe('scoped (OAuth) credentials', () => {
     expect((await call('GET', `/api/v1/Item/${itemOfA}`, { authorization: 'Bearer narrow:products:read' })).statusCode).toBe(200);
     const res = await call('DELETE', `/api/v1/Item/${itemOfA}`, { authorization: 'Bearer narrow:products:read' });
     expect(res.statusCode).toBe(403);
-    expect(res.json().error).toEqual({ key: 'scope.wrong', description: 'Your scope does not allow access here.', fields: {}, required_scope: 'products:delete' });
+    expect(res.json().error).toEqual({
+      key: 'scope.wrong',
+      description: 'Your scope does not allow access here.',
+      fields: {},
+      required_scope: 'products:delete',
+    });
   });
 });
 

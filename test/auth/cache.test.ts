@@ -140,7 +140,10 @@ describe('negative entries in the schemes', () => {
     const u = await acc.user();
     const token = await personalToken(t, u, 'ci');
     expect((await items(`Token ${token}`)).statusCode).toBe(200);
-    const [row] = await t.db.select().from(personalTokens).where(eq(personalTokens.tokenHash, hashSecret(token)));
+    const [row] = await t.db
+      .select()
+      .from(personalTokens)
+      .where(eq(personalTokens.tokenHash, hashSecret(token)));
     const del = await t.app.inject({ method: 'DELETE', url: `/api/user/tokens/${row!.id}`, headers: { authorization: basic(u.username, u.password) } });
     expect(del.statusCode).toBe(204);
     const refused = await items(`Token ${token}`);
@@ -196,12 +199,25 @@ describe('negative entries in the schemes', () => {
     const owner = await acc.user({ group: 'owner' });
     const a = await createApp(t, owner, { name: 'Shop', grant_types: ['client_credentials'] });
     await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
-    const issued = await t.app.inject({ method: 'POST', url: '/api/v1/Token', headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) }, payload: 'grant_type=client_credentials' });
+    const issued = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Token',
+      headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) },
+      payload: 'grant_type=client_credentials',
+    });
     const token = issued.json().access_token as string;
     expect((await items(`Bearer ${token}`)).statusCode).toBe(200);
-    const [stored] = await t.db.select().from(oauthPayloads).where(eq(oauthPayloads.key, `ClientCredentials:${hashSecret(token)}`));
+    const [stored] = await t.db
+      .select()
+      .from(oauthPayloads)
+      .where(eq(oauthPayloads.key, `ClientCredentials:${hashSecret(token)}`));
     expect(stored).toBeDefined();
-    const revoke = await t.app.inject({ method: 'POST', url: '/o/revoke/', headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) }, payload: `token=${token}` });
+    const revoke = await t.app.inject({
+      method: 'POST',
+      url: '/o/revoke/',
+      headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) },
+      payload: `token=${token}`,
+    });
     expect(revoke.statusCode).toBe(200);
     expect((await items(`Bearer ${token}`)).json().error.key).toBe('token.invalid');
     await t.db.insert(oauthPayloads).values(stored!).onConflictDoNothing();

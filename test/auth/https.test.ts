@@ -39,7 +39,13 @@ describe('credentials over plain HTTP (no proxy configured)', () => {
   });
 
   it('a login over plain HTTP is refused before its body is even parsed (a broken body still gets 403)', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: REMOTE, headers: { 'content-type': 'application/json' }, payload: '{"password":' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: REMOTE,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"password":',
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.key).toBe('https.required');
   });
@@ -108,7 +114,10 @@ describe('behind a trusted proxy (QM_TRUST_PROXY)', () => {
     });
     expect(res.statusCode).toBe(200);
     await t.services.audit.flush();
-    const [row] = await t.db.select().from(auditLog).where(and(eq(auditLog.userId, u.id), eq(auditLog.event, 'login')));
+    const [row] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.userId, u.id), eq(auditLog.event, 'login')));
     expect(row?.ip).toBe(REMOTE);
   });
 });
@@ -122,7 +131,9 @@ describe('TLS served directly (QM_TLS_CERT / QM_TLS_KEY)', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'qm-tls-'));
     const cert = path.join(dir, 'cert.pem');
     const key = path.join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], {
+      stdio: 'ignore',
+    });
     t = await startTestApp({ env: { QM_TLS_CERT: cert, QM_TLS_KEY: key } });
     u = await (await makeAccount(t)).user();
     await t.app.listen({ host: '127.0.0.1', port: 0 });

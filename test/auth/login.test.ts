@@ -23,7 +23,10 @@ const me = (headers: Record<string, string>) => t.app.inject({ method: 'GET', ur
 
 async function events(userId: number, event: string) {
   await t.services.audit.flush();
-  return t.db.select().from(auditLog).where(and(eq(auditLog.userId, userId), eq(auditLog.event, event)));
+  return t.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.userId, userId), eq(auditLog.event, event)));
 }
 
 describe('POST /api/auth/login without a PIN: a console session', () => {
@@ -101,7 +104,9 @@ describe('POST /api/auth/login without a PIN: a console session', () => {
 
   it('an integration user cannot log in even with its password', async () => {
     const username = unique('integ');
-    await t.db.insert(users).values({ accountId: acct.account.id, username, email: `${username}@example.test`, passwordHash: await hashPassword(PASSWORD), kind: 'integration' });
+    await t.db
+      .insert(users)
+      .values({ accountId: acct.account.id, username, email: `${username}@example.test`, passwordHash: await hashPassword(PASSWORD), kind: 'integration' });
     const res = await login({ username, password: PASSWORD });
     expect(res.statusCode).toBe(401);
     expect(res.json().error.key).toBe('credentials.invalid');
@@ -115,7 +120,7 @@ describe('POST /api/auth/login without a PIN: a console session', () => {
     expect(res.json().error.key).toBe('user.disabled');
   });
 
-  it("disabling a user refuses its live session and access token on the very next request", async () => {
+  it('disabling a user refuses its live session and access token on the very next request', async () => {
     const u = await acct.user();
     const cookieRes = await login({ username: u.username, password: PASSWORD });
     const tokenRes = await login({ username: u.username, password: PASSWORD }, '?token=1');

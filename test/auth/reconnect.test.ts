@@ -25,7 +25,10 @@ let child: ChildProcess | null = null;
 let other = '';
 
 async function startSecondInstance(url: string): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'test/oauth/instance.ts'], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'inherit'] });
+  child = spawn(process.execPath, ['--import', 'tsx', 'test/oauth/instance.ts'], {
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     const m = /^\{"port":(\d+)\}$/.exec(line.trim());
@@ -54,7 +57,9 @@ async function status(url: string, authorization: string): Promise<number> {
 
 /** Backend pids of a process's listening connection. */
 async function listenerPids(pid: number): Promise<number[]> {
-  const r = (await t.db.execute(sql`select pid from pg_stat_activity where application_name = ${listenerApplicationName(pid)}`)) as unknown as { rows: { pid: number }[] };
+  const r = (await t.db.execute(sql`select pid from pg_stat_activity where application_name = ${listenerApplicationName(pid)}`)) as unknown as {
+    rows: { pid: number }[];
+  };
   return r.rows.map((row) => Number(row.pid));
 }
 
@@ -102,11 +107,19 @@ describe('revocation through a dropped LISTEN connection', () => {
     const old = await terminateListener(child!.pid!);
 
     // Changed on this instance while the other one's connection is down (its NOTIFY reaches no one there).
-    const disable = await t.app.inject({ method: 'POST', url: `/api/v1/User/${staff.id}/disable`, headers: { authorization: basic(admin.username, admin.password) } });
+    const disable = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/User/${staff.id}/disable`,
+      headers: { authorization: basic(admin.username, admin.password) },
+    });
     expect(disable.statusCode).toBe(200);
     const list = await t.app.inject({ method: 'GET', url: '/api/user/tokens/', headers: { authorization: basic(holder.username, holder.password) } });
     const target = (list.json() as { name: string; id: number }[]).find((r) => r.name === 'revoked')!;
-    const del = await t.app.inject({ method: 'DELETE', url: `/api/user/tokens/${target.id}`, headers: { authorization: basic(holder.username, holder.password) } });
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/user/tokens/${target.id}`,
+      headers: { authorization: basic(holder.username, holder.password) },
+    });
     expect(del.statusCode).toBe(204);
 
     const [r1, r2] = await Promise.all([refusedWithin(other, staffToken, BOUND_MS), refusedWithin(other, revokedToken, BOUND_MS)]);
@@ -121,7 +134,11 @@ describe('revocation through a dropped LISTEN connection', () => {
     const laterToken = `Token ${await personalToken(t, later)}`;
     expect(await status(other, laterToken)).toBe(200);
     expect(await status(other, laterToken)).toBe(200);
-    const off = await t.app.inject({ method: 'POST', url: `/api/v1/User/${later.id}/disable`, headers: { authorization: basic(admin.username, admin.password) } });
+    const off = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/User/${later.id}/disable`,
+      headers: { authorization: basic(admin.username, admin.password) },
+    });
     expect(off.statusCode).toBe(200);
     expect(await refusedWithin(other, laterToken, BOUND_MS)).toMatchObject({ status: 401, key: 'user.disabled' });
   });
@@ -154,55 +171,62 @@ describe('revocation through a dropped LISTEN connection', () => {
     expect(t.services.authenticator.tokens.cache.size.positive).toBeGreaterThan(0);
   });
 
-  it.skipIf(!onPostgres)('a listening connection that goes silent stops vouching for the caches within 1 s, and is replaced', async () => {
-    // A TCP relay to PostgreSQL that can freeze its connections: the socket stays open, nothing gets through (a
-    // network partition, not a closed connection).
-    const target = new URL(t.databaseUrl!);
-    const sockets: net.Socket[] = [];
-    const relay = net.createServer((inbound) => {
-      const outbound = net.connect(Number(target.port || 5432), target.hostname);
-      sockets.push(inbound, outbound);
-      for (const [a, b] of [[inbound, outbound], [outbound, inbound]] as const) {
-        a.on('data', (chunk) => {
-          if (!frozenSockets.has(a)) b.write(chunk);
-        });
-        a.on('error', () => b.destroy());
-        a.on('close', () => b.destroy());
+  it.skipIf(!onPostgres)(
+    'a listening connection that goes silent stops vouching for the caches within 1 s, and is replaced',
+    async () => {
+      // A TCP relay to PostgreSQL that can freeze its connections: the socket stays open, nothing gets through (a
+      // network partition, not a closed connection).
+      const target = new URL(t.databaseUrl!);
+      const sockets: net.Socket[] = [];
+      const relay = net.createServer((inbound) => {
+        const outbound = net.connect(Number(target.port || 5432), target.hostname);
+        sockets.push(inbound, outbound);
+        for (const [a, b] of [
+          [inbound, outbound],
+          [outbound, inbound],
+        ] as const) {
+          a.on('data', (chunk) => {
+            if (!frozenSockets.has(a)) b.write(chunk);
+          });
+          a.on('error', () => b.destroy());
+          a.on('close', () => b.destroy());
+        }
+      });
+      const frozenSockets = new Set<net.Socket>();
+      await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+      const viaRelay = new URL(t.databaseUrl!);
+      viaRelay.host = `127.0.0.1:${(relay.address() as net.AddressInfo).port}`;
+      const database = await openDatabase({ databaseUrl: viaRelay.toString(), dataDir: '', poolSize: 1 });
+      const bus = new InvalidationBus(database);
+      try {
+        await bus.start();
+        const cache = new CredentialCache<string, { n: number }>(CACHES.personalTokens, bus);
+        cache.set('warm', { n: 1 });
+        expect(cache.get('warm')).toEqual({ n: 1 });
+
+        for (const sock of sockets) frozenSockets.add(sock);
+        const frozenAt = Date.now();
+        while (cache.get('warm') !== undefined && Date.now() - frozenAt < 3 * BOUND_MS) await new Promise((r) => setTimeout(r, 10));
+        expect(cache.get('warm')).toBeUndefined();
+        // The last answered heartbeat vouched until `trustedUntil`: that is when the caches stopped being believed.
+        expect(bus.trustedUntil - frozenAt).toBeLessThanOrEqual(BOUND_MS);
+
+        // After `deadAfterMs` without an answer the connection is abandoned and made again (new relay connections flow).
+        const start = Date.now();
+        while (bus.trustedUntil <= Date.now() && Date.now() - start < INVALIDATION.deadAfterMs + 10_000) await new Promise((r) => setTimeout(r, 50));
+        expect(bus.trustedUntil).toBeGreaterThan(Date.now());
+        expect(cache.get('warm')).toBeUndefined(); // cleared on reconnection: events sent meanwhile were lost
+        cache.set('warm', { n: 2 });
+        expect(cache.get('warm')).toEqual({ n: 2 });
+      } finally {
+        for (const sock of sockets) sock.destroy();
+        await bus.close();
+        await database.close();
+        await new Promise((r) => relay.close(r));
       }
-    });
-    const frozenSockets = new Set<net.Socket>();
-    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
-    const viaRelay = new URL(t.databaseUrl!);
-    viaRelay.host = `127.0.0.1:${(relay.address() as net.AddressInfo).port}`;
-    const database = await openDatabase({ databaseUrl: viaRelay.toString(), dataDir: '', poolSize: 1 });
-    const bus = new InvalidationBus(database);
-    try {
-      await bus.start();
-      const cache = new CredentialCache<string, { n: number }>(CACHES.personalTokens, bus);
-      cache.set('warm', { n: 1 });
-      expect(cache.get('warm')).toEqual({ n: 1 });
-
-      for (const sock of sockets) frozenSockets.add(sock);
-      const frozenAt = Date.now();
-      while (cache.get('warm') !== undefined && Date.now() - frozenAt < 3 * BOUND_MS) await new Promise((r) => setTimeout(r, 10));
-      expect(cache.get('warm')).toBeUndefined();
-      // The last answered heartbeat vouched until `trustedUntil`: that is when the caches stopped being believed.
-      expect(bus.trustedUntil - frozenAt).toBeLessThanOrEqual(BOUND_MS);
-
-      // After `deadAfterMs` without an answer the connection is abandoned and made again (new relay connections flow).
-      const start = Date.now();
-      while (bus.trustedUntil <= Date.now() && Date.now() - start < INVALIDATION.deadAfterMs + 10_000) await new Promise((r) => setTimeout(r, 50));
-      expect(bus.trustedUntil).toBeGreaterThan(Date.now());
-      expect(cache.get('warm')).toBeUndefined(); // cleared on reconnection: events sent meanwhile were lost
-      cache.set('warm', { n: 2 });
-      expect(cache.get('warm')).toEqual({ n: 2 });
-    } finally {
-      for (const sock of sockets) sock.destroy();
-      await bus.close();
-      await database.close();
-      await new Promise((r) => relay.close(r));
-    }
-  }, 30_000);
+    },
+    30_000,
+  );
 
   it.skipIf(onPostgres)('on the embedded database there is no listening connection to lose: the caches are always trusted', () => {
     expect(t.services.database.kind).toBe('pglite');

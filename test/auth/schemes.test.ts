@@ -59,7 +59,11 @@ describe('failures answer in the seed 002 format', () => {
   });
 
   it('routes are case-insensitive and accept a trailing slash', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/API/V1/item/?page=1&pageSize=10', headers: { authorization: basic(owner.username, owner.password) } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/API/V1/item/?page=1&pageSize=10',
+      headers: { authorization: basic(owner.username, owner.password) },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().pageSize).toBe(10);
   });

@@ -47,7 +47,9 @@ describe('secrets stay out of logs and later responses', () => {
     secrets.push(as.slice(6), basic(u.username, WRONG_PASSWORD).slice(6));
 
     const seedToken = (await inject({ method: 'GET', url: '/api/user/token/?name=seed', headers: { authorization: as } })).json().token;
-    const created = (await inject({ method: 'POST', url: '/api/user/tokens/', headers: { authorization: as }, payload: { name: 'ci', expiresIn: 600 } })).json();
+    const created = (
+      await inject({ method: 'POST', url: '/api/user/tokens/', headers: { authorization: as }, payload: { name: 'ci', expiresIn: 600 } })
+    ).json();
     const key = (await inject({ method: 'POST', url: '/api/user/apikey/', headers: { authorization: as } })).json();
     secrets.push(seedToken, created.token, key.api_secret);
     await inject({ method: 'GET', url: '/api/user/me/', headers: { authorization: `Token ${seedToken}` } });
@@ -63,7 +65,14 @@ describe('secrets stay out of logs and later responses', () => {
     const session = cookieLogin.cookies[0]!.value;
     const csrf = cookieLogin.json().csrf_token;
     secrets.push(session, csrf);
-    const formPin = (await inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `username=${u.username}&password=${encodeURIComponent(PASSWORD)}` })).json().pin_token;
+    const formPin = (
+      await inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `username=${u.username}&password=${encodeURIComponent(PASSWORD)}`,
+      })
+    ).json().pin_token;
     const bearer = (await inject({ method: 'POST', url: '/api/auth/pin?token=1', payload: { pin_token: formPin, pin: PIN } })).json().access_token;
     secrets.push(formPin, bearer);
     await inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: `qm_session=${session}` } });

@@ -40,9 +40,25 @@ it('drops sessions, PIN tokens and failure counters a day past their end, and ke
 
   await sweepExpiredAuthState(t.db);
 
-  const leftSessions = await t.db.select({ id: sessions.id }).from(sessions).where(inArray(sessions.id, ses.map((s) => s.id)));
+  const leftSessions = await t.db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(
+      inArray(
+        sessions.id,
+        ses.map((s) => s.id),
+      ),
+    );
   expect(leftSessions.map((s) => s.id).sort()).toEqual([ses[1]!.id, ses[2]!.id].sort());
-  const leftPins = await t.db.select({ id: loginChallenges.id }).from(loginChallenges).where(inArray(loginChallenges.id, pins.map((p) => p.id)));
+  const leftPins = await t.db
+    .select({ id: loginChallenges.id })
+    .from(loginChallenges)
+    .where(
+      inArray(
+        loginChallenges.id,
+        pins.map((p) => p.id),
+      ),
+    );
   expect(leftPins.map((p) => p.id)).toEqual([pins[1]!.id]);
   const leftKeys = await t.db.select({ key: authFailures.key }).from(authFailures).where(inArray(authFailures.key, keys));
   expect(leftKeys.map((k) => k.key).sort()).toEqual([keys[1]!, keys[2]!].sort());

@@ -57,7 +57,11 @@ describe('seed 002 in the console: My Apps, an app, a token, then the app delete
     const ok = await fetch(`${c.base}/api/v1/Item?page=1&pageSize=10`, { headers: { accept: 'application/json', authorization: `Bearer ${access}` } });
     expect(ok.status).toBe(200);
     // …and its scope is what was chosen: no writes.
-    const write = await fetch(`${c.base}/api/v1/Item`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${access}` }, body: JSON.stringify({ shortID: 'X1', description: 'x' }) });
+    const write = await fetch(`${c.base}/api/v1/Item`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${access}` },
+      body: JSON.stringify({ shortID: 'X1', description: 'x' }),
+    });
     expect(write.status).toBe(403);
     expect(((await write.json()) as { error: { key: string } }).error.key).toBe('scope.wrong');
     // The refresh token works with the client's credentials (and rotates).

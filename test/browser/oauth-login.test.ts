@@ -39,10 +39,18 @@ describe('authorization code flow in a real browser', () => {
     const acc = await makeAccount(t);
     const owner = await acc.user({ group: 'owner', pin: '2468' });
     const app = await createApp(t, owner, { name: 'Web shop', grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [REDIRECT] });
-    const config = await oidc.discovery(new URL(base), app.client_id, undefined, oidc.ClientSecretBasic(app.client_secret!), { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(new URL(base), app.client_id, undefined, oidc.ClientSecretBasic(app.client_secret!), {
+      execute: [oidc.allowInsecureRequests],
+    });
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
-    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid profile products:read orders:read', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state });
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid profile products:read orders:read',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+    });
 
     const page = await browser.newPage();
     await page.goto(url.toString());

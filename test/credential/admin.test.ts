@@ -30,7 +30,7 @@ async function giveCredentials(u: TestUser) {
   return { token, key, session };
 }
 
-describe('admin: a user\'s credentials', () => {
+describe("admin: a user's credentials", () => {
   it('GET lists tokens, API key and sessions, never a secret', async () => {
     const { token, key, session } = await giveCredentials(target);
     const res = await req('GET', `/api/v1/User/${target.id}/Credentials`, as(admin));
@@ -46,7 +46,8 @@ describe('admin: a user\'s credentials', () => {
   it('revoking a token, the API key and the sessions takes effect on the very next request', async () => {
     const { token, key, session } = await giveCredentials(target);
     const probe = (authorization: string) => req('GET', '/api/user/me/', authorization);
-    for (const a of [`Token ${token.token}`, `token ${key.api_key}:${key.api_secret}`, `Bearer ${session.access_token}`]) expect((await probe(a)).statusCode).toBe(200);
+    for (const a of [`Token ${token.token}`, `token ${key.api_key}:${key.api_secret}`, `Bearer ${session.access_token}`])
+      expect((await probe(a)).statusCode).toBe(200);
 
     expect((await req('DELETE', `/api/v1/User/${target.id}/Credentials/tokens/${token.id}`, as(admin))).statusCode).toBe(204);
     expect((await probe(`Token ${token.token}`)).json().error.key).toBe('token.invalid');
@@ -63,7 +64,7 @@ describe('admin: a user\'s credentials', () => {
     expect(after.tokens.find((x: { id: number }) => x.id === token.id)).toBeUndefined();
   });
 
-  it('another account\'s user or token → 404 not_found', async () => {
+  it("another account's user or token → 404 not_found", async () => {
     const theirs = (await req('POST', '/api/user/tokens/', as(foreigner), { name: 'x' })).json();
     for (const [method, url] of [
       ['GET', `/api/v1/User/${foreigner.id}/Credentials`],

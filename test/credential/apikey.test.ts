@@ -27,7 +27,14 @@ describe('/api/user/apikey/ (seed 004)', () => {
 
     const meta = await req('GET', '/api/user/apikey/', basic(owner.username, owner.password));
     expect(meta.statusCode).toBe(200);
-    expect(meta.json()).toEqual({ id: expect.any(Number), api_key, created: expect.any(String), rotated: null, lastUsed: expect.any(String), lastUsedIp: '127.0.0.1' });
+    expect(meta.json()).toEqual({
+      id: expect.any(Number),
+      api_key,
+      created: expect.any(String),
+      rotated: null,
+      lastUsed: expect.any(String),
+      lastUsedIp: '127.0.0.1',
+    });
     expect(meta.body).not.toContain(api_secret);
   });
 
@@ -62,7 +69,12 @@ describe('/api/user/apikey/ (seed 004)', () => {
     const res = await req('POST', '/api/user/apikey/', basic(readOnly.username, readOnly.password));
     expect(res.statusCode).toBe(201);
     const { api_key, api_secret } = res.json();
-    const write = await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { authorization: `token ${api_key}:${api_secret}` }, payload: { shortID: 'RO-1' } });
+    const write = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Item',
+      headers: { authorization: `token ${api_key}:${api_secret}` },
+      payload: { shortID: 'RO-1' },
+    });
     expect(write.statusCode).toBe(403);
     expect(write.json().error.key).toBe('user.read_only');
   });

@@ -64,10 +64,20 @@ describe('auth events are audited', () => {
   });
 
   it("an admin's revocation is logged against the user, naming the admin", async () => {
-    const created = (await t.app.inject({ method: 'POST', url: '/api/user/tokens/', headers: { authorization: basic(u.username, PASSWORD) }, payload: { name: 'adm' } })).json();
-    const res = await t.app.inject({ method: 'DELETE', url: `/api/v1/User/${u.id}/Credentials/tokens/${created.id}`, headers: { authorization: basic(admin.username, PASSWORD) } });
+    const created = (
+      await t.app.inject({ method: 'POST', url: '/api/user/tokens/', headers: { authorization: basic(u.username, PASSWORD) }, payload: { name: 'adm' } })
+    ).json();
+    const res = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/User/${u.id}/Credentials/tokens/${created.id}`,
+      headers: { authorization: basic(admin.username, PASSWORD) },
+    });
     expect(res.statusCode).toBe(204);
     const last = (await authEvents(u.id)).at(-1)!;
-    expect(last).toMatchObject({ event: 'token.revoked', username: u.username, detail: { tokenId: created.id, by: { id: admin.id, username: admin.username } } });
+    expect(last).toMatchObject({
+      event: 'token.revoked',
+      username: u.username,
+      detail: { tokenId: created.id, by: { id: admin.id, username: admin.username } },
+    });
   });
 });

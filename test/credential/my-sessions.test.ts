@@ -19,7 +19,12 @@ afterAll(() => t.close());
 
 /** A console login: the session cookie and its CSRF token. */
 async function consoleLogin(u: TestUser, userAgent = 'test-browser') {
-  const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'user-agent': userAgent }, payload: { username: u.username, password: PASSWORD } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    headers: { 'user-agent': userAgent },
+    payload: { username: u.username, password: PASSWORD },
+  });
   expect(res.statusCode).toBe(200);
   const cookie = String(res.headers['set-cookie']).split(';')[0]!;
   return { cookie, csrf: res.json().csrf_token as string };
@@ -62,7 +67,11 @@ describe('my sessions: attacks', () => {
   it("another user's session id is not found and stays alive, even for an owner of the same account", async () => {
     const victim = await consoleLogin(stranger, 'victim');
     const victimId = (await t.app.inject({ method: 'GET', url: '/api/user/sessions/', headers: { cookie: victim.cookie } })).json()[0].id;
-    const res = await t.app.inject({ method: 'DELETE', url: `/api/user/sessions/${victimId}`, headers: { authorization: basic(owner.username, owner.password) } });
+    const res = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/user/sessions/${victimId}`,
+      headers: { authorization: basic(owner.username, owner.password) },
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.key).toBe('not_found');
     expect((await t.app.inject({ method: 'GET', url: '/api/user/me/', headers: { cookie: victim.cookie } })).statusCode).toBe(200);
@@ -83,7 +92,12 @@ describe('my sessions: attacks', () => {
 
   it('an OAuth token cannot list or end sessions', async () => {
     const app = await createApp(t, owner, { name: 'Narrow', grant_types: ['refresh_token'] });
-    const issued = await t.app.inject({ method: 'POST', url: `/api/v1/App/${app.id}/Token`, headers: { authorization: basic(owner.username, owner.password) }, payload: { name: 'n', scope: 'products:read' } });
+    const issued = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/App/${app.id}/Token`,
+      headers: { authorization: basic(owner.username, owner.password) },
+      payload: { name: 'n', scope: 'products:read' },
+    });
     const bearer = `Bearer ${issued.json().access_token}`;
     const res = await t.app.inject({ method: 'GET', url: '/api/user/sessions/', headers: { authorization: bearer } });
     expect(res.statusCode).toBe(403);
@@ -102,7 +116,9 @@ describe('GET /api/user/scopes/: what I may put on a token, in words', () => {
   });
 
   it('a read-only user is offered read scopes only', async () => {
-    const list = (await t.app.inject({ method: 'GET', url: '/api/user/scopes/', headers: { authorization: basic(reader.username, reader.password) } })).json() as { scope: string }[];
+    const list = (
+      await t.app.inject({ method: 'GET', url: '/api/user/scopes/', headers: { authorization: basic(reader.username, reader.password) } })
+    ).json() as { scope: string }[];
     const canonical = list.map((s) => s.scope).filter((s) => s.includes(':'));
     expect(canonical.length).toBeGreaterThan(0);
     expect(canonical.every((s) => s.endsWith(':read'))).toBe(true);
@@ -112,8 +128,20 @@ describe('GET /api/user/scopes/: what I may put on a token, in words', () => {
     const token = await personalToken(t, owner);
     expect((await t.app.inject({ method: 'GET', url: '/api/user/scopes/', headers: { authorization: `Token ${token}` } })).statusCode).toBe(200);
     const app = await createApp(t, owner, { name: 'Narrow2', grant_types: ['refresh_token'] });
-    const issued = await t.app.inject({ method: 'POST', url: `/api/v1/App/${app.id}/Token`, headers: { authorization: basic(owner.username, owner.password) }, payload: { name: 'n', scope: 'products:read orders:read' } });
-    const list = (await t.app.inject({ method: 'GET', url: '/api/user/scopes/', headers: { authorization: `Bearer ${issued.json().access_token}` } })).json() as { scope: string }[];
-    expect(list.map((s) => s.scope).filter((s) => s.includes(':')).sort()).toEqual(['orders:read', 'products:read']);
+    const issued = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/App/${app.id}/Token`,
+      headers: { authorization: basic(owner.username, owner.password) },
+      payload: { name: 'n', scope: 'products:read orders:read' },
+    });
+    const list = (
+      await t.app.inject({ method: 'GET', url: '/api/user/scopes/', headers: { authorization: `Bearer ${issued.json().access_token}` } })
+    ).json() as { scope: string }[];
+    expect(
+      list
+        .map((s) => s.scope)
+        .filter((s) => s.includes(':'))
+        .sort(),
+    ).toEqual(['orders:read', 'products:read']);
   });
 });

@@ -115,7 +115,15 @@ describe('/api/user/tokens/', () => {
     expect(list.statusCode).toBe(200);
     expect(list.body).not.toContain(created.token);
     const entry = list.json().find((x: { id: number }) => x.id === created.id);
-    expect(entry).toEqual({ id: created.id, name: 'nightly', hint: created.hint, created: created.created, expires: created.expires, lastUsed: expect.any(String), lastUsedIp: '127.0.0.1' });
+    expect(entry).toEqual({
+      id: created.id,
+      name: 'nightly',
+      hint: created.hint,
+      created: created.created,
+      expires: created.expires,
+      lastUsed: expect.any(String),
+      lastUsedIp: '127.0.0.1',
+    });
     expect(entry).not.toHaveProperty('token');
   });
 
@@ -205,7 +213,9 @@ describe('persistent tokens (seed 000: "persistent for that user … across mult
     const c = (await script()).json().token;
     expect(c).toBe(a.json().token);
     expect((await items(`Token ${a.json().token}`)).statusCode).toBe(200);
-    const live = (await req('GET', '/api/user/tokens/', basic(owner.username, owner.password))).json().filter((x: { name: string }) => x.name === 'nightly-sync');
+    const live = (await req('GET', '/api/user/tokens/', basic(owner.username, owner.password)))
+      .json()
+      .filter((x: { name: string }) => x.name === 'nightly-sync');
     expect(live).toHaveLength(1);
   });
 

@@ -21,10 +21,14 @@ const form = (fields: Record<string, string>) => new URLSearchParams(fields).toS
 type Headers = Record<string, string>;
 const auth = (u: TestUser): Headers => ({ authorization: basic(u.username, u.password) });
 const get = (url: string, headers: Headers) => t.app.inject({ method: 'GET', url, headers: { accept: 'application/json', ...headers } });
-const post = (url: string, headers: Headers, fields: Record<string, string>) => t.app.inject({ method: 'POST', url, headers: { ...FORM, ...headers }, payload: form(fields) });
-const put = (url: string, headers: Headers, fields: Record<string, string>) => t.app.inject({ method: 'PUT', url, headers: { ...FORM, ...headers }, payload: form(fields) });
-const list = (doctype: string, headers: Headers, params: Record<string, string> = {}) => get(`/api/resource/${encodeURIComponent(doctype)}?${new URLSearchParams(params)}`, headers);
-const insert = (doc: Record<string, unknown>, headers: Headers) => post(`/api/resource/${encodeURIComponent(String(doc.doctype))}`, headers, { data: JSON.stringify(doc) });
+const post = (url: string, headers: Headers, fields: Record<string, string>) =>
+  t.app.inject({ method: 'POST', url, headers: { ...FORM, ...headers }, payload: form(fields) });
+const put = (url: string, headers: Headers, fields: Record<string, string>) =>
+  t.app.inject({ method: 'PUT', url, headers: { ...FORM, ...headers }, payload: form(fields) });
+const list = (doctype: string, headers: Headers, params: Record<string, string> = {}) =>
+  get(`/api/resource/${encodeURIComponent(doctype)}?${new URLSearchParams(params)}`, headers);
+const insert = (doc: Record<string, unknown>, headers: Headers) =>
+  post(`/api/resource/${encodeURIComponent(String(doc.doctype))}`, headers, { data: JSON.stringify(doc) });
 
 async function login(u: TestUser) {
   const res = await post('/', {}, { cmd: 'login', usr: u.username, pwd: u.password });
@@ -72,7 +76,12 @@ describe('login and the sid cookie', () => {
   });
 
   it('POST /api/method/login takes JSON as well; a wrong password is 401 AuthenticationError with exc (the client raises)', async () => {
-    const ok = await t.app.inject({ method: 'POST', url: '/api/method/login', headers: { accept: 'application/json' }, payload: { usr: owner.username, pwd: owner.password } });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/method/login',
+      headers: { accept: 'application/json' },
+      payload: { usr: owner.username, pwd: owner.password },
+    });
     expect(ok.json().message).toBe('Logged In');
     const bad = await post('/api/method/login', {}, { usr: owner.username, pwd: 'wrong' });
     expectFrappeError(bad, 401, 'AuthenticationError', 'credentials.invalid');
@@ -119,7 +128,10 @@ describe('login and the sid cookie', () => {
     const { cookie } = await login(owner);
     const sku = unique('GV');
     expect((await insert({ doctype: 'Item', item_code: sku, item_name: 'Get value' }, cookie)).statusCode).toBe(200);
-    const value = await get(`/?${new URLSearchParams({ cmd: 'frappe.client.get_value', doctype: 'Item', fieldname: 'item_name', filters: JSON.stringify({ item_code: sku }) })}`, cookie);
+    const value = await get(
+      `/?${new URLSearchParams({ cmd: 'frappe.client.get_value', doctype: 'Item', fieldname: 'item_name', filters: JSON.stringify({ item_code: sku }) })}`,
+      cookie,
+    );
     expect(value.json()).toEqual({ message: { item_name: 'Get value' } });
     expectFrappeError(await get('/?cmd=frappe.client.get_value&doctype=Item&filters=x', {}), 401, 'AuthenticationError', 'auth.required');
     expect((await get('/?cmd=logout', cookie)).json()).toEqual({});
@@ -133,7 +145,12 @@ describe('login and the sid cookie', () => {
     const { cookie } = await login(owner);
     const sku = unique('CSRF');
     const doc = { doctype: 'Item', item_code: sku };
-    const crossSite: Headers[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'null' }];
+    const crossSite: Headers[] = [
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'null' },
+    ];
     for (const h of crossSite) {
       expectFrappeError(await insert(doc, { ...cookie, ...h }), 400, 'CSRFTokenError', 'csrf.failed');
       expectFrappeError(await post('/', { ...cookie, ...h }, { cmd: 'frappe.client.delete', doctype: 'Item', name: 'x' }), 400, 'CSRFTokenError');
@@ -148,14 +165,20 @@ describe('login and the sid cookie', () => {
   it('over plain HTTP from another machine, login and the sid cookie are refused (https.required); other cookies do not count', async () => {
     const { cookie } = await login(owner);
     const remote = { remoteAddress: '203.0.113.7' };
-    const loginRes = await t.app.inject({ method: 'POST', url: '/', headers: FORM, payload: form({ cmd: 'login', usr: owner.username, pwd: owner.password }), ...remote });
+    const loginRes = await t.app.inject({
+      method: 'POST',
+      url: '/',
+      headers: FORM,
+      payload: form({ cmd: 'login', usr: owner.username, pwd: owner.password }),
+      ...remote,
+    });
     expectFrappeError(loginRes, 403, 'PermissionError', 'https.required');
     expectFrappeError(await t.app.inject({ method: 'GET', url: '/api/resource/Item', headers: cookie, ...remote }), 403, 'PermissionError', 'https.required');
     const other = await t.app.inject({ method: 'GET', url: '/api/resource/Item', headers: { cookie: 'consider=1; xsid=2' }, ...remote });
     expectFrappeError(other, 401, 'AuthenticationError', 'auth.required');
   });
 
-  it('the sid cookie is Frappe\'s: the native API does not accept it', async () => {
+  it("the sid cookie is Frappe's: the native API does not accept it", async () => {
     const { cookie } = await login(owner);
     const res = await get('/api/v1/Item', cookie);
     expect(res.statusCode).toBe(401);
@@ -174,11 +197,27 @@ describe('Item, as frappe-client reads and writes it', () => {
   it('insert (form data=<json>), get, list with fields/filters/limits/order_by, update (PUT form), delete (cmd=)', async () => {
     const { cookie } = await login(owner);
     const group = unique('Group');
-    expect((await insert({ doctype: 'Item Group', item_group_name: group }, cookie)).json().data).toMatchObject({ name: group, parent_item_group: 'All Item Groups' });
+    expect((await insert({ doctype: 'Item Group', item_group_name: group }, cookie)).json().data).toMatchObject({
+      name: group,
+      parent_item_group: 'All Item Groups',
+    });
     const code = unique('FR');
-    const created = await insert({ doctype: 'Item', item_code: code, item_name: 'Blue widget', item_group: group, stock_uom: 'Nos', standard_rate: 9.5, valuation_rate: '4.25' }, cookie);
+    const created = await insert(
+      { doctype: 'Item', item_code: code, item_name: 'Blue widget', item_group: group, stock_uom: 'Nos', standard_rate: 9.5, valuation_rate: '4.25' },
+      cookie,
+    );
     expect(created.statusCode).toBe(200);
-    expect(created.json().data).toMatchObject({ doctype: 'Item', name: code, item_code: code, item_name: 'Blue widget', item_group: group, stock_uom: 'Nos', disabled: 0, standard_rate: 9.5, valuation_rate: 4.25 });
+    expect(created.json().data).toMatchObject({
+      doctype: 'Item',
+      name: code,
+      item_code: code,
+      item_name: 'Blue widget',
+      item_group: group,
+      stock_uom: 'Nos',
+      disabled: 0,
+      standard_rate: 9.5,
+      valuation_rate: 4.25,
+    });
     // The same item through the native API: one domain.
     const native = await get(`/api/v1/Item?shortID=${code}`, auth(owner));
     expect(native.json().value[0]).toMatchObject({ shortID: code, description: 'Blue widget', unit: 'Nos', price: '9.5000', cost: '4.2500' });
@@ -187,19 +226,40 @@ describe('Item, as frappe-client reads and writes it', () => {
     expect(one.json().data).toMatchObject({ name: code, item_group: group, modified: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/) });
 
     await insert({ doctype: 'Item', item_code: `${code}-B`, item_name: 'Red widget', item_group: group, disabled: 1 }, cookie);
-    const filtered = await list('Item', cookie, { fields: JSON.stringify(['name', 'item_name', 'disabled']), filters: JSON.stringify({ item_group: group }), limit_start: '0', limit_page_length: '10', order_by: 'item_code desc' });
+    const filtered = await list('Item', cookie, {
+      fields: JSON.stringify(['name', 'item_name', 'disabled']),
+      filters: JSON.stringify({ item_group: group }),
+      limit_start: '0',
+      limit_page_length: '10',
+      order_by: 'item_code desc',
+    });
     expect(filtered.json()).toEqual({
       data: [
         { name: `${code}-B`, item_name: 'Red widget', disabled: 1 },
         { name: code, item_name: 'Blue widget', disabled: 0 },
       ],
     });
-    const asList = await list('Item', cookie, { filters: JSON.stringify([['Item', 'item_group', '=', group], ['disabled', '=', 0]]) });
+    const asList = await list('Item', cookie, {
+      filters: JSON.stringify([
+        ['Item', 'item_group', '=', group],
+        ['disabled', '=', 0],
+      ]),
+    });
     expect(asList.json()).toEqual({ data: [{ name: code }] }); // default fields: ["name"]
-    const paged = await list('Item', cookie, { filters: JSON.stringify({ item_group: group }), order_by: 'item_code asc', limit_start: '1', limit_page_length: '1' });
+    const paged = await list('Item', cookie, {
+      filters: JSON.stringify({ item_group: group }),
+      order_by: 'item_code asc',
+      limit_start: '1',
+      limit_page_length: '1',
+    });
     expect(paged.json()).toEqual({ data: [{ name: `${code}-B` }] });
     const like = await list('Item', cookie, { filters: JSON.stringify([['item_code', 'like', `%${code}%`]]), fields: '["*"]' });
-    expect(like.json().data.map((d: { name: string }) => d.name).sort()).toEqual([code, `${code}-B`]);
+    expect(
+      like
+        .json()
+        .data.map((d: { name: string }) => d.name)
+        .sort(),
+    ).toEqual([code, `${code}-B`]);
 
     const doc = one.json().data;
     const updated = await put(`/api/resource/Item/${code}`, cookie, { data: JSON.stringify({ ...doc, item_name: 'Renamed widget', disabled: 1 }) });
@@ -220,13 +280,25 @@ describe('Item, as frappe-client reads and writes it', () => {
     expect(ins.json().message).toMatchObject({ name: code, item_name: 'Via method' });
     const got = await get(`/api/method/frappe.client.get?doctype=Item&name=${code}`, h);
     expect(got.json().message).toMatchObject({ name: code });
-    const listed = await post('/', h, { cmd: 'frappe.client.get_list', doctype: 'Item', filters: JSON.stringify({ item_code: code }), fields: '["name","item_name"]' });
+    const listed = await post('/', h, {
+      cmd: 'frappe.client.get_list',
+      doctype: 'Item',
+      filters: JSON.stringify({ item_code: code }),
+      fields: '["name","item_name"]',
+    });
     expect(listed.json()).toEqual({ message: [{ name: code, item_name: 'Via method' }] });
     const set = await post('/', h, { cmd: 'frappe.client.set_value', doctype: 'Item', name: code, fieldname: 'disabled', value: '1' });
     expect(set.json().message).toMatchObject({ name: code, disabled: 1 });
-    const setMany = await post('/api/method/frappe.client.set_value', h, { doctype: 'Item', name: code, fieldname: JSON.stringify({ stock_uom: 'Box', disabled: 0 }) });
+    const setMany = await post('/api/method/frappe.client.set_value', h, {
+      doctype: 'Item',
+      name: code,
+      fieldname: JSON.stringify({ stock_uom: 'Box', disabled: 0 }),
+    });
     expect(setMany.json().message).toMatchObject({ stock_uom: 'Box', disabled: 0 });
-    const value = await get(`/api/method/frappe.client.get_value?${new URLSearchParams({ doctype: 'Item', fieldname: 'stock_uom', filters: JSON.stringify({ name: code }) })}`, h);
+    const value = await get(
+      `/api/method/frappe.client.get_value?${new URLSearchParams({ doctype: 'Item', fieldname: 'stock_uom', filters: JSON.stringify({ name: code }) })}`,
+      h,
+    );
     expect(value.json()).toEqual({ message: { stock_uom: 'Box' } });
     const values = await post('/api/method/frappe.client.get_value', h, { doctype: 'Item', fieldname: '["item_name","disabled"]', filters: code });
     expect(values.json()).toEqual({ message: { item_name: 'Via method', disabled: 0 } });
@@ -267,21 +339,35 @@ describe('other DocTypes', () => {
     const h = auth(owner);
     const code = unique('S');
     await insert({ doctype: 'Item', item_code: code }, h);
-    const receipt = await insert({ doctype: 'Stock Entry', stock_entry_type: 'Material Receipt', items: [{ item_code: code, qty: 10, t_warehouse: mine.code }] }, h);
-    expect(receipt.json().data).toMatchObject({ stock_entry_type: 'Material Receipt', docstatus: 1, items: [{ item_code: code, qty: 10, s_warehouse: null, t_warehouse: mine.code }] });
+    const receipt = await insert(
+      { doctype: 'Stock Entry', stock_entry_type: 'Material Receipt', items: [{ item_code: code, qty: 10, t_warehouse: mine.code }] },
+      h,
+    );
+    expect(receipt.json().data).toMatchObject({
+      stock_entry_type: 'Material Receipt',
+      docstatus: 1,
+      items: [{ item_code: code, qty: 10, s_warehouse: null, t_warehouse: mine.code }],
+    });
     const transfer = await t.app.inject({
       method: 'POST',
       url: '/api/resource/Stock%20Entry',
       headers: h,
       payload: { stock_entry_type: 'Material Transfer', items: [{ item_code: code, qty: 4, s_warehouse: mine.code, t_warehouse: theirs.code }] },
     });
-    expect(transfer.json().data).toMatchObject({ stock_entry_type: 'Material Transfer', items: [{ item_code: code, qty: 4, s_warehouse: mine.code, t_warehouse: theirs.code }] });
+    expect(transfer.json().data).toMatchObject({
+      stock_entry_type: 'Material Transfer',
+      items: [{ item_code: code, qty: 4, s_warehouse: mine.code, t_warehouse: theirs.code }],
+    });
     const issue = await insert({ doctype: 'Stock Entry', purpose: 'Material Issue', items: [{ item_code: code, qty: '1.5', s_warehouse: mine.code }] }, h);
     expect(issue.json().data.items[0]).toMatchObject({ qty: 1.5, s_warehouse: mine.code });
     const tooMuch = await insert({ doctype: 'Stock Entry', purpose: 'Material Issue', items: [{ item_code: code, qty: 100, s_warehouse: mine.code }] }, h);
     expectFrappeError(tooMuch, 417, 'NegativeStockError', 'stock.insufficient');
 
-    const bins = await list('Bin', h, { filters: JSON.stringify({ item_code: code }), fields: '["item_code","warehouse","actual_qty","projected_qty"]', order_by: 'item_code asc' });
+    const bins = await list('Bin', h, {
+      filters: JSON.stringify({ item_code: code }),
+      fields: '["item_code","warehouse","actual_qty","projected_qty"]',
+      order_by: 'item_code asc',
+    });
     expect(bins.json().data).toEqual(
       expect.arrayContaining([
         { item_code: code, warehouse: mine.code, actual_qty: 4.5, projected_qty: 4.5 },
@@ -290,8 +376,16 @@ describe('other DocTypes', () => {
     );
     const name = receipt.json().data.name as string;
     expect((await get(`/api/resource/Stock%20Entry/${name}`, h)).json().data).toMatchObject({ name, stock_entry_type: 'Material Receipt' });
-    const entries = await list('Stock Entry', h, { filters: JSON.stringify({ item_code: code }), fields: '["name","stock_entry_type"]', limit_page_length: '50' });
-    expect(entries.json().data.map((e: { stock_entry_type: string }) => e.stock_entry_type)).toEqual(['Material Receipt', 'Material Transfer', 'Material Issue']);
+    const entries = await list('Stock Entry', h, {
+      filters: JSON.stringify({ item_code: code }),
+      fields: '["name","stock_entry_type"]',
+      limit_page_length: '50',
+    });
+    expect(entries.json().data.map((e: { stock_entry_type: string }) => e.stock_entry_type)).toEqual([
+      'Material Receipt',
+      'Material Transfer',
+      'Material Issue',
+    ]);
 
     expectFrappeError(await insert({ doctype: 'Bin', item_code: code }, h), 405, 'MethodNotAllowed', 'method.not_allowed');
     expectFrappeError(await list('Nonsense', h), 404, 'DoesNotExistError', 'not_found');
@@ -304,7 +398,14 @@ describe('other DocTypes', () => {
     const customer = (await insert({ doctype: 'Customer', customer_name: 'Buyer' }, h)).json().data.name;
     const so = await insert({ doctype: 'Sales Order', customer, set_warehouse: mine.code, po_no: 'PO-1', items: [{ item_code: code, qty: 2, rate: 3 }] }, h);
     const name = so.json().data.name as string;
-    expect(so.json().data).toMatchObject({ name: expect.stringMatching(/^SO-\d{5,}$/), customer, set_warehouse: mine.code, status: 'Draft', docstatus: 0, items: [{ item_code: code, qty: 2, rate: 3 }] });
+    expect(so.json().data).toMatchObject({
+      name: expect.stringMatching(/^SO-\d{5,}$/),
+      customer,
+      set_warehouse: mine.code,
+      status: 'Draft',
+      docstatus: 0,
+      items: [{ item_code: code, qty: 2, rate: 3 }],
+    });
     expect((await list('Sales Order', h, { filters: JSON.stringify({ status: 'Draft', customer }) })).json()).toEqual({ data: [{ name }] });
     expect((await put(`/api/resource/Sales%20Order/${name}`, h, { data: JSON.stringify({ po_no: 'PO-2' }) })).json().data.po_no).toBe('PO-2');
     expectFrappeError(await t.app.inject({ method: 'DELETE', url: `/api/resource/Sales%20Order/${name}`, headers: h }), 405, 'MethodNotAllowed');
@@ -315,9 +416,19 @@ describe('attacks', () => {
   it("a read-only user's PUT through /api/resource/Item is 403 PermissionError (user.read_only), also as set_value; nothing changes", async () => {
     const code = unique('RO');
     await insert({ doctype: 'Item', item_code: code, item_name: 'Original' }, auth(owner));
-    expectFrappeError(await put(`/api/resource/Item/${code}`, auth(readOnly), { data: JSON.stringify({ item_name: 'pwned' }) }), 403, 'PermissionError', 'user.read_only');
+    expectFrappeError(
+      await put(`/api/resource/Item/${code}`, auth(readOnly), { data: JSON.stringify({ item_name: 'pwned' }) }),
+      403,
+      'PermissionError',
+      'user.read_only',
+    );
     const { cookie } = await login(readOnly);
-    expectFrappeError(await post('/', cookie, { cmd: 'frappe.client.set_value', doctype: 'Item', name: code, fieldname: 'item_name', value: 'pwned' }), 403, 'PermissionError', 'user.read_only');
+    expectFrappeError(
+      await post('/', cookie, { cmd: 'frappe.client.set_value', doctype: 'Item', name: code, fieldname: 'item_name', value: 'pwned' }),
+      403,
+      'PermissionError',
+      'user.read_only',
+    );
     expectFrappeError(await post('/', cookie, { cmd: 'frappe.client.delete', doctype: 'Item', name: code }), 403, 'PermissionError', 'user.read_only');
     // Reading by POST is still reading.
     expect((await post('/', cookie, { cmd: 'frappe.client.get', doctype: 'Item', name: code })).json().message.item_name).toBe('Original');
@@ -327,10 +438,23 @@ describe('attacks', () => {
   it("a warehouse-limited user cannot read another warehouse's Bin or Stock Entry, nor move stock there", async () => {
     const code = unique('WL');
     await insert({ doctype: 'Item', item_code: code }, auth(owner));
-    const there = (await insert({ doctype: 'Stock Entry', stock_entry_type: 'Material Receipt', items: [{ item_code: code, qty: 3, t_warehouse: theirs.code }] }, auth(owner))).json().data.name;
+    const there = (
+      await insert(
+        { doctype: 'Stock Entry', stock_entry_type: 'Material Receipt', items: [{ item_code: code, qty: 3, t_warehouse: theirs.code }] },
+        auth(owner),
+      )
+    ).json().data.name;
     await insert({ doctype: 'Stock Entry', stock_entry_type: 'Material Receipt', items: [{ item_code: code, qty: 2, t_warehouse: mine.code }] }, auth(owner));
     const h = auth(limited);
-    expectFrappeError(await get(`/api/resource/Bin/BIN-0-${theirs.id}`.replace('BIN-0', `BIN-${(await get(`/api/v1/Item?shortID=${code}`, auth(owner))).json().value[0].partNo}`), h), 403, 'PermissionError', 'warehouse.forbidden');
+    expectFrappeError(
+      await get(
+        `/api/resource/Bin/BIN-0-${theirs.id}`.replace('BIN-0', `BIN-${(await get(`/api/v1/Item?shortID=${code}`, auth(owner))).json().value[0].partNo}`),
+        h,
+      ),
+      403,
+      'PermissionError',
+      'warehouse.forbidden',
+    );
     expectFrappeError(await list('Bin', h, { filters: JSON.stringify({ warehouse: theirs.code }) }), 403, 'PermissionError', 'warehouse.forbidden');
     const bins = await list('Bin', h, { filters: JSON.stringify({ item_code: code }), fields: '["warehouse"]' });
     expect(bins.json()).toEqual({ data: [{ warehouse: mine.code }] });
@@ -339,18 +463,26 @@ describe('attacks', () => {
     expect(entries.json().data).not.toContainEqual({ name: there });
     expect(entries.json().data).toHaveLength(1);
     expectFrappeError(await list('Stock Entry', h, { filters: JSON.stringify({ t_warehouse: theirs.code }) }), 403, 'PermissionError', 'warehouse.forbidden');
-    const move = await insert({ doctype: 'Stock Entry', stock_entry_type: 'Material Transfer', items: [{ item_code: code, qty: 1, s_warehouse: mine.code, t_warehouse: theirs.code }] }, h);
+    const move = await insert(
+      { doctype: 'Stock Entry', stock_entry_type: 'Material Transfer', items: [{ item_code: code, qty: 1, s_warehouse: mine.code, t_warehouse: theirs.code }] },
+      h,
+    );
     expectFrappeError(move, 403, 'PermissionError', 'warehouse.forbidden');
     expectFrappeError(await get(`/api/resource/Warehouse/${theirs.code}`, h), 403, 'PermissionError', 'warehouse.forbidden');
   });
 
-  it('a narrow OAuth token (products:read) reads Items but gets scope.wrong elsewhere, in Frappe\'s shape', async () => {
+  it("a narrow OAuth token (products:read) reads Items but gets scope.wrong elsewhere, in Frappe's shape", async () => {
     const token = await appToken(t, owner, 'products:read');
     const h = { authorization: `Bearer ${token}` };
     expect((await list('Item', h)).statusCode).toBe(200);
     const wh = await list('Warehouse', h);
     expectFrappeError(wh, 403, 'PermissionError', 'scope.wrong');
-    expect(wh.json().error).toEqual({ key: 'scope.wrong', description: 'Your scope does not allow access here.', fields: {}, required_scope: 'warehouses:read' });
+    expect(wh.json().error).toEqual({
+      key: 'scope.wrong',
+      description: 'Your scope does not allow access here.',
+      fields: {},
+      required_scope: 'warehouses:read',
+    });
     expectFrappeError(await insert({ doctype: 'Item', item_code: unique('N') }, h), 403, 'PermissionError', 'scope.wrong');
     expectFrappeError(await post('/api/method/frappe.client.get_list', h, { doctype: 'Customer' }), 403, 'PermissionError', 'scope.wrong');
   });
@@ -369,7 +501,7 @@ describe('attacks', () => {
     expect((await get(`/api/resource/Item/${code}`, auth(owner))).json().data.item_name).toBe(code);
   });
 
-  it('hostile input is a 4xx in Frappe\'s shape, never a 5xx', async () => {
+  it("hostile input is a 4xx in Frappe's shape, never a 5xx", async () => {
     const h = auth(owner);
     const cases = [
       await get('/api/resource/Item/a%00b', h),

@@ -17,10 +17,20 @@ beforeAll(async () => {
   owner = await acc.user({ group: 'owner' });
   stranger = await (await makeAccount(t, 'Other')).user({ group: 'owner' });
   sku = unique('INV');
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { authorization: basic(owner.username, owner.password) }, payload: { shortID: sku, description: 'Espresso cup', price: '4.5' } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/Item',
+    headers: { authorization: basic(owner.username, owner.password) },
+    payload: { shortID: sku, description: 'Espresso cup', price: '4.5' },
+  });
   partNo = res.json().partNo;
   for (let i = 0; i < 2; i++) {
-    await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { authorization: basic(owner.username, owner.password) }, payload: { shortID: unique('INV') } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Item',
+      headers: { authorization: basic(owner.username, owner.password) },
+      payload: { shortID: unique('INV') },
+    });
   }
 });
 afterAll(() => t?.close());
@@ -33,7 +43,9 @@ describe('GET /api/products/ (seed 002)', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     const body = res.json();
     expect(body).toMatchObject({ count: 3, next: null, previous: null });
-    expect(body.results).toContainEqual(expect.objectContaining({ id: partNo, name: 'Espresso cup', product_code: sku, gross_price: '4.5000', is_active: true }));
+    expect(body.results).toContainEqual(
+      expect.objectContaining({ id: partNo, name: 'Espresso cup', product_code: sku, gross_price: '4.5000', is_active: true }),
+    );
 
     const paged = await call('/api/products/?page=2&page_size=2&unknown=ignored', token);
     expect(paged.json()).toMatchObject({ count: 3, next: null, previous: 'http://localhost:80/api/products/?page=1&page_size=2' });
@@ -52,7 +64,7 @@ describe('GET /api/products/ (seed 002)', () => {
     expect((await call('/api/products/?page=1', token)).json().count).toBe(3);
   });
 
-  it('a token without a products scope: 403 with exactly seed 002\'s body (the needed scope beside it, not in it)', async () => {
+  it("a token without a products scope: 403 with exactly seed 002's body (the needed scope beside it, not in it)", async () => {
     const token = await appToken(t, owner, 'orders:read');
     for (const url of ['/api/products/?page=1', `/api/products/${partNo}/`]) {
       const res = await call(url, token);
@@ -65,7 +77,7 @@ describe('GET /api/products/ (seed 002)', () => {
     }
   });
 
-  it('an invalid token: 401 with exactly seed 002\'s body', async () => {
+  it("an invalid token: 401 with exactly seed 002's body", async () => {
     const res = await call('/api/products/?page=1', 'not-a-token');
     expect(res.statusCode).toBe(401);
     expect(res.body).toBe('{"error":{"fields":{},"description":"Invalid token","key":"token.invalid"}}');
@@ -78,7 +90,16 @@ describe('GET /api/products/ (seed 002)', () => {
     expect(res.statusCode).toBe(404);
     expect(res.json().error).toEqual({ fields: {}, description: expect.any(String), key: 'not_found' });
     expect((await call('/api/products/?page=1', token)).json()).toMatchObject({ count: 0, results: [] });
-    for (const url of ['/api/products/?page=abc', '/api/products/?page=0', '/api/products/?page=99999999999999', '/api/products/?page_size=501', '/api/products/?search=%00', '/api/products/__proto__/', '/api/products/99999999999/', '/api/products/-1/']) {
+    for (const url of [
+      '/api/products/?page=abc',
+      '/api/products/?page=0',
+      '/api/products/?page=99999999999999',
+      '/api/products/?page_size=501',
+      '/api/products/?search=%00',
+      '/api/products/__proto__/',
+      '/api/products/99999999999/',
+      '/api/products/-1/',
+    ]) {
       const r = await call(url, token);
       expect(r.statusCode, url).toBeGreaterThanOrEqual(400);
       expect(r.statusCode, url).toBeLessThan(500);
@@ -90,7 +111,7 @@ describe('GET /api/products/ (seed 002)', () => {
 });
 
 describe('OpenAPI document', () => {
-  it('lists the product routes tagged Inventorum, needing products:read, with seed 002\'s error body', async () => {
+  it("lists the product routes tagged Inventorum, needing products:read, with seed 002's error body", async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/schema/' })).json();
     const op = doc.paths['/api/products/'].get;
     expect(op.tags).toEqual(['Inventorum']);

@@ -29,7 +29,10 @@ test('warehouses: CRUD, unique code, bins; a limited user sees only theirs and i
   const { acc, api } = await ownerOf(t);
   const w1 = (await api.send('POST', '/api/v1/Warehouse', { code: 'MAIN', name: 'Main', address: '1 Road' })).json();
   const w2 = (await api.send('POST', '/api/v1/Warehouse', { code: 'EAST', name: 'East' })).json();
-  expect((await api.send('POST', '/api/v1/Warehouse', { code: 'MAIN', name: 'Again' })).json().error).toMatchObject({ key: 'conflict', fields: { code: ['must be unique'] } });
+  expect((await api.send('POST', '/api/v1/Warehouse', { code: 'MAIN', name: 'Again' })).json().error).toMatchObject({
+    key: 'conflict',
+    fields: { code: ['must be unique'] },
+  });
   expect((await api.send('POST', '/api/v1/Warehouse', { name: 'No code' })).json().error.fields).toHaveProperty('code');
   const bin = await api.send('POST', `/api/v1/Warehouse/${w1.wID}/Bin`, { spot: 'A-01' });
   expect(bin.statusCode).toBe(201);

@@ -51,13 +51,19 @@ test('200 concurrent issues and moves on the same lots never go negative, never 
   }
 
   const db = t.db;
-  const lots = ((await db.execute(sql`select id, warehouse_id, units::text as units from lots where account_id = ${acc.account.id}`)) as unknown as { rows: unknown[] }).rows as { id: number; warehouse_id: number; units: string }[];
+  const lots = (
+    (await db.execute(sql`select id, warehouse_id, units::text as units from lots where account_id = ${acc.account.id}`)) as unknown as { rows: unknown[] }
+  ).rows as { id: number; warehouse_id: number; units: string }[];
   for (const l of lots) expect(scaled(l.units) >= 0n).toBe(true);
   const onHand = lots.reduce((a, l) => a + scaled(l.units), 0n);
   expect(onHand).toBe(received - issued);
 
   // Per lot and per (item, warehouse): ledger sums = lots = levels.
-  const ledgerPerLot = ((await db.execute(sql`select lot_id, sum(units)::text as units from stock_transactions where account_id = ${acc.account.id} group by lot_id`)) as unknown as { rows: unknown[] }).rows as { lot_id: number; units: string }[];
+  const ledgerPerLot = (
+    (await db.execute(
+      sql`select lot_id, sum(units)::text as units from stock_transactions where account_id = ${acc.account.id} group by lot_id`,
+    )) as unknown as { rows: unknown[] }
+  ).rows as { lot_id: number; units: string }[];
   const byLot = new Map(ledgerPerLot.map((r) => [Number(r.lot_id), scaled(r.units)]));
   for (const l of lots) expect(byLot.get(Number(l.id)) ?? 0n).toBe(scaled(l.units));
   const mismatches = (
@@ -85,10 +91,21 @@ test('concurrent order confirmations never reserve more than there is; concurren
   // 30 orders of 3 A + 2 B (lines in both orders, to exercise lock ordering): at most 16 fit in 50 A.
   const ids: number[] = [];
   for (let i = 0; i < 30; i++) {
-    const lines = i % 2 ? [{ partNo: a, units: 3 }, { partNo: b, units: 2 }] : [{ partNo: b, units: 2 }, { partNo: a, units: 3 }];
+    const lines =
+      i % 2
+        ? [
+            { partNo: a, units: 3 },
+            { partNo: b, units: 2 },
+          ]
+        : [
+            { partNo: b, units: 2 },
+            { partNo: a, units: 3 },
+          ];
     ids.push((await api.send('POST', '/api/v1/SalesOrder', { wID: w.id, lines })).json().orderID);
   }
-  const confirms = await Promise.all(ids.map((id) => t.app.inject({ method: 'POST', url: `/api/v1/SalesOrder/${id}/Confirm`, headers: { authorization: api.authorization } })));
+  const confirms = await Promise.all(
+    ids.map((id) => t.app.inject({ method: 'POST', url: `/api/v1/SalesOrder/${id}/Confirm`, headers: { authorization: api.authorization } })),
+  );
   const confirmed = ids.filter((_, i) => confirms[i]!.statusCode === 200);
   for (const r of confirms) if (r.statusCode !== 200) expect(r.json().error.key, r.body).toBe('stock.insufficient');
   expect(confirmed.length).toBe(16);
@@ -97,12 +114,16 @@ test('concurrent order confirmations never reserve more than there is; concurren
 
   const half = confirmed.length / 2;
   await Promise.all(
-    confirmed.map((id, i) => t.app.inject({ method: 'POST', url: `/api/v1/SalesOrder/${id}/${i < half ? 'Ship' : 'Cancel'}`, headers: { authorization: api.authorization } })),
+    confirmed.map((id, i) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/SalesOrder/${id}/${i < half ? 'Ship' : 'Cancel'}`, headers: { authorization: api.authorization } }),
+    ),
   );
   lv = (await api.get(`/api/v1/Inventory/StockLevels/${w.id}?partNo=${a}`)).json().value[0];
   expect(lv).toMatchObject({ onHand: `${50 - 3 * half}.0000`, reserved: '0.0000' });
   const lvB = (await api.get(`/api/v1/Inventory/StockLevels/${w.id}?partNo=${b}`)).json().value[0];
   expect(lvB).toMatchObject({ onHand: `${50 - 2 * half}.0000`, reserved: '0.0000' });
-  const leftovers = ((await t.db.execute(sql`select count(*)::int as n from order_reservations where account_id = ${acc.account.id}`)) as unknown as { rows: { n: number }[] }).rows[0]!.n;
+  const leftovers = (
+    (await t.db.execute(sql`select count(*)::int as n from order_reservations where account_id = ${acc.account.id}`)) as unknown as { rows: { n: number }[] }
+  ).rows[0]!.n;
   expect(leftovers).toBe(0);
 }, 180_000);

@@ -89,7 +89,12 @@ describe('stock transactions', () => {
     expect((await api.send('POST', '/api/v1/Inventory/Issue', { partNo, wID: w1.id, units: 1 })).json().error.key).toBe('stock.insufficient');
     await api.send('PATCH', `/api/v1/Inventory/Lot/${lot.recNo}`, { onHold: false });
     expect((await api.send('POST', '/api/v1/Inventory/Issue', { recNo: lot.recNo, units: 1 })).statusCode).toBe(201);
-    expect((await api.get(`/api/v1/Inventory/Transactions?recNo=${lot.recNo}`)).json().value.map((e: { kind: string }) => e.kind)).toEqual(['receive', 'hold', 'unhold', 'issue']);
+    expect((await api.get(`/api/v1/Inventory/Transactions?recNo=${lot.recNo}`)).json().value.map((e: { kind: string }) => e.kind)).toEqual([
+      'receive',
+      'hold',
+      'unhold',
+      'issue',
+    ]);
   });
 
   test('issue oldest first across lots', async () => {
@@ -211,7 +216,7 @@ describe('permissions and read-only', () => {
     const cust = (await api.send('POST', '/api/v1/Customer', { name: 'C' })).json();
     const order = (await api.send('POST', '/api/v1/SalesOrder', { wID: w1.id, lines: [{ partNo, units: 1 }] })).json();
     const ro = caller(t, await acc.user({ group: 'owner', readOnly: true }));
-    const writes: [('POST' | 'PUT' | 'PATCH' | 'DELETE'), string, object?][] = [
+    const writes: ['POST' | 'PUT' | 'PATCH' | 'DELETE', string, object?][] = [
       ['POST', '/api/v1/Item', { shortID: 'RO' }],
       ['PUT', `/api/v1/Item/${partNo}`, { shortID: 'RO' }],
       ['PATCH', `/api/v1/Item/${partNo}`, { description: 'RO' }],

@@ -14,7 +14,16 @@ describe('Item', () => {
     const created = await api.send('POST', '/api/v1/Item', { shortID: 'BOLT-1', description: 'Bolt', cost: 0.1, price: '0.2', reorderPoint: '10' });
     expect(created.statusCode, created.body).toBe(201);
     const item = created.json();
-    expect(item).toMatchObject({ shortID: 'BOLT-1', description: 'Bolt', unit: 'each', active: true, cost: '0.1000', price: '0.2000', reorderPoint: '10.0000', categoryID: null });
+    expect(item).toMatchObject({
+      shortID: 'BOLT-1',
+      description: 'Bolt',
+      unit: 'each',
+      active: true,
+      cost: '0.1000',
+      price: '0.2000',
+      reorderPoint: '10.0000',
+      categoryID: null,
+    });
     const got = await api.get(`/api/v1/item/${item.partNo}`);
     expect(got.json()).toEqual(item);
     const patched = await api.send('PATCH', `/api/v1/Item/${item.partNo}`, { description: 'Hex bolt' });
@@ -78,7 +87,12 @@ describe('Item', () => {
     const { api } = await ownerOf(t);
     const cat = (await api.send('POST', '/api/v1/Category', { name: 'Fasteners' })).json();
     for (let i = 1; i <= 7; i++) {
-      await api.send('POST', '/api/v1/Item', { shortID: `SKU-${i}`, description: i % 2 ? 'odd widget' : 'even gadget', categoryID: i <= 3 ? cat.categoryID : null, active: i !== 7 });
+      await api.send('POST', '/api/v1/Item', {
+        shortID: `SKU-${i}`,
+        description: i % 2 ? 'odd widget' : 'even gadget',
+        categoryID: i <= 3 ? cat.categoryID : null,
+        active: i !== 7,
+      });
     }
     const page = (await api.get('/api/v1/Item?page=2&pageSize=3')).json();
     expect(page).toMatchObject({ totalCount: 7, page: 2, pageSize: 3, pageCount: 3, hasMore: true });
@@ -121,7 +135,7 @@ describe('Item', () => {
     expect((await api.get('/api/v1/Item?after=garbage')).json().error.fields).toHaveProperty('after');
   });
 
-  test('a plain page (a prepared statement) shows only the caller\'s account, on every pooled connection, as the built query does', async () => {
+  test("a plain page (a prepared statement) shows only the caller's account, on every pooled connection, as the built query does", async () => {
     const a = await ownerOf(t);
     const b = await ownerOf(t);
     // Interleaved ids: both accounts' items are neighbours in the table.

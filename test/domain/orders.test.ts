@@ -23,11 +23,21 @@ test('draft → confirm reserves → ship issues oldest lots first; history is k
   const old = (await api.send('POST', '/api/v1/Inventory/Receive', { partNo: a, wID: w1.id, units: 2 })).json().lots[0];
   const young = (await api.send('POST', '/api/v1/Inventory/Receive', { partNo: a, wID: w1.id, units: 5 })).json().lots[0];
   await api.send('POST', '/api/v1/Inventory/Receive', { partNo: b, wID: w1.id, units: 1 });
-  const created = await api.send('POST', '/api/v1/SalesOrder', { customerID: customer, wID: w1.id, reference: 'PO-1', lines: [{ partNo: a, units: 3, price: '1.25' }] });
+  const created = await api.send('POST', '/api/v1/SalesOrder', {
+    customerID: customer,
+    wID: w1.id,
+    reference: 'PO-1',
+    lines: [{ partNo: a, units: 3, price: '1.25' }],
+  });
   expect(created.statusCode, created.body).toBe(201);
   const id = created.json().orderID;
   expect(created.json()).toMatchObject({ status: 'draft', lines: [{ partNo: a, units: '3.0000', price: '1.2500', reserved: '0.0000' }] });
-  const upd = await api.send('PATCH', `/api/v1/SalesOrder/${id}`, { lines: [{ partNo: a, units: 3, price: '1.25' }, { partNo: b, units: '0.5' }] });
+  const upd = await api.send('PATCH', `/api/v1/SalesOrder/${id}`, {
+    lines: [
+      { partNo: a, units: 3, price: '1.25' },
+      { partNo: b, units: '0.5' },
+    ],
+  });
   expect(upd.json().lines).toHaveLength(2);
 
   const conf = await api.send('POST', `/api/v1/SalesOrder/${id}/Confirm`);
@@ -47,7 +57,12 @@ test('draft → confirm reserves → ship issues oldest lots first; history is k
 
   const ship = await api.send('POST', `/api/v1/SalesOrder/${id}/Ship`);
   expect(ship.statusCode, ship.body).toBe(200);
-  expect(ship.json().transactions.filter((e: { partNo: number }) => e.partNo === a).map((e: { recNo: number; units: string }) => [e.recNo, e.units])).toEqual([
+  expect(
+    ship
+      .json()
+      .transactions.filter((e: { partNo: number }) => e.partNo === a)
+      .map((e: { recNo: number; units: string }) => [e.recNo, e.units]),
+  ).toEqual([
     [old.recNo, '-2.0000'],
     [young.recNo, '-1.0000'],
   ]);
@@ -68,7 +83,15 @@ test('confirm fails whole when one line cannot be reserved: nothing reserved, st
   const { api, w1, a, b } = await setup();
   await api.send('POST', '/api/v1/Inventory/Receive', { partNo: a, wID: w1.id, units: 10 });
   await api.send('POST', '/api/v1/Inventory/Receive', { partNo: b, wID: w1.id, units: 1 });
-  const id = (await api.send('POST', '/api/v1/SalesOrder', { wID: w1.id, lines: [{ partNo: a, units: 5 }, { partNo: b, units: 2 }] })).json().orderID;
+  const id = (
+    await api.send('POST', '/api/v1/SalesOrder', {
+      wID: w1.id,
+      lines: [
+        { partNo: a, units: 5 },
+        { partNo: b, units: 2 },
+      ],
+    })
+  ).json().orderID;
   const conf = await api.send('POST', `/api/v1/SalesOrder/${id}/Confirm`);
   expect(conf.statusCode).toBe(409);
   expect(conf.json().error).toMatchObject({ key: 'stock.insufficient', fields: { 'lines.1.units': [expect.stringContaining('1.0000')] } });
@@ -92,7 +115,9 @@ test('cancel releases reservations', async () => {
 test('orders: validation names the field, cross-account 404, warehouse scope 403 with nothing written', async () => {
   const { acc, api, w1, w2, a } = await setup();
   expect((await api.send('POST', '/api/v1/SalesOrder', { lines: [] })).json().error.fields).toHaveProperty('wID');
-  expect(Object.keys((await api.send('POST', '/api/v1/SalesOrder', { wID: w1.id, lines: [{ partNo: a, units: 0 }] })).json().error.fields).join()).toContain('lines.0.units');
+  expect(Object.keys((await api.send('POST', '/api/v1/SalesOrder', { wID: w1.id, lines: [{ partNo: a, units: 0 }] })).json().error.fields).join()).toContain(
+    'lines.0.units',
+  );
   const inW2 = (await api.send('POST', '/api/v1/SalesOrder', { wID: w2.id, lines: [{ partNo: a, units: 1 }] })).json().orderID;
   const other = await setup();
   expect((await other.api.get(`/api/v1/SalesOrder/${inW2}`)).statusCode).toBe(404);

@@ -78,7 +78,9 @@ test('movement-history honours the date range, and order-summary totals per stat
     { status: 'draft', orders: 1, lines: 1, units: '1.0000', value: '3.0000' },
   ]);
   expect(orders.totals).toEqual({ orders: 2, units: '3.0000', value: '11.2000' });
-  expect((await api.get('/api/v1/Report/order-summary?format=csv')).body).toBe('status,orders,lines,units,value\r\nconfirmed,1,1,2.0000,8.2000\r\ndraft,1,1,1.0000,3.0000\r\n');
+  expect((await api.get('/api/v1/Report/order-summary?format=csv')).body).toBe(
+    'status,orders,lines,units,value\r\nconfirmed,1,1,2.0000,8.2000\r\ndraft,1,1,1.0000,3.0000\r\n',
+  );
 });
 
 test('report access is per report, per group; a limited user only sees their warehouses', async () => {
@@ -113,7 +115,10 @@ test('report access is per report, per group; a limited user only sees their war
 test('built-in groups grant reports by role: owner and manager all, staff stock figures only, read-only levels and low stock', async () => {
   const { acc } = await fixture();
   const names = async (group: 'owner' | 'manager' | 'staff' | 'read-only') =>
-    (await caller(t, await acc.user({ group })).get('/api/v1/Report')).json().map((r: { name: string }) => r.name).sort();
+    (await caller(t, await acc.user({ group })).get('/api/v1/Report'))
+      .json()
+      .map((r: { name: string }) => r.name)
+      .sort();
   expect(await names('owner')).toEqual([...REPORT_NAMES].sort());
   expect(await names('manager')).toEqual([...REPORT_NAMES].sort());
   expect(await names('staff')).toEqual(['low-stock', 'movement-history', 'stock-levels']);

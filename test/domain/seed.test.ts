@@ -14,10 +14,17 @@ afterAll(async () => t?.close());
 test('seed fills an account in bulk: counts, counters, ledger = levels, and the API lists it', async () => {
   const acc = await makeAccount(t);
   const progress: number[] = [];
-  const r = await seedAccount(t.db, { accountId: acc.account.id, items: 2000, warehouses: 3, lotsPerItem: 2, batchSize: 700, onProgress: (n) => progress.push(n) });
+  const r = await seedAccount(t.db, {
+    accountId: acc.account.id,
+    items: 2000,
+    warehouses: 3,
+    lotsPerItem: 2,
+    batchSize: 700,
+    onProgress: (n) => progress.push(n),
+  });
   expect(r).toMatchObject({ items: 2000, lots: 4000 });
   expect(progress).toEqual([700, 1400, 2000]);
-  const one = async (q: ReturnType<typeof sql>) => Number((((await t.db.execute(q)) as unknown as { rows: { n: string }[] }).rows[0]!).n);
+  const one = async (q: ReturnType<typeof sql>) => Number(((await t.db.execute(q)) as unknown as { rows: { n: string }[] }).rows[0]!.n);
   const id = acc.account.id;
   expect(await one(sql`select count(*) as n from items where account_id = ${id}`)).toBe(2000);
   expect(await one(sql`select count(*) as n from lots where account_id = ${id}`)).toBe(4000);
@@ -58,14 +65,17 @@ test('the `quartermaster seed` command fills the database it is pointed at, with
   if (!target.url) delete env.DATABASE_URL;
   try {
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ['--import', 'tsx', 'src/main.ts', 'seed', '--items', '2000', '--warehouses', '2', '--lots-per-item', '3'], { env }, (err, stdout, stderr) =>
-        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src/main.ts', 'seed', '--items', '2000', '--warehouses', '2', '--lots-per-item', '3'],
+        { env },
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
       ),
     );
     expect(out).toMatch(/Seeded account \d+: 2000 items, 6000 lots in 2 warehouses/);
     const db = await openDatabase({ databaseUrl: target.url, dataDir: dir });
     try {
-      const n = async (q: ReturnType<typeof sql>) => Number((((await db.db.execute(q)) as unknown as { rows: { n: string }[] }).rows[0]!).n);
+      const n = async (q: ReturnType<typeof sql>) => Number(((await db.db.execute(q)) as unknown as { rows: { n: string }[] }).rows[0]!.n);
       expect(await n(sql`select count(*) as n from items`)).toBe(2000);
       expect(await n(sql`select count(*) as n from lots`)).toBe(6000);
       expect(await n(sql`select n from account_counters where name = 'items'`)).toBe(2000);

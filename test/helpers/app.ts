@@ -109,7 +109,9 @@ export async function makeAccount(t: TestApp, name = 'Test store') {
   const { account, groups: builtin } = await createAccount(t.db, name);
   const passwordHash = await hashPassword(PASSWORD);
 
-  async function user(o: { group?: keyof typeof builtin | number | null; readOnly?: boolean; superuser?: boolean; active?: boolean; warehouses?: number[]; pin?: string } = {}): Promise<TestUser> {
+  async function user(
+    o: { group?: keyof typeof builtin | number | null; readOnly?: boolean; superuser?: boolean; active?: boolean; warehouses?: number[]; pin?: string } = {},
+  ): Promise<TestUser> {
     const username = unique('u');
     const [u] = await t.db
       .insert(users)
@@ -131,7 +133,10 @@ export async function makeAccount(t: TestApp, name = 'Test store') {
   }
 
   async function warehouse(code = unique('W')) {
-    const [w] = await t.db.insert(warehouses).values({ accountId: account.id, code, name: `Warehouse ${code}` }).returning();
+    const [w] = await t.db
+      .insert(warehouses)
+      .values({ accountId: account.id, code, name: `Warehouse ${code}` })
+      .returning();
     return w!;
   }
 
@@ -157,6 +162,9 @@ export async function apiKey(t: TestApp, u: TestUser) {
 }
 
 export async function setUser(t: TestApp, userId: number, set: Partial<typeof users.$inferInsert>) {
-  await t.db.update(users).set({ ...set, securityStamp: sql`${users.securityStamp} + 1` }).where(eq(users.id, userId));
+  await t.db
+    .update(users)
+    .set({ ...set, securityStamp: sql`${users.securityStamp} + 1` })
+    .where(eq(users.id, userId));
   await t.services.bus.publish({ t: 'user', id: userId });
 }

@@ -97,7 +97,12 @@ describe('API paths keep their own answers', () => {
 
 describe('attacks on the static files', () => {
   it('path traversal out of the build folder finds nothing', async () => {
-    for (const path of ['/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json', '/assets/%2e%2e%2f%2e%2e%2fsrc%2fconfig.ts']) {
+    for (const path of [
+      '/assets/../../package.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/%2e%2e%2f%2e%2e%2fsrc%2fconfig.ts',
+    ]) {
       const res = await get(path);
       expect(res.body, path).not.toContain('"dependencies"');
       expect(res.body, path).not.toContain('loadConfig');

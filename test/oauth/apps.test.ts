@@ -21,13 +21,28 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 async function ccToken(app: { client_id: string; client_secret: string | null }) {
-  return t.app.inject({ method: 'POST', url: '/api/v1/Token', headers: { ...FORM, authorization: basic(app.client_id, app.client_secret!) }, payload: 'grant_type=client_credentials' });
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/Token',
+    headers: { ...FORM, authorization: basic(app.client_id, app.client_secret!) },
+    payload: 'grant_type=client_credentials',
+  });
 }
 const items = (token: string) => t.app.inject({ method: 'GET', url: '/api/v1/Item?page=1&pageSize=10', headers: { authorization: `Bearer ${token}` } });
 
 describe('apps (seed 002)', () => {
   it('creates an app answering client_id and client_secret once; lists it without the secret', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/App', headers: auth(owner), payload: { name: 'Web shop', redirect_uris: ['https://shop.example/cb'], grant_types: ['authorization_code', 'refresh_token'], scope: 'orders:read orders:create' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/App',
+      headers: auth(owner),
+      payload: {
+        name: 'Web shop',
+        redirect_uris: ['https://shop.example/cb'],
+        grant_types: ['authorization_code', 'refresh_token'],
+        scope: 'orders:read orders:create',
+      },
+    });
     expect(res.statusCode).toBe(201);
     const body = res.json();
     expect(body.client_id).toMatch(/^[A-Za-z0-9]{40}$/);
@@ -43,7 +58,12 @@ describe('apps (seed 002)', () => {
     expect(res.statusCode).toBe(404);
     const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/App/${a.id}`, headers: auth(stranger) });
     expect(del.statusCode).toBe(404);
-    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/App', headers: auth(owner), payload: { name: 'x', grant_types: ['implicit'], redirect_uris: ['http://evil.example/cb'], scope: 'root' } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/App',
+      headers: auth(owner),
+      payload: { name: 'x', grant_types: ['implicit'], redirect_uris: ['http://evil.example/cb'], scope: 'root' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(Object.keys(bad.json().error.fields).sort()).toEqual(['grant_types', 'redirect_uris', 'scope']);
   });
@@ -97,19 +117,31 @@ describe('apps (seed 002)', () => {
 describe('token manager (seed 002)', () => {
   it('creates tokens with scopes within the user, lists them, refreshes with the app, revokes one and all', async () => {
     const a = await createApp(t, owner, { name: 'Shop', grant_types: ['refresh_token'] });
-    const mk = await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 'shop token', scope: 'products:read orders:read' } });
+    const mk = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/App/${a.id}/Token`,
+      headers: auth(owner),
+      payload: { name: 'shop token', scope: 'products:read orders:read' },
+    });
     expect(mk.statusCode).toBe(201);
     const tok = mk.json();
     expect(tok).toMatchObject({ name: 'shop token', scope: 'products:read orders:read', token_type: 'Bearer', expires_in: 86400 });
     expect(typeof tok.refresh_token).toBe('string');
     expect((await items(tok.access_token)).statusCode).toBe(200);
     // seed 002: refresh with the app's client credentials
-    const r = await t.app.inject({ method: 'POST', url: '/api/auth/token/', headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) }, payload: `grant_type=refresh_token&refresh_token=${tok.refresh_token}` });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/token/',
+      headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) },
+      payload: `grant_type=refresh_token&refresh_token=${tok.refresh_token}`,
+    });
     expect(r.statusCode).toBe(200);
     expect(r.json().refresh_token).not.toBe(tok.refresh_token);
     expect(r.json().scope).toBe('products:read orders:read');
 
-    const second = (await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 'second', scope: 'orders:read' } })).json();
+    const second = (
+      await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 'second', scope: 'orders:read' } })
+    ).json();
     await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${second.access_token}` } });
     await t.app.oauth.bearer.flushUsage();
     const list = (await t.app.inject({ method: 'GET', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner) })).json();
@@ -132,8 +164,20 @@ describe('token manager (seed 002)', () => {
     const a = await createApp(t, owner, { name: 'Shop2', grant_types: ['refresh_token'] });
     const res = await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(staff), payload: { name: 'x', scope: 'users:delete' } });
     expect(res.statusCode).toBe(403);
-    const narrow = (await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 'narrow', scope: 'apps:create apps:read' } })).json();
-    const esc = await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: { authorization: `Bearer ${narrow.access_token}` }, payload: { name: 'wide', scope: 'products:delete' } });
+    const narrow = (
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/App/${a.id}/Token`,
+        headers: auth(owner),
+        payload: { name: 'narrow', scope: 'apps:create apps:read' },
+      })
+    ).json();
+    const esc = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/App/${a.id}/Token`,
+      headers: { authorization: `Bearer ${narrow.access_token}` },
+      payload: { name: 'wide', scope: 'products:delete' },
+    });
     expect(esc.statusCode).toBe(403);
   });
 
@@ -141,12 +185,19 @@ describe('token manager (seed 002)', () => {
     const a = await createApp(t, owner, { name: 'Gone', grant_types: ['client_credentials', 'refresh_token'] });
     await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
     const cc = (await ccToken(a)).json().access_token;
-    const mk = (await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 't', scope: 'products:read' } })).json();
+    const mk = (
+      await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 't', scope: 'products:read' } })
+    ).json();
     const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/App/${a.id}`, headers: auth(owner) });
     expect(del.statusCode).toBe(204);
     expect((await items(cc)).json().error.key).toBe('token.invalid');
     expect((await items(mk.access_token)).json().error.key).toBe('token.invalid');
-    const r = await t.app.inject({ method: 'POST', url: '/api/auth/token/', headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) }, payload: form({ grant_type: 'refresh_token', refresh_token: mk.refresh_token }) });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/token/',
+      headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) },
+      payload: form({ grant_type: 'refresh_token', refresh_token: mk.refresh_token }),
+    });
     expect(r.json().error).toBe('invalid_client');
   });
 });
@@ -166,7 +217,12 @@ describe('/o/applications/ (superusers)', () => {
   });
 
   it("a superuser of another account neither sees nor changes nor deletes this account's applications", async () => {
-    const mine = await t.app.inject({ method: 'POST', url: '/api/v1/App', headers: auth(owner), payload: { name: 'Mine', grant_types: ['client_credentials'] } });
+    const mine = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/App',
+      headers: auth(owner),
+      payload: { name: 'Mine', grant_types: ['client_credentials'] },
+    });
     expect(mine.statusCode).toBe(201);
     const other = await makeAccount(t, 'Other store');
     const foreignSu = await other.user({ group: 'owner', superuser: true });

@@ -28,20 +28,28 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 async function discover(clientId: string, secret?: string | null) {
-  return oidc.discovery(new URL(base), clientId, secret ?? undefined, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), { execute: [oidc.allowInsecureRequests] });
+  return oidc.discovery(new URL(base), clientId, secret ?? undefined, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), {
+    execute: [oidc.allowInsecureRequests],
+  });
 }
 
 async function start(config: oidc.Configuration, scope: string, redirect = REDIRECT) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: redirect, scope, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state });
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirect,
+    scope,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+  });
   return { verifier, state, url: url.toString() };
 }
 
 describe('OpenID Connect discovery and JWKS', () => {
   it('publishes discovery at /.well-known/openid-configuration with the issuer as served, and a JWKS', async () => {
     const res = await fetch(`${base}/.well-known/openid-configuration`);
-    const doc = ((await res.json()) as Json) as Json;
+    const doc = (await res.json()) as Json as Json;
     expect(doc.issuer).toBe(base);
     expect(doc.token_endpoint).toBe(`${base}/o/token`);
     expect(doc.authorization_endpoint).toBe(`${base}/o/authorize`);
@@ -72,7 +80,11 @@ describe('authorization code + PKCE (openid-client)', () => {
     expect(info).toMatchObject({ sub: String(owner.id), preferred_username: owner.username, email: owner.email });
     const items = await fetch(`${base}/api/v1/Item`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(items.status).toBe(200);
-    const write = await fetch(`${base}/api/v1/Item`, { method: 'POST', headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' }, body: '{"shortID":"X"}' });
+    const write = await fetch(`${base}/api/v1/Item`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+      body: '{"shortID":"X"}',
+    });
     expect(write.status).toBe(403);
     expect(((await write.json()) as Json).error.key).toBe('scope.wrong');
 
@@ -113,7 +125,11 @@ describe('authorization code + PKCE (openid-client)', () => {
   it('refuses a wrong verifier, a changed redirect URI and a replayed code', async () => {
     const config = await discover(web.client_id, web.client_secret);
     const tokenCall = (fields: Record<string, string>) =>
-      fetch(`${base}/o/token/`, { method: 'POST', headers: { ...FORM, authorization: `Basic ${Buffer.from(`${web.client_id}:${web.client_secret}`).toString('base64')}` }, body: form(fields) });
+      fetch(`${base}/o/token/`, {
+        method: 'POST',
+        headers: { ...FORM, authorization: `Basic ${Buffer.from(`${web.client_id}:${web.client_secret}`).toString('base64')}` },
+        body: form(fields),
+      });
     const s = await start(config, 'openid products:read');
     const b = new Browser();
     const cb = new URL(await authorize(b, base, s.url, { login: owner.username, password: owner.password, pin: '4321' }));

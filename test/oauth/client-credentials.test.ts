@@ -22,7 +22,12 @@ afterAll(() => t?.close());
 describe('client_credentials (seed 001)', () => {
   it('answers a 4 h bearer token for form fields, then the token lists items', async () => {
     // curl -X POST https://your-host/api/v1/Token -d "grant_type=client_credentials" -d "client_id=…" -d "client_secret=…"
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/Token', headers: FORM, payload: `grant_type=client_credentials&client_id=${app1.client_id}&client_secret=${app1.client_secret}` });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Token',
+      headers: FORM,
+      payload: `grant_type=client_credentials&client_id=${app1.client_id}&client_secret=${app1.client_secret}`,
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.token_type).toBe('bearer');
@@ -40,22 +45,48 @@ describe('client_credentials (seed 001)', () => {
       .where(and(eq(auditLog.userId, app1.integration_user_id!), eq(auditLog.event, 'request')))
       .orderBy(desc(auditLog.id))
       .limit(1);
-    expect(entry).toMatchObject({ credentialKind: 'oauth', method: 'GET', path: '/api/v1/Item?page=1&pageSize=10', status: 200, detail: { clientId: app1.client_id } });
+    expect(entry).toMatchObject({
+      credentialKind: 'oauth',
+      method: 'GET',
+      path: '/api/v1/Item?page=1&pageSize=10',
+      status: 200,
+      detail: { clientId: app1.client_id },
+    });
   });
 
   it('accepts HTTP Basic client authentication (-u CLIENT_ID:SECRET)', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/Token', headers: { ...FORM, authorization: basic(app1.client_id, app1.client_secret!) }, payload: 'grant_type=client_credentials' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Token',
+      headers: { ...FORM, authorization: basic(app1.client_id, app1.client_secret!) },
+      payload: 'grant_type=client_credentials',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().token_type).toBe('bearer');
   });
 
   it('answers RFC 6749 errors for a wrong secret, an unknown client, an unknown grant', async () => {
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/Token', headers: FORM, payload: form({ grant_type: 'client_credentials', client_id: app1.client_id, client_secret: 'qm_cs_wrong' }) });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Token',
+      headers: FORM,
+      payload: form({ grant_type: 'client_credentials', client_id: app1.client_id, client_secret: 'qm_cs_wrong' }),
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error).toBe('invalid_client');
-    const unknown = await t.app.inject({ method: 'POST', url: '/o/token/', headers: FORM, payload: form({ grant_type: 'client_credentials', client_id: 'nope', client_secret: 'x' }) });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/o/token/',
+      headers: FORM,
+      payload: form({ grant_type: 'client_credentials', client_id: 'nope', client_secret: 'x' }),
+    });
     expect(unknown.json().error).toBe('invalid_client');
-    const grant = await t.app.inject({ method: 'POST', url: '/api/auth/token/', headers: FORM, payload: form({ grant_type: 'magic', client_id: app1.client_id, client_secret: app1.client_secret! }) });
+    const grant = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/token/',
+      headers: FORM,
+      payload: form({ grant_type: 'magic', client_id: app1.client_id, client_secret: app1.client_secret! }),
+    });
     expect(grant.statusCode).toBe(400);
     expect(grant.json().error).toBe('unsupported_grant_type');
   });
@@ -63,21 +94,38 @@ describe('client_credentials (seed 001)', () => {
   it('enforces the integration user: read-only refuses writes, warehouses and scope apply', async () => {
     const ro = await createApp(t, owner, { name: 'RO', grant_types: ['client_credentials'] });
     await setIntegrationUser(t, ro.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.owner.id, readOnly: true });
-    const tok = (await t.app.inject({ method: 'POST', url: '/api/v1/Token', headers: { ...FORM, authorization: basic(ro.client_id, ro.client_secret!) }, payload: 'grant_type=client_credentials' })).json().access_token;
+    const tok = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/Token',
+        headers: { ...FORM, authorization: basic(ro.client_id, ro.client_secret!) },
+        payload: 'grant_type=client_credentials',
+      })
+    ).json().access_token;
     const write = await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { authorization: `Bearer ${tok}` }, payload: { shortID: 'X' } });
     expect(write.statusCode).toBe(403);
     expect(write.json().error.key).toBe('user.read_only');
   });
 
   it('a scoped token gets scope.wrong outside its scope; unknown scopes are invalid_scope; scopes never exceed the user', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/Token', headers: { ...FORM, authorization: basic(app1.client_id, app1.client_secret!) }, payload: form({ grant_type: 'client_credentials', scope: 'orders:read users:delete' }) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Token',
+      headers: { ...FORM, authorization: basic(app1.client_id, app1.client_secret!) },
+      payload: form({ grant_type: 'client_credentials', scope: 'orders:read users:delete' }),
+    });
     expect(res.statusCode).toBe(200);
     // staff may read orders but not delete users: the token only carries what its user has
     expect(res.json().scope).toBe('orders:read');
     const items = await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${res.json().access_token}` } });
     expect(items.statusCode).toBe(403);
     expect(items.json().error.key).toBe('scope.wrong');
-    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/Token', headers: { ...FORM, authorization: basic(app1.client_id, app1.client_secret!) }, payload: form({ grant_type: 'client_credentials', scope: 'everything:please' }) });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Token',
+      headers: { ...FORM, authorization: basic(app1.client_id, app1.client_secret!) },
+      payload: form({ grant_type: 'client_credentials', scope: 'everything:please' }),
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toBe('invalid_scope');
   });

@@ -85,7 +85,11 @@ describe('discovery lists only what works', () => {
 
   it('a DPoP proof is ignored: the token issued is a plain bearer token', async () => {
     const auth = `Basic ${Buffer.from(`${service.client_id}:${service.client_secret}`).toString('base64')}`;
-    const res = await fetch(`${base}/o/token`, { method: 'POST', headers: { ...FORM, authorization: auth, dpop: 'not.a.proof' }, body: form({ grant_type: 'client_credentials' }) });
+    const res = await fetch(`${base}/o/token`, {
+      method: 'POST',
+      headers: { ...FORM, authorization: auth, dpop: 'not.a.proof' },
+      body: form({ grant_type: 'client_credentials' }),
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Json;
     expect(body.token_type.toLowerCase()).toBe('bearer');

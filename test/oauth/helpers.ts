@@ -17,11 +17,18 @@ export async function createApp(t: TestApp, owner: TestUser, body: Record<string
 }
 
 /** What an admin does in the admin API: put the integration user in a group, limit warehouses, read-only. */
-export async function setIntegrationUser(t: TestApp, userId: number, o: { accountId: number; groupId?: number; warehouses?: number[]; readOnly?: boolean; active?: boolean }) {
+export async function setIntegrationUser(
+  t: TestApp,
+  userId: number,
+  o: { accountId: number; groupId?: number; warehouses?: number[]; readOnly?: boolean; active?: boolean },
+) {
   if (o.groupId) await t.db.insert(userGroups).values({ accountId: o.accountId, userId, groupId: o.groupId });
   for (const w of o.warehouses ?? []) await t.db.insert(userWarehouses).values({ accountId: o.accountId, userId, warehouseId: w });
   if (o.readOnly !== undefined || o.active !== undefined) {
-    await t.db.update(users).set({ ...(o.readOnly !== undefined ? { isReadOnly: o.readOnly } : {}), ...(o.active !== undefined ? { isActive: o.active } : {}) }).where(eq(users.id, userId));
+    await t.db
+      .update(users)
+      .set({ ...(o.readOnly !== undefined ? { isReadOnly: o.readOnly } : {}), ...(o.active !== undefined ? { isActive: o.active } : {}) })
+      .where(eq(users.id, userId));
   }
   await t.services.bus.publish({ t: 'user', id: userId });
 }

@@ -21,7 +21,13 @@ describe('issuer and endpoint URLs', () => {
   });
 
   it('ignores X-Forwarded-* sent by a client that is not a trusted proxy', async () => {
-    const doc = (await plain.app.inject({ method: 'GET', url: '/.well-known/openid-configuration', headers: { host: 'qm.local:8000', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' } })).json();
+    const doc = (
+      await plain.app.inject({
+        method: 'GET',
+        url: '/.well-known/openid-configuration',
+        headers: { host: 'qm.local:8000', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+      })
+    ).json();
     expect(doc.token_endpoint).toBe('http://qm.local:8000/o/token');
   });
 });

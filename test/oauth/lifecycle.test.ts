@@ -17,14 +17,23 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const cc = (a: { client_id: string; client_secret: string | null }, remoteAddress?: string) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/Token', headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) }, payload: 'grant_type=client_credentials', ...(remoteAddress ? { remoteAddress } : {}) });
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/Token',
+    headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) },
+    payload: 'grant_type=client_credentials',
+    ...(remoteAddress ? { remoteAddress } : {}),
+  });
 
 describe('token lifecycle', () => {
   it('an expired token answers 401 token.expired', async () => {
     const a = await createApp(t, owner, { name: 'ERP', grant_types: ['client_credentials'] });
     await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
     const tok = (await cc(a)).json().access_token as string;
-    await t.db.update(oauthPayloads).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(oauthPayloads.key, `ClientCredentials:${hashSecret(tok)}`));
+    await t.db
+      .update(oauthPayloads)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(oauthPayloads.key, `ClientCredentials:${hashSecret(tok)}`));
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${tok}` } });
     expect(res.statusCode).toBe(401);
     expect(res.json().error.key).toBe('token.expired');

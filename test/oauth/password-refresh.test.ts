@@ -23,13 +23,20 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function passwordGrant(client: { client_id: string; client_secret: string | null }, username: string, password: string, extra: Record<string, string> = {}) {
+async function passwordGrant(
+  client: { client_id: string; client_secret: string | null },
+  username: string,
+  password: string,
+  extra: Record<string, string> = {},
+) {
   // curl -X POST https://…/api/auth/token/ -u '{{client_id}}:{{secret}}' -d 'grant_type=password&username={{email}}&password={{password}}'
   return t.app.inject({
     method: 'POST',
     url: '/api/auth/token/',
     headers: { ...FORM, authorization: basic(client.client_id, client.client_secret!) },
-    payload: `grant_type=password&username=${encodeURIComponent(username)}&password=${encodeURIComponent(password)}${Object.entries(extra).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('')}`,
+    payload: `grant_type=password&username=${encodeURIComponent(username)}&password=${encodeURIComponent(password)}${Object.entries(extra)
+      .map(([k, v]) => `&${k}=${encodeURIComponent(v)}`)
+      .join('')}`,
   });
 }
 
@@ -73,7 +80,12 @@ describe('password grant (seed 003, legacy)', () => {
   });
 
   it('only a user-admin may switch the password grant on', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/App', headers: { authorization: basic(staff.username, staff.password) }, payload: { name: 'x', allow_password_grant: true, grant_types: ['refresh_token'] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/App',
+      headers: { authorization: basic(staff.username, staff.password) },
+      payload: { name: 'x', allow_password_grant: true, grant_types: ['refresh_token'] },
+    });
     expect([403]).toContain(res.statusCode);
   });
 });

@@ -17,7 +17,10 @@ let child: ChildProcess | null = null;
 let other = '';
 
 async function startSecondInstance(url: string): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'test/oauth/instance.ts'], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'inherit'] });
+  child = spawn(process.execPath, ['--import', 'tsx', 'test/oauth/instance.ts'], {
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     const m = /^\{"port":(\d+)\}$/.exec(line.trim());
@@ -46,35 +49,50 @@ afterAll(async () => {
   await t?.close();
 });
 
-describe(onPostgres ? 'revocation across two server processes on PostgreSQL' : 'revocation across instances (two processes need PostgreSQL: this pass checks the in-process path)', () => {
-  it('disabling a client, then a user, rejects their tokens on the other instance within 1 s', async () => {
-    const acc = await makeAccount(t);
-    const owner = await acc.user({ group: 'owner' });
-    const target = onPostgres ? other : `http://127.0.0.1:${await listen()}`;
-    async function token(a: { client_id: string; client_secret: string | null }) {
-      const res = await t.app.inject({ method: 'POST', url: '/api/v1/Token', headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) }, payload: 'grant_type=client_credentials' });
-      return res.json().access_token as string;
-    }
-    const a = await createApp(t, owner, { name: 'ERP', grant_types: ['client_credentials'] });
-    await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
-    const tok = await token(a);
-    // warm the other instance's caches
-    expect((await fetch(`${target}/api/v1/Item`, { headers: { authorization: `Bearer ${tok}` } })).status).toBe(200);
-    expect((await fetch(`${target}/api/v1/Item`, { headers: { authorization: `Bearer ${tok}` } })).status).toBe(200);
-    const off = await t.app.inject({ method: 'PATCH', url: `/api/v1/App/${a.id}`, headers: { authorization: basic(owner.username, owner.password) }, payload: { disabled: true } });
-    expect(off.statusCode).toBe(200);
-    const r1 = await rejectedWithin(target, tok, 1000);
-    expect(r1).toMatchObject({ status: 401, key: 'token.invalid' });
+describe(
+  onPostgres
+    ? 'revocation across two server processes on PostgreSQL'
+    : 'revocation across instances (two processes need PostgreSQL: this pass checks the in-process path)',
+  () => {
+    it('disabling a client, then a user, rejects their tokens on the other instance within 1 s', async () => {
+      const acc = await makeAccount(t);
+      const owner = await acc.user({ group: 'owner' });
+      const target = onPostgres ? other : `http://127.0.0.1:${await listen()}`;
+      async function token(a: { client_id: string; client_secret: string | null }) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/Token',
+          headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) },
+          payload: 'grant_type=client_credentials',
+        });
+        return res.json().access_token as string;
+      }
+      const a = await createApp(t, owner, { name: 'ERP', grant_types: ['client_credentials'] });
+      await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
+      const tok = await token(a);
+      // warm the other instance's caches
+      expect((await fetch(`${target}/api/v1/Item`, { headers: { authorization: `Bearer ${tok}` } })).status).toBe(200);
+      expect((await fetch(`${target}/api/v1/Item`, { headers: { authorization: `Bearer ${tok}` } })).status).toBe(200);
+      const off = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/App/${a.id}`,
+        headers: { authorization: basic(owner.username, owner.password) },
+        payload: { disabled: true },
+      });
+      expect(off.statusCode).toBe(200);
+      const r1 = await rejectedWithin(target, tok, 1000);
+      expect(r1).toMatchObject({ status: 401, key: 'token.invalid' });
 
-    const b = await createApp(t, owner, { name: 'ERP2', grant_types: ['client_credentials'] });
-    await setIntegrationUser(t, b.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
-    const tok2 = await token(b);
-    expect((await fetch(`${target}/api/v1/Item`, { headers: { authorization: `Bearer ${tok2}` } })).status).toBe(200);
-    await setIntegrationUser(t, b.integration_user_id!, { accountId: acc.account.id, active: false });
-    const r2 = await rejectedWithin(target, tok2, 1000);
-    expect(r2).toMatchObject({ status: 401, key: 'user.disabled' });
-  });
-});
+      const b = await createApp(t, owner, { name: 'ERP2', grant_types: ['client_credentials'] });
+      await setIntegrationUser(t, b.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
+      const tok2 = await token(b);
+      expect((await fetch(`${target}/api/v1/Item`, { headers: { authorization: `Bearer ${tok2}` } })).status).toBe(200);
+      await setIntegrationUser(t, b.integration_user_id!, { accountId: acc.account.id, active: false });
+      const r2 = await rejectedWithin(target, tok2, 1000);
+      expect(r2).toMatchObject({ status: 401, key: 'user.disabled' });
+    });
+  },
+);
 
 async function listen(): Promise<number> {
   await t.app.listen({ port: 0, host: '127.0.0.1' });

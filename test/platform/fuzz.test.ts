@@ -38,15 +38,58 @@ const NOT_FUZZED: Record<string, string> = {
   '/api/v1/Token, /api/auth/token/, /o/token/': 'OAuth token endpoint: RFC 6749 bodies from oidc-provider, not in the document (test/oauth/*)',
   '/o/authorize': 'OAuth redirect endpoint: answers redirects and HTML (test/oauth/authorization-code.test.ts)',
   '/o/login/{uid}…': 'login and consent pages of an authorization in progress: HTML forms (test/oauth, test/browser)',
-  '/o/userinfo/, /o/jwks/, /o/revoke/, /o/introspect/, /.well-known/openid-configuration': 'OpenID Connect and RFC 7009/7662 endpoints of oidc-provider (test/oauth)',
+  '/o/userinfo/, /o/jwks/, /o/revoke/, /o/introspect/, /.well-known/openid-configuration':
+    'OpenID Connect and RFC 7009/7662 endpoints of oidc-provider (test/oauth)',
   '/api/schema/, /api-doc/…': 'the document and its viewer (test/platform/openapi.test.ts)',
 };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 const PROTO_NAMES = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__'];
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-const WEIRD_STRINGS = ['', ' 1', '0x10', '1e3', '+1', '-0', 'Infinity', '-Infinity', 'NaN', '1.5', '99999999999999999999', '9223372036854775808', 'true', 'null', '\u0000', 'a\u0000b', '\ud800', 'é€😀', "'; drop table items; --", '%00', '../../etc/passwd', ...PROTO_NAMES];
-const WEIRD_VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 0.00001, 1e300, -1e300, 2 ** 53, 9223372036854775808, 99999999999999, '99999999999999.9999', [], [1], {}, { a: 1 }, ...WEIRD_STRINGS];
+const WEIRD_STRINGS = [
+  '',
+  ' 1',
+  '0x10',
+  '1e3',
+  '+1',
+  '-0',
+  'Infinity',
+  '-Infinity',
+  'NaN',
+  '1.5',
+  '99999999999999999999',
+  '9223372036854775808',
+  'true',
+  'null',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'é€😀',
+  "'; drop table items; --",
+  '%00',
+  '../../etc/passwd',
+  ...PROTO_NAMES,
+];
+const WEIRD_VALUES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  0.00001,
+  1e300,
+  -1e300,
+  2 ** 53,
+  9223372036854775808,
+  99999999999999,
+  '99999999999999.9999',
+  [],
+  [1],
+  {},
+  { a: 1 },
+  ...WEIRD_STRINGS,
+];
 
 type Schema = Record<string, any>;
 interface Op {
@@ -125,13 +168,20 @@ function valid(schema: Schema | undefined, name: string, path: string, depth = 0
       const min = Math.max(schema.minimum ?? -MAX_SAFE, -1e6);
       const max = Math.min(schema.maximum ?? MAX_SAFE, 1e6);
       const plain = fc.integer({ min: Math.ceil(min), max: Math.max(Math.ceil(min), Math.floor(max)) });
-      return kind === 'any' ? plain : fc.oneof(plain, idArb(kind).map((x) => x.v));
+      return kind === 'any'
+        ? plain
+        : fc.oneof(
+            plain,
+            idArb(kind).map((x) => x.v),
+          );
     }
     case 'number':
       return fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.constantFrom(0.5, 2.25, 1.0001));
     case 'string': {
-      if (schema.format === 'date-time') return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
-      if (schema.format === 'date') return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      if (schema.format === 'date-time')
+        return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
+      if (schema.format === 'date')
+        return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
       if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length <= (schema.maxLength ?? 1e6));
       return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 20, 20) });
     }
@@ -141,7 +191,9 @@ function valid(schema: Schema | undefined, name: string, path: string, depth = 0
     case 'object': {
       const props: Record<string, Schema> = schema.properties ?? {};
       const required: string[] = schema.required ?? [];
-      const entries = Object.entries(props).map(([k, s]) => [k, fc.oneof({ weight: 5, arbitrary: valid(s, k, path, depth + 1) }, { weight: 1, arbitrary: fc.constantFrom(...WEIRD_VALUES) })] as const);
+      const entries = Object.entries(props).map(
+        ([k, s]) => [k, fc.oneof({ weight: 5, arbitrary: valid(s, k, path, depth + 1) }, { weight: 1, arbitrary: fc.constantFrom(...WEIRD_VALUES) })] as const,
+      );
       return fc.record(Object.fromEntries(entries), { requiredKeys: required.filter((k) => k in props) });
     }
     default:
@@ -159,11 +211,16 @@ function bodyArb(schema: Schema, path: string): fc.Arbitrary<unknown> {
     return out;
   });
   const huge = fc.constantFrom('x'.repeat(100_000), { description: 'y'.repeat(200_000) }, { units: '1'.repeat(5000) });
-  return fc.oneof({ weight: 8, arbitrary: byShape }, { weight: 2, arbitrary: withExtra }, { weight: 1, arbitrary: fc.constantFrom(...WEIRD_VALUES) }, { weight: 1, arbitrary: huge });
+  return fc.oneof(
+    { weight: 8, arbitrary: byShape },
+    { weight: 2, arbitrary: withExtra },
+    { weight: 1, arbitrary: fc.constantFrom(...WEIRD_VALUES) },
+    { weight: 1, arbitrary: huge },
+  );
 }
 
 function asQueryText(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v) ?? '';
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
 }
 
 function requestArb(o: Op): fc.Arbitrary<Req> {
@@ -176,8 +233,14 @@ function requestArb(o: Op): fc.Arbitrary<Req> {
         const kind = kindOf(p.name, o.path);
         const arb =
           p.schema?.type === 'integer'
-            ? fc.oneof({ weight: 6, arbitrary: idArb(kind).map((x) => ({ v: String(x.v), foreign: x.foreign })) }, { weight: 1, arbitrary: fc.constantFrom(...WEIRD_STRINGS).map((v) => ({ v, foreign: false })) })
-            : fc.oneof({ weight: 4, arbitrary: valid(p.schema, p.name, o.path).map((v) => ({ v: asQueryText(v), foreign: false })) }, { weight: 1, arbitrary: fc.constantFrom(...WEIRD_STRINGS).map((v) => ({ v, foreign: false })) });
+            ? fc.oneof(
+                { weight: 6, arbitrary: idArb(kind).map((x) => ({ v: String(x.v), foreign: x.foreign })) },
+                { weight: 1, arbitrary: fc.constantFrom(...WEIRD_STRINGS).map((v) => ({ v, foreign: false })) },
+              )
+            : fc.oneof(
+                { weight: 4, arbitrary: valid(p.schema, p.name, o.path).map((v) => ({ v: asQueryText(v), foreign: false })) },
+                { weight: 1, arbitrary: fc.constantFrom(...WEIRD_STRINGS).map((v) => ({ v, foreign: false })) },
+              );
         // An empty segment is another route (the list), not this operation with an empty value.
         return [p.name, arb.filter((x) => x.v !== '')];
       }),
@@ -185,7 +248,10 @@ function requestArb(o: Op): fc.Arbitrary<Req> {
   );
   const queryArb = fc.record(
     Object.fromEntries(
-      queryParams.map((p) => [p.name, fc.oneof({ weight: 4, arbitrary: valid(p.schema, p.name, o.path).map(asQueryText) }, { weight: 1, arbitrary: fc.constantFrom(...WEIRD_STRINGS) })]),
+      queryParams.map((p) => [
+        p.name,
+        fc.oneof({ weight: 4, arbitrary: valid(p.schema, p.name, o.path).map(asQueryText) }, { weight: 1, arbitrary: fc.constantFrom(...WEIRD_STRINGS) }),
+      ]),
     ),
     { requiredKeys: [] },
   );
@@ -262,7 +328,17 @@ async function seedData() {
   const oorder = (await ob.send('POST', '/api/v1/SalesOrder', { wID: ow, lines: [{ partNo: oi, units: 1 }] })).json().orderID;
   const ogroup = (await ob.send('POST', '/api/v1/Group', { name: 'other-group', permissions: { item: ['view'] } })).json().id;
   const oapp = (await ob.send('POST', '/api/v1/App', { name: 'Other app', grant_types: ['client_credentials'] })).json().id;
-  Object.assign(foreign, { warehouse: [ow], item: [oi], category: [ocat], customer: [ocu], lot: [olot], order: [oorder], group: [ogroup, other.groups.owner.id], app: [oapp], user: [otherOwner.id] });
+  Object.assign(foreign, {
+    warehouse: [ow],
+    item: [oi],
+    category: [ocat],
+    customer: [ocu],
+    lot: [olot],
+    order: [oorder],
+    group: [ogroup, other.groups.owner.id],
+    app: [oapp],
+    user: [otherOwner.id],
+  });
 
   const acc = await makeAccount(t, 'Fuzzed store');
   accountId = acc.account.id;
@@ -279,20 +355,43 @@ async function seedData() {
   const api = caller(t, su);
   const cat = (await api.send('POST', '/api/v1/Category', { name: 'Tools' })).json().categoryID;
   const items = [];
-  for (const shortID of ['F-1', 'F-2', 'F-3']) items.push((await api.send('POST', '/api/v1/Item', { shortID, categoryID: cat, cost: '2.5', reorderPoint: 10 })).json().partNo);
+  for (const shortID of ['F-1', 'F-2', 'F-3'])
+    items.push((await api.send('POST', '/api/v1/Item', { shortID, categoryID: cat, cost: '2.5', reorderPoint: 10 })).json().partNo);
   const bin = (await api.send('POST', `/api/v1/Warehouse/${w1.id}/Bin`, { spot: 'A-01' })).json().binID;
   const customer = (await api.send('POST', '/api/v1/Customer', { name: 'Fuzz customer' })).json().customerID;
   const lots = [];
-  for (const [partNo, wID] of [[items[0], w1.id], [items[1], w1.id], [items[0], w2.id]]) lots.push((await api.send('POST', '/api/v1/Inventory/Receive', { partNo, wID, units: 50 })).json().lots[0].recNo);
+  for (const [partNo, wID] of [
+    [items[0], w1.id],
+    [items[1], w1.id],
+    [items[0], w2.id],
+  ])
+    lots.push((await api.send('POST', '/api/v1/Inventory/Receive', { partNo, wID, units: 50 })).json().lots[0].recNo);
   const order = (await api.send('POST', '/api/v1/SalesOrder', { wID: w1.id, customerID: customer, lines: [{ partNo: items[0], units: 2 }] })).json().orderID;
   const group = (await api.send('POST', '/api/v1/Group', { name: 'fuzz-group', permissions: { item: ['view'] } })).json().id;
   const victim = await acc.user({ group: 'staff' });
   // A token of the superuser's that it may lose (its own fuzzing token is never in a pool).
   const victimToken = (await api.send('POST', '/api/user/tokens/', { name: 'fuzz-victim' })).json().id;
-  const app = (await api.send('POST', '/api/v1/App', { name: 'Fuzz app', grant_types: ['authorization_code'], redirect_uris: ['https://shop.example/cb'] })).json().id;
-  Object.assign(pools, { warehouse: [w1.id, w2.id], item: items, category: [cat], customer: [customer], lot: lots, order: [order], bin: [bin], group: [group], user: [victim.id], app: [app], token: [victimToken], appToken: [] });
+  const app = (
+    await api.send('POST', '/api/v1/App', { name: 'Fuzz app', grant_types: ['authorization_code'], redirect_uris: ['https://shop.example/cb'] })
+  ).json().id;
+  Object.assign(pools, {
+    warehouse: [w1.id, w2.id],
+    item: items,
+    category: [cat],
+    customer: [customer],
+    lot: lots,
+    order: [order],
+    bin: [bin],
+    group: [group],
+    user: [victim.id],
+    app: [app],
+    token: [victimToken],
+    appToken: [],
+  });
 
-  const tables = await t.db.execute(sql`select table_name from information_schema.columns where column_name = 'account_id' and table_schema = current_schema() order by table_name`);
+  const tables = await t.db.execute(
+    sql`select table_name from information_schema.columns where column_name = 'account_id' and table_schema = current_schema() order by table_name`,
+  );
   const rows = (Array.isArray(tables) ? tables : (tables as { rows: { table_name: string }[] }).rows) as { table_name: string }[];
   // Bookkeeping a refused request may rightly write: the audit log and the lockout counters.
   digestTables = rows.map((r) => r.table_name).filter((n) => !['audit_log', 'auth_failures', 'login_challenges'].includes(n));
@@ -363,7 +462,8 @@ async function probe(o: Op, who: keyof typeof users, r: Req, state: { requests: 
   }
   if (res.statusCode < 300) {
     expect(r.foreign, `${where} → ${res.statusCode}: reached another account's object`).toBe(false);
-    if (writes && who === 'readOnly' && /Refused to read-only users/.test(o.op.description ?? '')) throw new Error(`${where} → ${res.statusCode}: a read-only user wrote`);
+    if (writes && who === 'readOnly' && /Refused to read-only users/.test(o.op.description ?? ''))
+      throw new Error(`${where} → ${res.statusCode}: a read-only user wrote`);
     state.stale = true;
   } else if (writes) {
     const after = await digest();
@@ -404,7 +504,9 @@ describe('schema-driven fuzz of every documented operation', () => {
       }
     }
     for (const line of failures.values()) console.error(line);
-    console.log(`fuzz: ${ops.length} operations, ${state.requests} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}, ${RUNS} runs per operation and caller)`);
+    console.log(
+      `fuzz: ${ops.length} operations, ${state.requests} requests in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}, ${RUNS} runs per operation and caller)`,
+    );
     expect([...failures.values()]).toEqual([]);
     expect(state.requests).toBeGreaterThanOrEqual(ops.length * 3 * RUNS);
   }, 600_000);

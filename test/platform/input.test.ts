@@ -74,9 +74,19 @@ describe('NUL and broken Unicode are refused at the edge', () => {
 
   it('invalid UTF-8 in JSON, a lone surrogate, or in a percent-encoded query answers 400; nothing is stored', async () => {
     const raw = Buffer.concat([Buffer.from('{"shortID":"X'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { authorization: api.authorization, 'content-type': 'application/json' }, payload: raw });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Item',
+      headers: { authorization: api.authorization, 'content-type': 'application/json' },
+      payload: raw,
+    });
     expect(expectError(res, 400, 'validation.failed').fields).toEqual({ body: ['is not valid UTF-8'] });
-    const lone = await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { authorization: api.authorization, 'content-type': 'application/json' }, payload: '{"shortID":"\\ud800"}' });
+    const lone = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Item',
+      headers: { authorization: api.authorization, 'content-type': 'application/json' },
+      payload: '{"shortID":"\\ud800"}',
+    });
     expect(expectError(lone, 400, 'validation.failed').fields).toEqual({ shortID: ['is not valid UTF-8'] });
     expectError(await api.get('/api/v1/Item?q=%ff'), 400, 'validation.failed');
     expect((await api.get('/api/v1/Item')).json().totalCount).toBe(2);
@@ -85,25 +95,43 @@ describe('NUL and broken Unicode are refused at the edge', () => {
 
   it('JSON declared as UTF-16 answers 415; text/plain answers 415; an unknown type 415', async () => {
     const headers = { authorization: api.authorization };
-    const utf16 = await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { ...headers, 'content-type': 'application/json; charset=utf-16' }, payload: '{"shortID":"U16"}' });
+    const utf16 = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Item',
+      headers: { ...headers, 'content-type': 'application/json; charset=utf-16' },
+      payload: '{"shortID":"U16"}',
+    });
     expectError(utf16, 415, 'media_type.unsupported');
-    const text = await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { ...headers, 'content-type': 'text/plain' }, payload: '{"shortID":"TXT"}' });
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Item',
+      headers: { ...headers, 'content-type': 'text/plain' },
+      payload: '{"shortID":"TXT"}',
+    });
     expectError(text, 415, 'media_type.unsupported');
     const xml = await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { ...headers, 'content-type': 'application/xml' }, payload: '<a/>' });
     expectError(xml, 415, 'media_type.unsupported');
-    const utf8 = await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { ...headers, 'content-type': 'application/json; charset=UTF-8' }, payload: '{"shortID":"U8"}' });
+    const utf8 = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Item',
+      headers: { ...headers, 'content-type': 'application/json; charset=UTF-8' },
+      payload: '{"shortID":"U8"}',
+    });
     expect(utf8.statusCode).toBe(201);
     await api.send('DELETE', `/api/v1/Item/${utf8.json().partNo}`);
   });
 });
 
 describe('no coercion of body values; strict path and query values', () => {
-  it.each([['0x10'], ['1e3'], [' 1'], ['+1'], ['Infinity'], ['1.00001'], [[1]], [true], [0], [-1], [1e300], [0.00001]])('Receive with "units": %j answers 400 and makes no lot', async (units) => {
-    const before = await lotCount();
-    const res = await api.send('POST', '/api/v1/Inventory/Receive', { partNo, wID, units });
-    expect(expectError(res, 400, 'validation.failed').fields).toHaveProperty('units');
-    expect(await lotCount()).toBe(before);
-  });
+  it.each([['0x10'], ['1e3'], [' 1'], ['+1'], ['Infinity'], ['1.00001'], [[1]], [true], [0], [-1], [1e300], [0.00001]])(
+    'Receive with "units": %j answers 400 and makes no lot',
+    async (units) => {
+      const before = await lotCount();
+      const res = await api.send('POST', '/api/v1/Inventory/Receive', { partNo, wID, units });
+      expect(expectError(res, 400, 'validation.failed').fields).toHaveProperty('units');
+      expect(await lotCount()).toBe(before);
+    },
+  );
 
   it('a string where a body expects an integer or boolean is refused, not converted', async () => {
     const r1 = await api.send('POST', '/api/v1/Inventory/Receive', { partNo: String(partNo), wID, units: 1 });
@@ -125,7 +153,18 @@ describe('no coercion of body values; strict path and query values', () => {
     expect(expectError(res, 400, 'validation.failed').fields).toHaveProperty('partNo');
   });
 
-  it.each(['page=1e300', 'page=99999999999', 'page=0', 'pageSize=-Infinity', 'pageSize=Infinity', 'pageSize=501', 'page=%201', 'active=1', 'active=yes', 'categoryID=0x1'])('?%s answers 400 naming the parameter', async (q) => {
+  it.each([
+    'page=1e300',
+    'page=99999999999',
+    'page=0',
+    'pageSize=-Infinity',
+    'pageSize=Infinity',
+    'pageSize=501',
+    'page=%201',
+    'active=1',
+    'active=yes',
+    'categoryID=0x1',
+  ])('?%s answers 400 naming the parameter', async (q) => {
     const res = await api.get(`/api/v1/Item?${q}`);
     expect(Object.keys(expectError(res, 400, 'validation.failed').fields)).toEqual([q.split('=')[0]]);
   });
@@ -197,7 +236,12 @@ describe('fields named like Object.prototype members', () => {
   });
 
   it('__proto__ in JSON, a form or the query answers 400', async () => {
-    const json = await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { authorization: api.authorization, 'content-type': 'application/json' }, payload: '{"shortID":"P","__proto__":{"x":1}}' });
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/Item',
+      headers: { authorization: api.authorization, 'content-type': 'application/json' },
+      payload: '{"shortID":"P","__proto__":{"x":1}}',
+    });
     expectError(json, 400, 'validation.failed');
     const form = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: FORM, payload: 'username=nobody-proto&password=y&__proto__=1' });
     expectError(form, 401, 'credentials.invalid');
@@ -246,7 +290,11 @@ describe("the framework's own errors in the documented shape", () => {
 
   it('a body over 1 MiB answers 413, bad JSON 400, an empty JSON body 400', async () => {
     const headers = { authorization: api.authorization, 'content-type': 'application/json' };
-    expectError(await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers, payload: `{"shortID":"${'a'.repeat(1024 * 1024)}"}` }), 413, 'payload.too_large');
+    expectError(
+      await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers, payload: `{"shortID":"${'a'.repeat(1024 * 1024)}"}` }),
+      413,
+      'payload.too_large',
+    );
     const bad = expectError(await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers, payload: '{"shortID":' }), 400, 'validation.failed');
     expect(bad.description).toBe('The body is not valid JSON.');
     expectError(await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers, payload: '' }), 400, 'validation.failed');

@@ -131,16 +131,26 @@ describe('OpenAPI document at /api/schema/', () => {
   it("a route's own error schemas win, and config.errorBody replaces the error body of the derived statuses", () => {
     const dialectError = { type: 'object', properties: { detail: { type: 'string' } } };
     const own = { type: 'object', properties: { message: { type: 'string' } } };
-    const route = { method: 'GET', url: '/api/part/:pk', config: { access: { ruleset: 'item', action: 'view' }, errorBody: dialectError }, handler: () => null } as never;
+    const route = {
+      method: 'GET',
+      url: '/api/part/:pk',
+      config: { access: { ruleset: 'item', action: 'view' }, errorBody: dialectError },
+      handler: () => null,
+    } as never;
     const out = documentRoute(route, { response: { 200: { type: 'object' }, 404: own } }) as { response: Record<string, any> };
     expect(out.response[404]).toBe(own);
     for (const status of ['400', '401', '403', '429', '500', '4XX']) expect(out.response[status].properties, status).toEqual(dialectError.properties);
     expect(out.response[403].description).toContain('permission.denied');
     expect(out.response[403].description).not.toContain('user.read_only');
-    const write = documentRoute({ method: 'DELETE', url: '/api/v1/Item/:partNo', config: { access: { ruleset: 'item', action: 'delete' } }, handler: () => null } as never, {}) as { response: Record<string, any> };
+    const write = documentRoute(
+      { method: 'DELETE', url: '/api/v1/Item/:partNo', config: { access: { ruleset: 'item', action: 'delete' } }, handler: () => null } as never,
+      {},
+    ) as { response: Record<string, any> };
     expect(write.response[403].description).toContain('user.read_only');
     expect(write.response[409].properties).toEqual(ErrorBody.properties);
-    const pub = documentRoute({ method: 'POST', url: '/api/auth/login', config: { access: 'public' }, handler: () => null } as never, {}) as { response: Record<string, any> };
+    const pub = documentRoute({ method: 'POST', url: '/api/auth/login', config: { access: 'public' }, handler: () => null } as never, {}) as {
+      response: Record<string, any>;
+    };
     expect(pub.response[401].description).toContain('none are needed');
   });
 

@@ -123,23 +123,23 @@ export function App() {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>
-          <Routes>
-            <Route path="/" element={<Navigate to={home} replace />} />
-            <Route path="/login" element={<Navigate to={safeNext(location.search) ?? home} replace />} />
-            <Route path="/me" element={<MePage />} />
-            <Route path="/apps" element={<AppsPage />} />
-            <Route path="/apps/:id" element={<AppDetailPage />} />
-            <Route path="/items" element={<ItemsPage />} />
-            <Route path="/stock" element={<StockPage />} />
-            <Route path="/orders" element={<OrdersPage />} />
-            <Route path="/reports" element={<ReportsPage />} />
-            <Route path="/overview" element={<OverviewPage />} />
-            <Route path="/admin/users" element={<UsersPage />} />
-            <Route path="/admin/users/:id" element={<UserDetailPage />} />
-            <Route path="/admin/groups" element={<GroupsPage />} />
-            <Route path="/admin/audit" element={<AuditPage />} />
-            <Route path="*" element={<Text>Nothing here. Pick a screen from the menu.</Text>} />
-          </Routes>
+        <Routes>
+          <Route path="/" element={<Navigate to={home} replace />} />
+          <Route path="/login" element={<Navigate to={safeNext(location.search) ?? home} replace />} />
+          <Route path="/me" element={<MePage />} />
+          <Route path="/apps" element={<AppsPage />} />
+          <Route path="/apps/:id" element={<AppDetailPage />} />
+          <Route path="/items" element={<ItemsPage />} />
+          <Route path="/stock" element={<StockPage />} />
+          <Route path="/orders" element={<OrdersPage />} />
+          <Route path="/reports" element={<ReportsPage />} />
+          <Route path="/overview" element={<OverviewPage />} />
+          <Route path="/admin/users" element={<UsersPage />} />
+          <Route path="/admin/users/:id" element={<UserDetailPage />} />
+          <Route path="/admin/groups" element={<GroupsPage />} />
+          <Route path="/admin/audit" element={<AuditPage />} />
+          <Route path="*" element={<Text>Nothing here. Pick a screen from the menu.</Text>} />
+        </Routes>
       </AppShell.Main>
     </AppShell>
   );

@@ -92,7 +92,13 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   if (!res.ok) {
     const e = (data as { error?: { key?: string; description?: string; fields?: Record<string, string[]> } } | null)?.error;
     const retry = Number(res.headers.get('retry-after'));
-    const err = new ApiError(res.status, e?.key ?? 'internal', e?.description ?? res.statusText, e?.fields ?? {}, Number.isFinite(retry) && retry > 0 ? retry : null);
+    const err = new ApiError(
+      res.status,
+      e?.key ?? 'internal',
+      e?.description ?? res.statusText,
+      e?.fields ?? {},
+      Number.isFinite(retry) && retry > 0 ? retry : null,
+    );
     if (res.status === 401 && !path.startsWith('/api/auth/')) onUnauthenticated?.();
     throw err;
   }

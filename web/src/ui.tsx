@@ -113,7 +113,11 @@ export function Secret({ label, value }: { label: string; value: string }) {
 }
 
 export function YesNo({ value, yes, no }: { value: boolean; yes: string; no: string }) {
-  return <Badge color={value ? 'green' : 'gray'} variant="light">{value ? yes : no}</Badge>;
+  return (
+    <Badge color={value ? 'green' : 'gray'} variant="light">
+      {value ? yes : no}
+    </Badge>
+  );
 }
 
 /** Why an action is disabled: a tooltip on a wrapper, since disabled buttons get no pointer events. */

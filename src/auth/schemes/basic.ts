@@ -33,7 +33,16 @@ export const MAX_LOGIN_LENGTH = LIMITS.loginLength;
 export async function findLogin(deps: AuthDeps, login: string) {
   const lower = login.toLowerCase();
   const [row] = await deps.db
-    .select({ id: users.id, passwordHash: users.passwordHash, pinHash: users.pinHash, isActive: users.isActive, kind: users.kind, accountId: users.accountId, username: users.username, email: users.email })
+    .select({
+      id: users.id,
+      passwordHash: users.passwordHash,
+      pinHash: users.pinHash,
+      isActive: users.isActive,
+      kind: users.kind,
+      accountId: users.accountId,
+      username: users.username,
+      email: users.email,
+    })
     .from(users)
     .where(or(eq(sql`lower(${users.username})`, lower), eq(sql`lower(${users.email})`, lower)))
     .limit(1);

@@ -6,8 +6,12 @@ import { users } from './users.js';
 
 /** Fields every stored credential has: who owns it, when it was last used and from where. */
 const owned = () => ({
-  accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
-  userId: ref('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  accountId: ref('account_id')
+    .notNull()
+    .references(() => accounts.id, { onDelete: 'cascade' }),
+  userId: ref('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
   createdAt: createdAt(),
   lastUsedAt: tstamp('last_used_at'),
   lastUsedIp: text('last_used_ip'),
@@ -33,7 +37,9 @@ export const personalTokens = pgTable(
   },
   (t) => [
     uniqueIndex('personal_tokens_hash_key').on(t.tokenHash),
-    uniqueIndex('personal_tokens_live_name_key').on(t.userId, t.name).where(sql`${t.revokedAt} is null`),
+    uniqueIndex('personal_tokens_live_name_key')
+      .on(t.userId, t.name)
+      .where(sql`${t.revokedAt} is null`),
     index('personal_tokens_user_idx').on(t.userId),
   ],
 );
@@ -50,7 +56,9 @@ export const apiKeys = pgTable(
   },
   (t) => [
     uniqueIndex('api_keys_key_key').on(t.apiKey),
-    uniqueIndex('api_keys_live_user_key').on(t.userId).where(sql`${t.revokedAt} is null`),
+    uniqueIndex('api_keys_live_user_key')
+      .on(t.userId)
+      .where(sql`${t.revokedAt} is null`),
   ],
 );
 
@@ -73,8 +81,12 @@ export const loginChallenges = pgTable(
   'login_challenges',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
-    userId: ref('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    userId: ref('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     tokenHash: text('token_hash').notNull(),
     expiresAt: tstamp('expires_at').notNull(),
     attempts: integer('attempts').notNull().default(0),

@@ -12,9 +12,15 @@ export const lots = pgTable(
   'lots',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
-    itemId: ref('item_id').notNull().references(() => items.id),
-    warehouseId: ref('warehouse_id').notNull().references(() => warehouses.id),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    itemId: ref('item_id')
+      .notNull()
+      .references(() => items.id),
+    warehouseId: ref('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id),
     spot: text('spot').notNull().default(''),
     serial: text('serial'),
     units: qty('units').notNull().default('0'),
@@ -40,9 +46,15 @@ export const lots = pgTable(
 export const stockLevels = pgTable(
   'stock_levels',
   {
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
-    itemId: ref('item_id').notNull().references(() => items.id),
-    warehouseId: ref('warehouse_id').notNull().references(() => warehouses.id),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    itemId: ref('item_id')
+      .notNull()
+      .references(() => items.id),
+    warehouseId: ref('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id),
     onHand: qty('on_hand').notNull().default('0'),
     reserved: qty('reserved').notNull().default('0'),
     updatedAt: tstamp('updated_at').notNull().defaultNow(),
@@ -59,7 +71,9 @@ export const stockTransactions = pgTable(
   'stock_transactions',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     lotId: ref('lot_id').notNull(),
     itemId: ref('item_id').notNull(),
     warehouseId: ref('warehouse_id').notNull(),

@@ -10,7 +10,9 @@ export const items = pgTable(
   'items',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     shortId: text('short_id').notNull(),
     description: text('description').notNull().default(''),
     unit: text('unit').notNull().default('each'),
@@ -40,7 +42,9 @@ export const categories = pgTable(
   'categories',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     parentId: ref('parent_id'),
     createdAt: createdAt(),
@@ -56,7 +60,9 @@ export const categories = pgTable(
 export const accountCounters = pgTable(
   'account_counters',
   {
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     n: bigint('n', { mode: 'number' }).notNull().default(0),
   },

@@ -67,9 +67,13 @@ export const oauthAppTokens = pgTable(
   'oauth_app_tokens',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     clientId: text('client_id').notNull(),
-    userId: ref('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: ref('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     scope: text('scope').notNull(),
     grantId: text('grant_id').notNull(),
@@ -78,7 +82,12 @@ export const oauthAppTokens = pgTable(
     expiresAt: tstamp('expires_at'),
     revokedAt: tstamp('revoked_at'),
   },
-  (t) => [index('oauth_app_tokens_client_idx').on(t.clientId), uniqueIndex('oauth_app_tokens_grant_key').on(t.grantId).where(sql`${t.revokedAt} is null`)],
+  (t) => [
+    index('oauth_app_tokens_client_idx').on(t.clientId),
+    uniqueIndex('oauth_app_tokens_grant_key')
+      .on(t.grantId)
+      .where(sql`${t.revokedAt} is null`),
+  ],
 );
 
 /** Signing keys (private JWKs), newest first in use; old ones stay published until removed. */

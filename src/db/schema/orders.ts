@@ -13,9 +13,13 @@ export const salesOrders = pgTable(
   'sales_orders',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     customerId: ref('customer_id').references(() => customers.id),
-    warehouseId: ref('warehouse_id').notNull().references(() => warehouses.id),
+    warehouseId: ref('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id),
     status: text('status').notNull().default('draft'),
     reference: text('reference'),
     remark: text('remark'),
@@ -33,9 +37,15 @@ export const orderLines = pgTable(
   'order_lines',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
-    orderId: ref('order_id').notNull().references(() => salesOrders.id, { onDelete: 'cascade' }),
-    itemId: ref('item_id').notNull().references(() => items.id),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    orderId: ref('order_id')
+      .notNull()
+      .references(() => salesOrders.id, { onDelete: 'cascade' }),
+    itemId: ref('item_id')
+      .notNull()
+      .references(() => items.id),
     units: qty('units').notNull(),
     price: qty('price'),
   },
@@ -47,10 +57,18 @@ export const orderReservations = pgTable(
   'order_reservations',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
-    orderId: ref('order_id').notNull().references(() => salesOrders.id, { onDelete: 'cascade' }),
-    lineId: ref('line_id').notNull().references(() => orderLines.id, { onDelete: 'cascade' }),
-    lotId: ref('lot_id').notNull().references(() => lots.id),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    orderId: ref('order_id')
+      .notNull()
+      .references(() => salesOrders.id, { onDelete: 'cascade' }),
+    lineId: ref('line_id')
+      .notNull()
+      .references(() => orderLines.id, { onDelete: 'cascade' }),
+    lotId: ref('lot_id')
+      .notNull()
+      .references(() => lots.id),
     units: qty('units').notNull(),
   },
   (t) => [index('order_reservations_order_idx').on(t.orderId), index('order_reservations_lot_idx').on(t.lotId)],
@@ -60,8 +78,12 @@ export const orderStatusHistory = pgTable(
   'order_status_history',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
-    orderId: ref('order_id').notNull().references(() => salesOrders.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    orderId: ref('order_id')
+      .notNull()
+      .references(() => salesOrders.id, { onDelete: 'cascade' }),
     fromStatus: text('from_status'),
     toStatus: text('to_status').notNull(),
     userId: ref('user_id'),

@@ -8,7 +8,9 @@ export const users = pgTable(
   'users',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     username: text('username').notNull(),
     email: text('email').notNull(),
     passwordHash: text('password_hash'),
@@ -37,7 +39,9 @@ export const groups = pgTable(
   'groups',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     builtin: text('builtin'),
     permissions: jsonb('permissions').$type<Record<string, string[]>>().notNull().default({}),
@@ -50,9 +54,15 @@ export const groups = pgTable(
 export const userGroups = pgTable(
   'user_groups',
   {
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
-    userId: ref('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    groupId: ref('group_id').notNull().references(() => groups.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    userId: ref('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    groupId: ref('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.userId, t.groupId] }), index('user_groups_group_idx').on(t.groupId)],
 );
@@ -61,9 +71,15 @@ export const userGroups = pgTable(
 export const userWarehouses = pgTable(
   'user_warehouses',
   {
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
-    userId: ref('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    warehouseId: ref('warehouse_id').notNull().references(() => warehouses.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    userId: ref('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    warehouseId: ref('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.userId, t.warehouseId] }), index('user_warehouses_wh_idx').on(t.warehouseId)],
 );

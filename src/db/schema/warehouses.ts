@@ -6,7 +6,9 @@ export const warehouses = pgTable(
   'warehouses',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
     code: text('code').notNull(),
     name: text('name').notNull(),
     address: text('address'),
@@ -22,8 +24,12 @@ export const bins = pgTable(
   'bins',
   {
     id: id(),
-    accountId: ref('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
-    warehouseId: ref('warehouse_id').notNull().references(() => warehouses.id, { onDelete: 'cascade' }),
+    accountId: ref('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    warehouseId: ref('warehouse_id')
+      .notNull()
+      .references(() => warehouses.id, { onDelete: 'cascade' }),
     code: text('code').notNull(),
     description: text('description').notNull().default(''),
     createdAt: createdAt(),

@@ -271,10 +271,12 @@ async function parentInput(r: Refs, doc: FrappeDoc) {
   const parent = text(doc, 'parent_item_group', 200);
   if (parent === undefined) return undefined;
   if (parent === '' || parent === ALL_ITEM_GROUPS) return null;
-  return (await r.category(parent).catch((err: unknown) => {
-    if (err instanceof ApiError && err.key === 'not_found') throw invalid('parent_item_group', `Item Group ${parent} does not exist`);
-    throw err;
-  })).categoryID;
+  return (
+    await r.category(parent).catch((err: unknown) => {
+      if (err instanceof ApiError && err.key === 'not_found') throw invalid('parent_item_group', `Item Group ${parent} does not exist`);
+      throw err;
+    })
+  ).categoryID;
 }
 
 const itemGroupAdapter: DocTypeAdapter = {
@@ -459,7 +461,14 @@ async function orderDoc(r: Refs, o: OrderSummary | OrderFull): Promise<FrappeDoc
   };
   if ('lines' in o) {
     doc.items = await Promise.all(
-      o.lines.map(async (l, i) => ({ doctype: 'Sales Order Item', idx: i + 1, item_code: await r.itemCode(l.partNo), qty: Number(l.units), rate: num(l.price), warehouse })),
+      o.lines.map(async (l, i) => ({
+        doctype: 'Sales Order Item',
+        idx: i + 1,
+        item_code: await r.itemCode(l.partNo),
+        qty: Number(l.units),
+        rate: num(l.price),
+        warehouse,
+      })),
     );
   }
   return doc;
@@ -573,7 +582,13 @@ const binAdapter: DocTypeAdapter = {
 // ------------------------------------------------------------------ Stock Entry (the ledger)
 
 /** Ledger kinds as Frappe's stock entry types; a transfer's move_in half is the same entry as its move_out. */
-const ENTRY_TYPE: Record<string, string> = { receive: 'Material Receipt', move_out: 'Material Transfer', move_in: 'Material Transfer', issue: 'Material Issue', adjust: 'Stock Reconciliation' };
+const ENTRY_TYPE: Record<string, string> = {
+  receive: 'Material Receipt',
+  move_out: 'Material Transfer',
+  move_in: 'Material Transfer',
+  issue: 'Material Issue',
+  adjust: 'Stock Reconciliation',
+};
 const KIND_OF_TYPE: Record<string, string> = { 'Material Receipt': 'receive', 'Material Transfer': 'move_out', 'Material Issue': 'issue' };
 
 type LedgerView = Awaited<ReturnType<typeof listTransactions>>['value'][number];
@@ -682,7 +697,15 @@ const stockEntryAdapter: DocTypeAdapter = {
   },
 };
 
-export const DOCTYPES: readonly DocTypeAdapter[] = [itemAdapter, itemGroupAdapter, warehouseAdapter, customerAdapter, salesOrderAdapter, binAdapter, stockEntryAdapter];
+export const DOCTYPES: readonly DocTypeAdapter[] = [
+  itemAdapter,
+  itemGroupAdapter,
+  warehouseAdapter,
+  customerAdapter,
+  salesOrderAdapter,
+  binAdapter,
+  stockEntryAdapter,
+];
 
 /** Frappe DocType names are case-sensitive there; here, as every route, matched case-insensitively. */
 export function doctypeNamed(name: string): DocTypeAdapter {

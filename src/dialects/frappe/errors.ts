@@ -60,13 +60,17 @@ export const FrappeErrorSchema = Type.Object(
     exception: Type.String(),
     exc: Type.String({ description: 'JSON list of strings; frappe-client raises FrappeException when present.' }),
     _server_messages: Type.String({ description: 'JSON list of JSON-encoded {message,title,indicator}.' }),
-    error: Type.Object({ key: Type.String(), description: Type.String(), fields: Type.Record(Type.String(), Type.Array(Type.String())) }, { additionalProperties: true }),
+    error: Type.Object(
+      { key: Type.String(), description: Type.String(), fields: Type.Record(Type.String(), Type.Array(Type.String())) },
+      { additionalProperties: true },
+    ),
   },
-  { description: 'Frappe error (the `error` member carries Quartermaster\'s key).' },
+  { description: "Frappe error (the `error` member carries Quartermaster's key)." },
 );
-export const frappeErrorResponses = Object.fromEntries(
-  [400, 401, 403, 404, 405, 409, 413, 415, 417, 429, '4XX'].map((s) => [s, FrappeErrorSchema]),
-) as Record<string, typeof FrappeErrorSchema>;
+export const frappeErrorResponses = Object.fromEntries([400, 401, 403, 404, 405, 409, 413, 415, 417, 429, '4XX'].map((s) => [s, FrappeErrorSchema])) as Record<
+  string,
+  typeof FrappeErrorSchema
+>;
 
 /** Turns anything thrown inside the Frappe plugin into an ApiError the way the global handler would. */
 function asApiError(err: FastifyError | ApiError, request: FastifyRequest): ApiError {

@@ -79,7 +79,8 @@ export function parseFilters(raw: unknown, name = 'filters'): Filter[] {
   if (Array.isArray(v)) {
     if (v.length > 50) throw bad(name, 'too many filters');
     return v.map((f) => {
-      if (!Array.isArray(f) || f.length < 3 || f.length > 4) throw bad(name, 'each filter must be [field, operator, value] or [doctype, field, operator, value]');
+      if (!Array.isArray(f) || f.length < 3 || f.length > 4)
+        throw bad(name, 'each filter must be [field, operator, value] or [doctype, field, operator, value]');
       const [field, op, value] = (f.length === 4 ? f.slice(1) : f) as unknown[];
       if (typeof field !== 'string' || typeof op !== 'string') throw bad(name, 'field and operator must be text');
       return filterOf(fieldName(field, name), [op, value]);

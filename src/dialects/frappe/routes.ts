@@ -24,7 +24,9 @@ const FormOrJson = 'Form (`data=<JSON document>`) or a JSON body (the document i
 const ListQuery = Type.Object(
   {
     fields: Type.Optional(Type.String({ description: 'JSON list of field names; ["*"] for all. Default ["name"].' })),
-    filters: Type.Optional(Type.String({ description: 'JSON: {"field": value}, {"field": [op, value]} or [[field, op, value], …]. Operators: "=", and "like" on text.' })),
+    filters: Type.Optional(
+      Type.String({ description: 'JSON: {"field": value}, {"field": [op, value]} or [[field, op, value], …]. Operators: "=", and "like" on text.' }),
+    ),
     limit_start: Type.Optional(Type.String({ description: 'Rows to skip (digits).' })),
     limit_page_length: Type.Optional(Type.String({ description: 'Rows to answer (digits), default 20; 0 = the largest page (500).' })),
     order_by: Type.Optional(Type.String({ description: '"field asc" or "field desc".' })),
@@ -127,7 +129,8 @@ async function runMethod(req: FastifyRequest, reply: FastifyReply, method: strin
       const d = doctypeNamed(textParam(p, 'doctype'));
       const raw = p.fieldname;
       const doc = typeof raw === 'string' && !/^\s*\{/.test(raw) ? { [raw]: p.value } : parseJsonParam(raw, 'fieldname');
-      if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw ApiError.validation({ fieldname: ['give a field name and value, or a JSON object of fields'] });
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+        throw ApiError.validation({ fieldname: ['give a field name and value, or a JSON object of fields'] });
       return { message: await updateDoc(req, d, textParam(p, 'name'), doc as FrappeDoc) };
     }
     case 'frappe.client.get_value': {
@@ -135,7 +138,8 @@ async function runMethod(req: FastifyRequest, reply: FastifyReply, method: strin
       const raw = p.fieldname ?? 'name';
       const parsed = typeof raw === 'string' && /^\s*\[/.test(raw) ? parseJsonParam(raw, 'fieldname') : raw;
       const wanted = Array.isArray(parsed) ? parsed : [parsed];
-      if (!wanted.every((f): f is string => typeof f === 'string') || wanted.length > 100) throw ApiError.validation({ fieldname: ['must be a field name or a JSON list of them'] });
+      if (!wanted.every((f): f is string => typeof f === 'string') || wanted.length > 100)
+        throw ApiError.validation({ fieldname: ['must be a field name or a JSON list of them'] });
       const doc = await findDoc(req, d, p, 'filters');
       return { message: pick(doc, wanted) };
     }
@@ -179,7 +183,12 @@ export const frappeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Log in (Frappe): usr + pwd, then for a user with a PIN tmp_id + otp',
       description:
         'JSON or form. Answers `{"message":"Logged In",…}` and sets the session cookie `sid` (HttpOnly, SameSite=Strict, Secure over HTTPS). A user with a PIN first gets `tmp_id` (Frappe\'s two-factor step): post it with the PIN as `otp`. Same lockout and audit as /api/auth/login.',
-      body: Type.Object({ usr: Type.Optional(Type.String()), pwd: Type.Optional(Type.String()), tmp_id: Type.Optional(Type.String()), otp: Type.Optional(Type.String()) }),
+      body: Type.Object({
+        usr: Type.Optional(Type.String()),
+        pwd: Type.Optional(Type.String()),
+        tmp_id: Type.Optional(Type.String()),
+        otp: Type.Optional(Type.String()),
+      }),
       response: { 200: Message, ...errors },
     },
     handler: (req, reply) => frappeLogin(req, reply, req.body),
@@ -214,7 +223,8 @@ export const frappeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'frappe.client.get_list / get / insert / set_value / get_value / delete',
-        description: 'Parameters in the query string or the body (form or JSON), as Frappe takes them. Each call is checked against the declaration of its DocType operation (the same as the /api/resource route).',
+        description:
+          'Parameters in the query string or the body (form or JSON), as Frappe takes them. Each call is checked against the declaration of its DocType operation (the same as the /api/resource route).',
         params: Type.Object({ method: Type.String({ maxLength: 200 }) }),
         response: { 200: Type.Object({ message: Type.Optional(Type.Unknown()) }, { additionalProperties: true }), ...errors },
       },
@@ -229,7 +239,8 @@ export const frappeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: "frappe-client's RPC: a form with cmd=login|logout|frappe.client.…",
-      description: '`cmd=login` needs no credentials; every other command authenticates the request (sid cookie or Authorization) and is checked like its /api/method twin.',
+      description:
+        '`cmd=login` needs no credentials; every other command authenticates the request (sid cookie or Authorization) and is checked like its /api/method twin.',
       body: Type.Object({ cmd: Type.String({ maxLength: 200 }) }, { additionalProperties: true }),
       response: { 200: Type.Object({ message: Type.Optional(Type.Unknown()) }, { additionalProperties: true }), ...errors },
     },

@@ -35,7 +35,10 @@ const ProductPage = Type.Object({
   results: Type.Array(Product),
 });
 const ErrorBody = Type.Object({
-  error: Type.Object({ fields: Type.Record(Type.String(), Type.Array(Type.String())), description: Type.String(), key: Type.String() }, { additionalProperties: false }),
+  error: Type.Object(
+    { fields: Type.Record(Type.String(), Type.Array(Type.String())), description: Type.String(), key: Type.String() },
+    { additionalProperties: false },
+  ),
   detail: Type.Optional(Type.Record(Type.String(), Type.String())),
 });
 const errors = Object.fromEntries([400, 401, 403, 404, 429, '4XX'].map((s) => [s, ErrorBody]));
@@ -114,7 +117,12 @@ export const inventorumRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (search) qs.set('search', search);
         return `${req.protocol}://${req.host}/api/products/?${qs.toString()}`;
       };
-      return { count: list.totalCount, next: list.hasMore ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null, results: list.value.map(productView) };
+      return {
+        count: list.totalCount,
+        next: list.hasMore ? link(page + 1) : null,
+        previous: page > 1 ? link(page - 1) : null,
+        results: list.value.map(productView),
+      };
     },
   });
 

@@ -71,7 +71,8 @@ export function inventreeErrorHandler(err: FastifyError | ApiError, request: Fas
   const status = err.statusCode;
   if (err instanceof SyntaxError || (status && status >= 400 && status < 500)) {
     const s = status && status >= 400 && status < 500 ? status : 400;
-    const key: ErrorKey = s === 413 ? 'payload.too_large' : s === 415 ? 'media_type.unsupported' : s === 404 ? 'not_found' : s === 405 ? 'method.not_allowed' : 'validation.failed';
+    const key: ErrorKey =
+      s === 413 ? 'payload.too_large' : s === 415 ? 'media_type.unsupported' : s === 404 ? 'not_found' : s === 405 ? 'method.not_allowed' : 'validation.failed';
     return send(request, reply, key, err.message);
   }
   request.log.error({ err }, 'unhandled error');

@@ -2,7 +2,17 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { RequestContext } from '../../auth/principal.js';
 import { ApiError } from '../../http/errors.js';
-import { createBin, createWarehouse, deleteBin, deleteWarehouse, getBin, getWarehouse, listBins, listWarehouses, updateWarehouse } from '../../modules/warehouse/service.js';
+import {
+  createBin,
+  createWarehouse,
+  deleteBin,
+  deleteWarehouse,
+  getBin,
+  getWarehouse,
+  listBins,
+  listWarehouses,
+  updateWarehouse,
+} from '../../modules/warehouse/service.js';
 import { errorResponses } from './errors.js';
 import { asBody, boolParam, has, loose, orderingParam, pathPk, pkField, pkParam, strField, textParam, type Query } from './input.js';
 import { listResponse, memoryList, pagingQuery } from './paging.js';
@@ -89,11 +99,33 @@ interface Location {
 }
 
 function warehouseView(w: Warehouse, bins: number): Location {
-  return { pk: warehousePk(w.wID), name: w.name, description: w.address ?? '', parent: null, pathstring: w.name, level: 0, sublocations: bins, structural: false, external: false, icon: '' };
+  return {
+    pk: warehousePk(w.wID),
+    name: w.name,
+    description: w.address ?? '',
+    parent: null,
+    pathstring: w.name,
+    level: 0,
+    sublocations: bins,
+    structural: false,
+    external: false,
+    icon: '',
+  };
 }
 
 function binView(b: Bin, w: Warehouse): Location {
-  return { pk: binPk(b.binID), name: b.spot, description: b.description, parent: warehousePk(w.wID), pathstring: `${w.name}/${b.spot}`, level: 1, sublocations: 0, structural: false, external: false, icon: '' };
+  return {
+    pk: binPk(b.binID),
+    name: b.spot,
+    description: b.description,
+    parent: warehousePk(w.wID),
+    pathstring: `${w.name}/${b.spot}`,
+    level: 1,
+    sublocations: 0,
+    structural: false,
+    external: false,
+    icon: '',
+  };
 }
 
 /** The caller's whole location tree, in tree order (each warehouse followed by its bins). */
@@ -126,7 +158,10 @@ function notNested(parent: number | null | undefined): asserts parent is number 
 }
 
 export const inventreeLocationRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const access = (action: 'view' | 'add' | 'change' | 'delete') => ({ access: { ruleset: 'warehouse', action } as const, inventreeFields: { code: 'name', spot: 'name', address: 'description', wID: 'parent' } });
+  const access = (action: 'view' | 'add' | 'change' | 'delete') => ({
+    access: { ruleset: 'warehouse', action } as const,
+    inventreeFields: { code: 'name', spot: 'name', address: 'description', wID: 'parent' },
+  });
 
   app.route({
     method: 'GET',
@@ -135,9 +170,16 @@ export const inventreeLocationRoutes: FastifyPluginAsyncTypebox = async (app) =>
     schema: {
       tags,
       summary: 'InvenTree: list stock locations (warehouses and their bins)',
-      description: 'Filters: `parent` (its bins), `cascade=false` without `parent` (warehouses only), `search` (name, description, path), `ordering` (name, pathstring, pk).',
+      description:
+        'Filters: `parent` (its bins), `cascade=false` without `parent` (warehouses only), `search` (name, description, path), `ordering` (name, pathstring, pk).',
       querystring: Type.Object(
-        { ...pagingQuery, parent: Type.Optional(Type.String()), cascade: Type.Optional(Type.String()), search: Type.Optional(Type.String()), ordering: Type.Optional(Type.String()) },
+        {
+          ...pagingQuery,
+          parent: Type.Optional(Type.String()),
+          cascade: Type.Optional(Type.String()),
+          search: Type.Optional(Type.String()),
+          ordering: Type.Optional(Type.String()),
+        },
         { additionalProperties: true },
       ),
       response: { 200: listResponse(LocationSchema), ...errorResponses },
@@ -191,7 +233,12 @@ export const inventreeLocationRoutes: FastifyPluginAsyncTypebox = async (app) =>
     method: 'POST',
     url: '/api/stock/location/',
     config: access('add'),
-    schema: { tags, summary: 'InvenTree: create a stock location (a warehouse, or a bin under one)', body: LocationWrite, response: { 201: LocationSchema, ...errorResponses } },
+    schema: {
+      tags,
+      summary: 'InvenTree: create a stock location (a warehouse, or a bin under one)',
+      body: LocationWrite,
+      response: { 201: LocationSchema, ...errorResponses },
+    },
     handler: async (req, reply) => {
       const ctx = req.ctx!;
       const body = asBody(req.body);
@@ -243,7 +290,10 @@ export const inventreeLocationRoutes: FastifyPluginAsyncTypebox = async (app) =>
           return current;
         }
         if (name === undefined && description === undefined) return current;
-        await updateWarehouse(ctx, ref.wid, { ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { address: description || null } : {}) });
+        await updateWarehouse(ctx, ref.wid, {
+          ...(name !== undefined ? { name } : {}),
+          ...(description !== undefined ? { address: description || null } : {}),
+        });
         return locationView(ctx, pk);
       },
     });
@@ -253,7 +303,12 @@ export const inventreeLocationRoutes: FastifyPluginAsyncTypebox = async (app) =>
     method: 'DELETE',
     url: '/api/stock/location/:pk/',
     config: access('delete'),
-    schema: { tags, summary: 'InvenTree: delete a stock location (a warehouse is refused while it has stock or orders)', params: PkParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: {
+      tags,
+      summary: 'InvenTree: delete a stock location (a warehouse is refused while it has stock or orders)',
+      params: PkParams,
+      response: { 204: Type.Null(), ...errorResponses },
+    },
     handler: async (req, reply) => {
       const ctx = req.ctx!;
       const ref = decodeLocation(pathPk(req.params.pk, 'StockLocation'));

@@ -5,7 +5,22 @@ import { ApiError } from '../../http/errors.js';
 import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from '../../modules/category/service.js';
 import { createItem, deleteItem, getItem, listItems, updateItem, type ItemInput } from '../../modules/item/service.js';
 import { errorResponses } from './errors.js';
-import { asBody, boolField, loose, boolParam, decimalField, has, orderingParam, pathPk, pkField, pkParam, strField, textParam, type Body, type Query } from './input.js';
+import {
+  asBody,
+  boolField,
+  loose,
+  boolParam,
+  decimalField,
+  has,
+  orderingParam,
+  pathPk,
+  pkField,
+  pkParam,
+  strField,
+  textParam,
+  type Body,
+  type Query,
+} from './input.js';
 import { listResponse, memoryList, pagingQuery, serviceList } from './paging.js';
 
 /**
@@ -148,7 +163,17 @@ class CategoryPaths {
       names.unshift(p.name);
       parent = p.parentID;
     }
-    return { pk: c.categoryID, name: c.name, description: '', parent: c.parentID, pathstring: names.join('/'), level: names.length - 1, structural: false, icon: '', default_location: null };
+    return {
+      pk: c.categoryID,
+      name: c.name,
+      description: '',
+      parent: c.parentID,
+      pathstring: names.join('/'),
+      level: names.length - 1,
+      structural: false,
+      icon: '',
+      default_location: null,
+    };
   }
 }
 
@@ -173,7 +198,10 @@ async function descendants(ctx: RequestContext, root: number): Promise<Category[
 
 export const inventreePartRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // ---------------------------------------------------------------- part categories
-  const category = (action: 'view' | 'add' | 'change' | 'delete') => ({ access: { ruleset: 'category', action } as const, inventreeFields: { parentID: 'parent', categoryID: 'pk' } });
+  const category = (action: 'view' | 'add' | 'change' | 'delete') => ({
+    access: { ruleset: 'category', action } as const,
+    inventreeFields: { parentID: 'parent', categoryID: 'pk' },
+  });
 
   app.route({
     method: 'GET',
@@ -182,8 +210,14 @@ export const inventreePartRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'InvenTree: list part categories',
-      description: 'Filters: `parent` (with `cascade=true`: the whole subtree), `search` (name), `ordering` (name, pk). `cascade=false` without `parent`: top-level categories only.',
-      querystring: listQuery({ parent: Type.Optional(Type.String()), cascade: Type.Optional(Type.String()), search: Type.Optional(Type.String()), ordering: Type.Optional(Type.String()) }),
+      description:
+        'Filters: `parent` (with `cascade=true`: the whole subtree), `search` (name), `ordering` (name, pk). `cascade=false` without `parent`: top-level categories only.',
+      querystring: listQuery({
+        parent: Type.Optional(Type.String()),
+        cascade: Type.Optional(Type.String()),
+        search: Type.Optional(Type.String()),
+        ordering: Type.Optional(Type.String()),
+      }),
       response: { 200: listResponse(CategorySchema), ...errorResponses },
     },
     handler: async (req) => {
@@ -253,7 +287,13 @@ export const inventreePartRoutes: FastifyPluginAsyncTypebox = async (app) => {
       method,
       url: '/api/part/category/:pk/',
       config: category('change'),
-      schema: { tags, summary: 'InvenTree: update a part category', params: PkParams, body: CategoryWrite, response: { 200: CategorySchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'InvenTree: update a part category',
+        params: PkParams,
+        body: CategoryWrite,
+        response: { 200: CategorySchema, ...errorResponses },
+      },
       handler: async (req) => {
         const ctx = req.ctx!;
         const id = pathPk(req.params.pk, 'PartCategory');
@@ -272,7 +312,12 @@ export const inventreePartRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'DELETE',
     url: '/api/part/category/:pk/',
     config: category('delete'),
-    schema: { tags, summary: 'InvenTree: delete a part category (refused while it has subcategories or parts)', params: PkParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: {
+      tags,
+      summary: 'InvenTree: delete a part category (refused while it has subcategories or parts)',
+      params: PkParams,
+      response: { 204: Type.Null(), ...errorResponses },
+    },
     handler: async (req, reply) => {
       await deleteCategory(req.ctx!, pathPk(req.params.pk, 'PartCategory'));
       return reply.code(204).send(null);
@@ -289,7 +334,8 @@ export const inventreePartRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'InvenTree: list parts',
-      description: 'Filters: `category` (with its subcategories unless `cascade=false`), `active`, `search` (name/IPN and description), `ordering` (name, IPN, description, pk, updated).',
+      description:
+        'Filters: `category` (with its subcategories unless `cascade=false`), `active`, `search` (name/IPN and description), `ordering` (name, IPN, description, pk, updated).',
       querystring: listQuery({
         category: Type.Optional(Type.String()),
         cascade: Type.Optional(Type.String()),
@@ -308,7 +354,15 @@ export const inventreePartRoutes: FastifyPluginAsyncTypebox = async (app) => {
         categoryIDs = [categoryId, ...(await descendants(ctx, categoryId)).map((c) => c.categoryID)];
       }
       const active = q.active === undefined || q.active === '' ? undefined : boolParam(q, 'active', true);
-      const sort = orderingParam(q, { name: 'shortID', IPN: 'shortID', full_name: 'shortID', description: 'description', pk: 'partNo', id: 'partNo', updated: 'updated' });
+      const sort = orderingParam(q, {
+        name: 'shortID',
+        IPN: 'shortID',
+        full_name: 'shortID',
+        description: 'description',
+        pk: 'partNo',
+        id: 'partNo',
+        updated: 'updated',
+      });
       return serviceList(
         req,
         (p) => listItems(ctx, { ...p, categoryID: categoryIDs ? undefined : categoryId, categoryIDs, active, q: textParam(q, 'search') }),
@@ -361,7 +415,12 @@ export const inventreePartRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'DELETE',
     url: '/api/part/:pk/',
     config: part('delete'),
-    schema: { tags, summary: 'InvenTree: delete a part (refused while it has stock or orders)', params: PkParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: {
+      tags,
+      summary: 'InvenTree: delete a part (refused while it has stock or orders)',
+      params: PkParams,
+      response: { 204: Type.Null(), ...errorResponses },
+    },
     handler: async (req, reply) => {
       await deleteItem(req.ctx!, pathPk(req.params.pk, 'Part'));
       return reply.code(204).send(null);

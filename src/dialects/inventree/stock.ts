@@ -54,7 +54,11 @@ const AdjustBody = Type.Object(
   },
   { additionalProperties: true },
 );
-const AdjustAnswer = Type.Object({ items: Type.Array(Type.Object({ pk: Type.Integer(), quantity: Type.Number() })), notes: Type.String(), location: Type.Optional(Type.Integer()) });
+const AdjustAnswer = Type.Object({
+  items: Type.Array(Type.Object({ pk: Type.Integer(), quantity: Type.Number() })),
+  notes: Type.String(),
+  location: Type.Optional(Type.Integer()),
+});
 const PkParams = Type.Object({ pk: Type.String() });
 
 type Lot = Awaited<ReturnType<typeof getLot>>;
@@ -117,7 +121,8 @@ async function adjustments(ctx: RequestContext, body: Body, needPositive: boolea
     const item = asBody(raw);
     const pk = pkField(item, 'pk', { required: true })!;
     const quantity = decimalField(item, 'quantity', { required: true })!;
-    if (toScaled(quantity) < 0n || (needPositive && toScaled(quantity) === 0n)) throw ApiError.validation({ items: [`Quantity must be greater than zero (item ${pk}).`] });
+    if (toScaled(quantity) < 0n || (needPositive && toScaled(quantity) === 0n))
+      throw ApiError.validation({ items: [`Quantity must be greater than zero (item ${pk}).`] });
     if (out.some((a) => a.lot.recNo === pk)) throw ApiError.validation({ items: [`Stock item ${pk} is listed twice.`] });
     out.push({ lot: await named('items', liveLot(ctx, pk)), quantity });
   }
@@ -145,7 +150,14 @@ export const inventreeStockRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description:
         'Filters: `part`, `location` (a warehouse includes its bins unless `cascade=false`, which lists the stock outside any bin), `batch`, `ordering` (pk, updated). `search` is not supported and ignored.',
       querystring: Type.Object(
-        { ...pagingQuery, part: Type.Optional(Type.String()), location: Type.Optional(Type.String()), cascade: Type.Optional(Type.String()), batch: Type.Optional(Type.String()), ordering: Type.Optional(Type.String()) },
+        {
+          ...pagingQuery,
+          part: Type.Optional(Type.String()),
+          location: Type.Optional(Type.String()),
+          cascade: Type.Optional(Type.String()),
+          batch: Type.Optional(Type.String()),
+          ordering: Type.Optional(Type.String()),
+        },
         { additionalProperties: true },
       ),
       response: { 200: listResponse(StockItemSchema), ...errorResponses },
@@ -203,11 +215,15 @@ export const inventreeStockRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const part = pkField(body, 'part', { required: true })!;
       const quantity = decimalField(body, 'quantity', { required: true })!;
       const locationPk = pkField(body, 'location', { nullable: true });
-      if (locationPk === null || locationPk === undefined) throw ApiError.validation({ location: ['A location is required: stock lives in a warehouse or bin.'] });
+      if (locationPk === null || locationPk === undefined)
+        throw ApiError.validation({ location: ['A location is required: stock lives in a warehouse or bin.'] });
       const loc = await named('location', resolveLocation(ctx, locationPk));
       const batch = strField(body, 'batch', { max: 100, allowBlank: true });
       const hold = statusField(body);
-      const received = await named('part', receiveStock(ctx, { partNo: part, wID: loc.wid, spot: loc.spot, units: quantity, serial: batch || null, remark: notes(body) ?? null }));
+      const received = await named(
+        'part',
+        receiveStock(ctx, { partNo: part, wID: loc.wid, spot: loc.spot, units: quantity, serial: batch || null, remark: notes(body) ?? null }),
+      );
       let lot: Lot = received.lots[0]!;
       if (hold) lot = await setHold(ctx, lot.recNo, true, notes(body) ?? null);
       return reply.code(201).send(await stockView(new BinIndex(ctx), lot));
@@ -256,7 +272,12 @@ export const inventreeStockRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'DELETE',
     url: '/api/stock/:pk/',
     config: access('delete'),
-    schema: { tags, summary: 'InvenTree: delete a stock item (issues what remains of the lot through the ledger)', params: PkParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: {
+      tags,
+      summary: 'InvenTree: delete a stock item (issues what remains of the lot through the ledger)',
+      params: PkParams,
+      response: { 204: Type.Null(), ...errorResponses },
+    },
     handler: async (req, reply) => {
       const ctx = req.ctx!;
       const lot = await liveLot(ctx, pathPk(req.params.pk, 'StockItem'));
@@ -265,7 +286,12 @@ export const inventreeStockRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 
-  const adjust = (path: string, summary: string, needPositive: boolean, apply: (ctx: RequestContext, a: Adjustment, body: Body, to?: { wid: number; spot: string }) => Promise<unknown>) => {
+  const adjust = (
+    path: string,
+    summary: string,
+    needPositive: boolean,
+    apply: (ctx: RequestContext, a: Adjustment, body: Body, to?: { wid: number; spot: string }) => Promise<unknown>,
+  ) => {
     app.route({
       method: 'POST',
       url: `/api/stock/${path}/`,
@@ -293,8 +319,12 @@ export const inventreeStockRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
   };
 
-  adjust('add', 'add stock to items (ledger adjustments)', true, (ctx, a, body) => adjustStock(ctx, { recNo: a.lot.recNo, delta: a.quantity, reason: notes(body) ?? 'stock added' }));
-  adjust('remove', 'remove stock from items (ledger issues)', true, (ctx, a, body) => issueStock(ctx, { recNo: a.lot.recNo, units: a.quantity, remark: notes(body) ?? null }));
+  adjust('add', 'add stock to items (ledger adjustments)', true, (ctx, a, body) =>
+    adjustStock(ctx, { recNo: a.lot.recNo, delta: a.quantity, reason: notes(body) ?? 'stock added' }),
+  );
+  adjust('remove', 'remove stock from items (ledger issues)', true, (ctx, a, body) =>
+    issueStock(ctx, { recNo: a.lot.recNo, units: a.quantity, remark: notes(body) ?? null }),
+  );
   adjust('count', 'count items (a stocktake: ledger adjustments to the counted quantity)', false, async (ctx, a, body) => {
     if (toScaled(a.quantity) === toScaled(a.lot.units)) return;
     await adjustStock(ctx, { recNo: a.lot.recNo, units: a.quantity, reason: notes(body) ?? 'stock count' });
@@ -303,4 +333,3 @@ export const inventreeStockRoutes: FastifyPluginAsyncTypebox = async (app) => {
     moveStock(ctx, { recNo: a.lot.recNo, units: a.quantity, toWID: to!.wid, toSpot: to!.spot, remark: notes(body) ?? null }),
   );
 };
-

@@ -20,7 +20,10 @@ export async function createAccount(db: Db | Tx, name: string) {
       })),
     )
     .returning();
-  return { account: account!, groups: Object.fromEntries(builtins.map((g) => [g.builtin!, g])) as Record<keyof typeof BUILTIN_GROUPS, (typeof builtins)[number]> };
+  return {
+    account: account!,
+    groups: Object.fromEntries(builtins.map((g) => [g.builtin!, g])) as Record<keyof typeof BUILTIN_GROUPS, (typeof builtins)[number]>,
+  };
 }
 
 export interface NewSuperuser {
@@ -40,7 +43,11 @@ export async function createSuperuser(db: Db, input: NewSuperuser) {
     let ownerGroupId: number | undefined;
     if (existing) {
       account = existing;
-      const [owner] = await tx.select({ id: groups.id }).from(groups).where(and(eq(groups.accountId, existing.id), eq(groups.builtin, 'owner'))).limit(1);
+      const [owner] = await tx
+        .select({ id: groups.id })
+        .from(groups)
+        .where(and(eq(groups.accountId, existing.id), eq(groups.builtin, 'owner')))
+        .limit(1);
       ownerGroupId = owner?.id;
     } else {
       const created = await createAccount(tx, name);

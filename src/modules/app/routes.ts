@@ -5,7 +5,20 @@ import { and, asc, eq, isNull, or } from 'drizzle-orm';
 import { oauthClients } from '../../db/schema/index.js';
 import { ApiError } from '../../http/errors.js';
 import { escapeHtml } from '../../oauth/provider.js';
-import { appView, createApp, deleteApp, deleteClientRow, getApp, listAppTokens, listApps, revokeAppTokens, rotateSecret, createAppToken, updateApp, type AppInput } from './service.js';
+import {
+  appView,
+  createApp,
+  deleteApp,
+  deleteClientRow,
+  getApp,
+  listAppTokens,
+  listApps,
+  revokeAppTokens,
+  rotateSecret,
+  createAppToken,
+  updateApp,
+  type AppInput,
+} from './service.js';
 
 const Iso = Type.String({ format: 'date-time' });
 const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
@@ -27,10 +40,24 @@ export const AppSchema = Type.Object({
 });
 const AppWithSecret = Type.Composite([
   AppSchema,
-  Type.Object({ client_secret: Type.Union([Type.String(), Type.Null()], { description: 'Shown once; null for a public client.' }), client_id_issued_at: Type.Integer(), client_secret_expires_at: Type.Integer() }),
+  Type.Object({
+    client_secret: Type.Union([Type.String(), Type.Null()], { description: 'Shown once; null for a public client.' }),
+    client_id_issued_at: Type.Integer(),
+    client_secret_expires_at: Type.Integer(),
+  }),
 ]);
-const AppTokenSchema = Type.Object({ id: Type.Integer(), name: Type.String(), scope: Type.String(), created: Iso, last_used: Type.Union([Iso, Type.Null()]), expires: Type.Union([Iso, Type.Null()]) });
-const IssuedAppToken = Type.Composite([AppTokenSchema, Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer(), refresh_token: Type.String() })]);
+const AppTokenSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  scope: Type.String(),
+  created: Iso,
+  last_used: Type.Union([Iso, Type.Null()]),
+  expires: Type.Union([Iso, Type.Null()]),
+});
+const IssuedAppToken = Type.Composite([
+  AppTokenSchema,
+  Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer(), refresh_token: Type.String() }),
+]);
 const Revoked = Type.Object({ revoked: Type.Integer() });
 const tags = ['App'];
 const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
@@ -56,7 +83,12 @@ export async function appRoutes(app: FastifyInstance) {
     method: 'POST',
     url: '/api/v1/App',
     config: { access: { ruleset: 'app', action: 'add' } },
-    schema: { tags, summary: 'Create an app (OAuth client); answers client_id and client_secret (shown once)', body: AppCreate, response: { 201: AppWithSecret } },
+    schema: {
+      tags,
+      summary: 'Create an app (OAuth client); answers client_id and client_secret (shown once)',
+      body: AppCreate,
+      response: { 201: AppWithSecret },
+    },
     handler: async (req, reply) => reply.code(201).send(await createApp(req.ctx!, req.body as AppInput & { name: string })),
   });
   app.route({
@@ -77,14 +109,25 @@ export async function appRoutes(app: FastifyInstance) {
     method: 'PATCH',
     url: '/api/v1/App/:id',
     config: { access: { ruleset: 'app', action: 'change' } },
-    schema: { tags, summary: 'Change an app; `disabled: true` refuses new tokens and rejects existing ones at once', params: Id, body: AppPatch, response: { 200: AppSchema } },
+    schema: {
+      tags,
+      summary: 'Change an app; `disabled: true` refuses new tokens and rejects existing ones at once',
+      params: Id,
+      body: AppPatch,
+      response: { 200: AppSchema },
+    },
     handler: async (req) => updateApp(req.ctx!, bus, (req.params as { id: number }).id, req.body as AppInput),
   });
   app.route({
     method: 'POST',
     url: '/api/v1/App/:id/secret',
     config: { access: { ruleset: 'app', action: 'change' } },
-    schema: { tags, summary: 'Rotate the client secret (shown once); tokens already issued stay valid until they expire', params: Id, response: { 200: Type.Object({ client_id: Type.String(), client_secret: Type.String() }) } },
+    schema: {
+      tags,
+      summary: 'Rotate the client secret (shown once); tokens already issued stay valid until they expire',
+      params: Id,
+      response: { 200: Type.Object({ client_id: Type.String(), client_secret: Type.String() }) },
+    },
     handler: async (req) => rotateSecret(req.ctx!, bus, (req.params as { id: number }).id),
   });
   app.route({
@@ -105,10 +148,14 @@ export async function appRoutes(app: FastifyInstance) {
       tags,
       summary: 'Generate an app token (access 24 h + refresh), shown once',
       params: Id,
-      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), scope: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }),
+      body: Type.Object(
+        { name: Type.String({ minLength: 1, maxLength: 200 }), scope: Type.String({ minLength: 1, maxLength: 4000 }) },
+        { additionalProperties: false },
+      ),
       response: { 201: IssuedAppToken },
     },
-    handler: async (req, reply) => reply.code(201).send(await createAppToken(req.ctx!, app.oauth, (req.params as { id: number }).id, req.body as { name: string; scope: string })),
+    handler: async (req, reply) =>
+      reply.code(201).send(await createAppToken(req.ctx!, app.oauth, (req.params as { id: number }).id, req.body as { name: string; scope: string })),
   });
   app.route({
     method: 'GET',
@@ -128,7 +175,12 @@ export async function appRoutes(app: FastifyInstance) {
     method: 'DELETE',
     url: '/api/v1/App/:id/Token/:tokenId',
     config: { access: { ruleset: 'app', action: 'delete' } },
-    schema: { tags, summary: 'Revoke one app token', params: Type.Object({ id: Type.Integer({ minimum: 1 }), tokenId: Type.Integer({ minimum: 1 }) }), response: { 200: Revoked } },
+    schema: {
+      tags,
+      summary: 'Revoke one app token',
+      params: Type.Object({ id: Type.Integer({ minimum: 1 }), tokenId: Type.Integer({ minimum: 1 }) }),
+      response: { 200: Revoked },
+    },
     handler: async (req) => {
       const p = req.params as { id: number; tokenId: number };
       return revokeAppTokens(req.ctx!, bus, audit, p.id, p.tokenId);
@@ -140,16 +192,24 @@ export async function appRoutes(app: FastifyInstance) {
     method: 'GET',
     url: '/o/applications',
     config: { access: { ruleset: 'app', action: 'view', superuser: true } },
-    schema: { tags, summary: "The account's applications and the instance-wide ones (superusers): HTML, or JSON with Accept: application/json",
+    schema: {
+      tags,
+      summary: "The account's applications and the instance-wide ones (superusers): HTML, or JSON with Accept: application/json",
       response: {
         200: {
           description: 'JSON unless the client asks for text/html.',
-          content: { 'application/json': { schema: Type.Array(Type.Composite([AppSchema, Type.Object({ account_id: NullableInt })])) }, 'text/html': { schema: Type.String() } },
+          content: {
+            'application/json': { schema: Type.Array(Type.Composite([AppSchema, Type.Object({ account_id: NullableInt })])) },
+            'text/html': { schema: Type.String() },
+          },
         },
       },
     },
     handler: async (req, reply) => {
-      const rows = (await db.select().from(oauthClients).where(manageable(req.ctx!)).orderBy(asc(oauthClients.id))).map((r) => ({ ...appView(r), account_id: r.accountId }));
+      const rows = (await db.select().from(oauthClients).where(manageable(req.ctx!)).orderBy(asc(oauthClients.id))).map((r) => ({
+        ...appView(r),
+        account_id: r.accountId,
+      }));
       if (!(req.headers.accept ?? '').includes('text/html')) return rows;
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(applicationsPage(rows));
     },
@@ -158,10 +218,20 @@ export async function appRoutes(app: FastifyInstance) {
     method: 'PATCH',
     url: '/o/applications/:id',
     config: { access: { ruleset: 'app', action: 'change', superuser: true } },
-    schema: { tags, summary: 'Enable or disable any application (superusers)', params: Id, body: Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false }), response: { 200: AppSchema } },
+    schema: {
+      tags,
+      summary: 'Enable or disable any application (superusers)',
+      params: Id,
+      body: Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false }),
+      response: { 200: AppSchema },
+    },
     handler: async (req) => {
       const { id } = req.params as { id: number };
-      const [row] = await db.update(oauthClients).set({ disabled: (req.body as { disabled: boolean }).disabled }).where(and(eq(oauthClients.id, id), manageable(req.ctx!))).returning();
+      const [row] = await db
+        .update(oauthClients)
+        .set({ disabled: (req.body as { disabled: boolean }).disabled })
+        .where(and(eq(oauthClients.id, id), manageable(req.ctx!)))
+        .returning();
       if (!row) throw ApiError.notFound('No such application.');
       await bus.publish({ t: 'client', id: row.clientId });
       return appView(row);
@@ -174,7 +244,11 @@ export async function appRoutes(app: FastifyInstance) {
     schema: { tags, summary: 'Delete any application and revoke everything it issued (superusers)', params: Id, response: { 204: Type.Null() } },
     handler: async (req, reply) => {
       const { id } = req.params as { id: number };
-      const [row] = await db.select().from(oauthClients).where(and(eq(oauthClients.id, id), manageable(req.ctx!))).limit(1);
+      const [row] = await db
+        .select()
+        .from(oauthClients)
+        .where(and(eq(oauthClients.id, id), manageable(req.ctx!)))
+        .limit(1);
       if (!row) throw ApiError.notFound('No such application.');
       await deleteClientRow(db, bus, row);
       return reply.code(204).send();

@@ -52,7 +52,11 @@ function validate(input: AppInput) {
     try {
       const url = new URL(u);
       if (url.hash) throw new Error();
-      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) && !/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) {
+      if (
+        url.protocol !== 'https:' &&
+        !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) &&
+        !/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)
+      ) {
         (fields.redirect_uris ??= []).push(`"${u}" must be https (or http on loopback, or a private-use scheme)`);
       }
     } catch {
@@ -60,14 +64,17 @@ function validate(input: AppInput) {
     }
   }
   for (const s of (input.scope ?? '').split(' ').filter(Boolean)) if (!isKnownScope(s)) (fields.scope ??= []).push(`unknown scope "${s}"`);
-  if ((input.grant_types ?? []).includes('authorization_code') && !(input.redirect_uris ?? []).length) (fields.redirect_uris ??= []).push('required for authorization_code');
-  if (input.token_endpoint_auth_method === 'none' && (input.grant_types ?? []).includes('client_credentials')) (fields.grant_types ??= []).push('a public client cannot use client_credentials');
+  if ((input.grant_types ?? []).includes('authorization_code') && !(input.redirect_uris ?? []).length)
+    (fields.redirect_uris ??= []).push('required for authorization_code');
+  if (input.token_endpoint_auth_method === 'none' && (input.grant_types ?? []).includes('client_credentials'))
+    (fields.grant_types ??= []).push('a public client cannot use client_credentials');
   if (Object.keys(fields).length) throw ApiError.validation(fields);
 }
 
 /** Whether the caller may switch the legacy password grant on: account admins (user management) only. */
 function assertAdmin(ctx: RequestContext) {
-  if (!ctx.superuser && (ctx.rights.user & ACTION_BIT.change) === 0) throw new ApiError('permission.denied', 'Only an administrator may switch on the password grant.');
+  if (!ctx.superuser && (ctx.rights.user & ACTION_BIT.change) === 0)
+    throw new ApiError('permission.denied', 'Only an administrator may switch on the password grant.');
 }
 
 async function ensureIntegrationUser(ctx: RequestContext, row: ClientRow): Promise<number> {
@@ -87,7 +94,7 @@ export async function createApp(ctx: RequestContext, input: AppInput & { name: s
   const isPublic = input.token_endpoint_auth_method === 'none';
   const secret = isPublic ? null : makeSecret('cs');
   const grantTypes = input.grant_types?.length ? [...new Set(input.grant_types)] : ['authorization_code', 'refresh_token'];
-  if ((grantTypes.includes('authorization_code')) && !(input.redirect_uris ?? []).length) validate({ ...input, grant_types: grantTypes });
+  if (grantTypes.includes('authorization_code') && !(input.redirect_uris ?? []).length) validate({ ...input, grant_types: grantTypes });
   let [row] = await ctx.db
     .insert(oauthClients)
     .values({
@@ -117,7 +124,11 @@ export async function listApps(ctx: RequestContext) {
 }
 
 async function loadApp(ctx: RequestContext, id: number): Promise<ClientRow> {
-  const [row] = await ctx.db.select().from(oauthClients).where(byId(ctx, oauthClients, id)).limit(1);
+  const [row] = await ctx.db
+    .select()
+    .from(oauthClients)
+    .where(byId(ctx, oauthClients, id))
+    .limit(1);
   if (!row) throw ApiError.notFound('No such app.');
   return row;
 }
@@ -133,7 +144,11 @@ export async function updateApp(ctx: RequestContext, bus: InvalidationBus, id: n
   // Whether a client is public is fixed when it is made (a secret cannot appear or vanish); naming the same kind is
   // accepted and changes nothing.
   if (input.token_endpoint_auth_method !== undefined && (input.token_endpoint_auth_method === 'none') !== (row.secretHash === null)) {
-    throw ApiError.validation({ token_endpoint_auth_method: [row.secretHash === null ? 'a public app cannot become confidential; create a new app' : 'a confidential app cannot become public; create a new app'] });
+    throw ApiError.validation({
+      token_endpoint_auth_method: [
+        row.secretHash === null ? 'a public app cannot become confidential; create a new app' : 'a confidential app cannot become public; create a new app',
+      ],
+    });
   }
   const set: Partial<typeof oauthClients.$inferInsert> = {};
   if (input.name !== undefined) set.name = input.name;
@@ -145,7 +160,13 @@ export async function updateApp(ctx: RequestContext, bus: InvalidationBus, id: n
   if (input.access_token_ttl !== undefined) set.accessTokenTtl = input.access_token_ttl;
   if (input.refresh_token_ttl !== undefined) set.refreshTokenTtl = input.refresh_token_ttl;
   // A body that maps to no column (only fields that change nothing) updates nothing and answers the app as it is.
-  const [updated] = Object.keys(set).length ? await ctx.db.update(oauthClients).set(set).where(byId(ctx, oauthClients, id)).returning() : [row];
+  const [updated] = Object.keys(set).length
+    ? await ctx.db
+        .update(oauthClients)
+        .set(set)
+        .where(byId(ctx, oauthClients, id))
+        .returning()
+    : [row];
   let out = updated!;
   if (out.grantTypes.includes('client_credentials') && out.secretHash) out = { ...out, integrationUserId: await ensureIntegrationUser(ctx, out) };
   await bus.publish({ t: 'client', id: row.clientId });
@@ -157,7 +178,10 @@ export async function rotateSecret(ctx: RequestContext, bus: InvalidationBus, id
   const row = await loadApp(ctx, id);
   if (!row.secretHash) throw new ApiError('conflict', 'A public client has no secret.');
   const secret = makeSecret('cs');
-  await ctx.db.update(oauthClients).set({ secretHash: hashSecret(secret), secretRotatedAt: new Date() }).where(byId(ctx, oauthClients, id));
+  await ctx.db
+    .update(oauthClients)
+    .set({ secretHash: hashSecret(secret), secretRotatedAt: new Date() })
+    .where(byId(ctx, oauthClients, id));
   await bus.publish({ t: 'client', id: row.clientId });
   return { client_id: row.clientId, client_secret: secret };
 }
@@ -219,7 +243,15 @@ export async function createAppToken(ctx: RequestContext, rt: OAuthRuntime, id: 
   auditApp(rt.services.audit, ctx, 'token.issued', { grant_type: 'token_manager', client_id: row.clientId });
   const [t] = await ctx.db
     .insert(oauthAppTokens)
-    .values({ accountId: ctx.accountId, clientId: row.clientId, userId: user.id, name: input.name, scope: scope.join(' '), grantId: issued.grantId, expiresAt: issued.refreshExpiresAt })
+    .values({
+      accountId: ctx.accountId,
+      clientId: row.clientId,
+      userId: user.id,
+      name: input.name,
+      scope: scope.join(' '),
+      grantId: issued.grantId,
+      expiresAt: issued.refreshExpiresAt,
+    })
     .returning();
   return {
     ...tokenView(t!),
@@ -245,10 +277,22 @@ export async function revokeAppTokens(ctx: RequestContext, bus: InvalidationBus,
   const rows = await ctx.db
     .update(oauthAppTokens)
     .set({ revokedAt: new Date() })
-    .where(inAccount(ctx, oauthAppTokens, eq(oauthAppTokens.clientId, row.clientId), isNull(oauthAppTokens.revokedAt), tokenId ? eq(oauthAppTokens.id, tokenId) : undefined))
+    .where(
+      inAccount(
+        ctx,
+        oauthAppTokens,
+        eq(oauthAppTokens.clientId, row.clientId),
+        isNull(oauthAppTokens.revokedAt),
+        tokenId ? eq(oauthAppTokens.id, tokenId) : undefined,
+      ),
+    )
     .returning({ grantId: oauthAppTokens.grantId });
   if (tokenId && !rows.length) throw ApiError.notFound('No such token.');
-  await revokeGrants(ctx.db, bus, rows.map((r) => r.grantId));
+  await revokeGrants(
+    ctx.db,
+    bus,
+    rows.map((r) => r.grantId),
+  );
   if (rows.length) auditApp(audit, ctx, 'token.revoked', { client_id: row.clientId, tokens: rows.length });
   return { revoked: rows.length };
 }

@@ -23,7 +23,8 @@ export const AuditEntrySchema = Type.Object({
 
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const days = app.qm.config.auditRetentionDays;
-  const kept = days > 0 ? `Entries are kept for ${days} days (QM_AUDIT_RETENTION_DAYS), then deleted.` : 'Entries are kept forever (QM_AUDIT_RETENTION_DAYS=0).';
+  const kept =
+    days > 0 ? `Entries are kept for ${days} days (QM_AUDIT_RETENTION_DAYS), then deleted.` : 'Entries are kept forever (QM_AUDIT_RETENTION_DAYS=0).';
   app.route({
     method: 'GET',
     url: '/api/v1/AuditLog',
@@ -80,14 +81,34 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
           requests: Type.Array(Type.Object({ at: Iso, ...Object.fromEntries(CREDENTIAL_KINDS.map((k) => [k, Count])) })),
           refusals: Type.Array(Type.Object({ at: Iso, 401: Count, 403: Count, 429: Count })),
           busiestCredentials: Type.Array(
-            Type.Object({ kind: Type.String(), id: Type.Union([Type.Integer(), Type.Null()]), userId: Type.Union([Type.Integer(), Type.Null()]), username: NullableStr, requests: Count }),
+            Type.Object({
+              kind: Type.String(),
+              id: Type.Union([Type.Integer(), Type.Null()]),
+              userId: Type.Union([Type.Integer(), Type.Null()]),
+              username: NullableStr,
+              requests: Count,
+            }),
           ),
           busiestApps: Type.Array(Type.Object({ clientId: Type.String(), name: NullableStr, requests: Count })),
           expiringSoon: Type.Array(
-            Type.Object({ kind: Type.String({ enum: ['token', 'app_token'] }), id: Type.Integer(), name: Type.String(), username: Type.String(), app: NullableStr, expires: Iso }),
+            Type.Object({
+              kind: Type.String({ enum: ['token', 'app_token'] }),
+              id: Type.Integer(),
+              name: Type.String(),
+              username: Type.String(),
+              app: NullableStr,
+              expires: Iso,
+            }),
           ),
           unused: Type.Array(
-            Type.Object({ kind: Type.String({ enum: ['token', 'apikey'] }), id: Type.Integer(), name: Type.String(), username: Type.String(), created: Iso, lastUsed: NullableStr }),
+            Type.Object({
+              kind: Type.String({ enum: ['token', 'apikey'] }),
+              id: Type.Integer(),
+              name: Type.String(),
+              username: Type.String(),
+              created: Iso,
+              lastUsed: NullableStr,
+            }),
           ),
         }),
       },

@@ -78,14 +78,26 @@ export async function auditSummary(ctx: RequestContext, q: SummaryQuery) {
       .orderBy(asc(personalTokens.expiresAt))
       .limit(50),
     ctx.db
-      .select({ id: oauthAppTokens.id, name: oauthAppTokens.name, username: users.username, clientId: oauthAppTokens.clientId, expires: oauthAppTokens.expiresAt })
+      .select({
+        id: oauthAppTokens.id,
+        name: oauthAppTokens.name,
+        username: users.username,
+        clientId: oauthAppTokens.clientId,
+        expires: oauthAppTokens.expiresAt,
+      })
       .from(oauthAppTokens)
       .innerJoin(users, eq(users.id, oauthAppTokens.userId))
       .where(inAccount(ctx, oauthAppTokens, isNull(oauthAppTokens.revokedAt), gte(oauthAppTokens.expiresAt, new Date(now)), lt(oauthAppTokens.expiresAt, soon)))
       .orderBy(asc(oauthAppTokens.expiresAt))
       .limit(50),
     ctx.db
-      .select({ id: personalTokens.id, name: personalTokens.name, username: users.username, created: personalTokens.createdAt, lastUsed: personalTokens.lastUsedAt })
+      .select({
+        id: personalTokens.id,
+        name: personalTokens.name,
+        username: users.username,
+        created: personalTokens.createdAt,
+        lastUsed: personalTokens.lastUsedAt,
+      })
       .from(personalTokens)
       .innerJoin(users, eq(users.id, personalTokens.userId))
       .where(
@@ -132,7 +144,10 @@ export async function auditSummary(ctx: RequestContext, q: SummaryQuery) {
   const nameOf = new Map(names.map((n) => [n.clientId, n.name]));
   const appTokenClients = [...new Set(expiringAppTokens.map((t) => t.clientId))];
   const appTokenNames = appTokenClients.length
-    ? await ctx.db.select({ clientId: oauthClients.clientId, name: oauthClients.name }).from(oauthClients).where(inAccount(ctx, oauthClients, inArray(oauthClients.clientId, appTokenClients)))
+    ? await ctx.db
+        .select({ clientId: oauthClients.clientId, name: oauthClients.name })
+        .from(oauthClients)
+        .where(inAccount(ctx, oauthClients, inArray(oauthClients.clientId, appTokenClients)))
     : [];
   for (const n of appTokenNames) nameOf.set(n.clientId, n.name);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -147,7 +162,14 @@ export async function auditSummary(ctx: RequestContext, q: SummaryQuery) {
     busiestApps: appRows.map((r) => ({ clientId: r.clientId, name: nameOf.get(r.clientId) ?? null, requests: Number(r.n) })),
     expiringSoon: [
       ...expiringTokens.map((t) => ({ kind: 'token', id: t.id, name: t.name, username: t.username, app: null, expires: iso(t.expires)! })),
-      ...expiringAppTokens.map((t) => ({ kind: 'app_token', id: t.id, name: t.name, username: t.username, app: nameOf.get(t.clientId) ?? t.clientId, expires: iso(t.expires)! })),
+      ...expiringAppTokens.map((t) => ({
+        kind: 'app_token',
+        id: t.id,
+        name: t.name,
+        username: t.username,
+        app: nameOf.get(t.clientId) ?? t.clientId,
+        expires: iso(t.expires)!,
+      })),
     ].sort((a, b) => a.expires.localeCompare(b.expires)),
     unused: [
       ...unusedTokens.map((t) => ({ kind: 'token', id: t.id, name: t.name, username: t.username, created: iso(t.created)!, lastUsed: iso(t.lastUsed) })),

@@ -8,10 +8,12 @@ export type AuditEntry = typeof auditLog.$inferInsert;
 /** Entries the database refused, described without their content (which may hold names and addresses). */
 export class AuditEntriesDropped extends Error {
   constructor(readonly dropped: { event: string; accountId: number | null; code: string }[]) {
-    super(`${dropped.length} audit entr${dropped.length === 1 ? 'y' : 'ies'} refused by the database and dropped: ${dropped
-      .slice(0, 10)
-      .map((d) => `${d.event} (account ${d.accountId ?? '-'}, ${d.code})`)
-      .join(', ')}${dropped.length > 10 ? ', …' : ''}`);
+    super(
+      `${dropped.length} audit entr${dropped.length === 1 ? 'y' : 'ies'} refused by the database and dropped: ${dropped
+        .slice(0, 10)
+        .map((d) => `${d.event} (account ${d.accountId ?? '-'}, ${d.code})`)
+        .join(', ')}${dropped.length > 10 ? ', …' : ''}`,
+    );
   }
 }
 

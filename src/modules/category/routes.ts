@@ -24,7 +24,10 @@ export const categoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'List categories',
-      querystring: Type.Object({ ...listQuery, parentID: Type.Optional(Type.Integer({ minimum: 1 })), q: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
+      querystring: Type.Object(
+        { ...listQuery, parentID: Type.Optional(Type.Integer({ minimum: 1 })), q: Type.Optional(Type.String({ minLength: 1 })) },
+        { additionalProperties: false },
+      ),
       response: { 200: listOf(CategorySchema) },
     },
     handler: (req) => listCategories(req.ctx!, req.query),

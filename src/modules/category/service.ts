@@ -20,14 +20,26 @@ export async function listCategories(ctx: RequestContext, q: ListParams & { pare
   const plan = planList(spec, q);
   const where = inAccount(ctx, categories, q.parentID !== undefined ? eq(categories.parentId, q.parentID) : undefined, textSearch(q.q, categories.name));
   const [rows, [total]] = await Promise.all([
-    ctx.db.select().from(categories).where(and(where, plan.cursor)).orderBy(...plan.orderBy).limit(plan.limit).offset(plan.offset),
-    ctx.db.select({ n: sql<number>`count(*)::int` }).from(categories).where(where),
+    ctx.db
+      .select()
+      .from(categories)
+      .where(and(where, plan.cursor))
+      .orderBy(...plan.orderBy)
+      .limit(plan.limit)
+      .offset(plan.offset),
+    ctx.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(categories)
+      .where(where),
   ]);
   return pageFrom(spec, plan, q, rows, total?.n ?? 0, categoryView);
 }
 
 export async function getCategory(ctx: RequestContext, id: number) {
-  const [row] = await ctx.db.select().from(categories).where(byId(ctx, categories, id));
+  const [row] = await ctx.db
+    .select()
+    .from(categories)
+    .where(byId(ctx, categories, id));
   if (!row) throw ApiError.notFound(`Category ${id} not found.`);
   return categoryView(row);
 }
@@ -38,7 +50,10 @@ async function checkParent(ctx: RequestContext, parentId: number | null | undefi
   let cursor: number | null = parentId;
   for (let depth = 0; cursor !== null; depth++) {
     if (cursor === selfId || depth > 100) throw ApiError.validation({ parentID: ['would make the category its own ancestor'] });
-    const [p]: { parentId: number | null }[] = await ctx.db.select({ parentId: categories.parentId }).from(categories).where(byId(ctx, categories, cursor));
+    const [p]: { parentId: number | null }[] = await ctx.db
+      .select({ parentId: categories.parentId })
+      .from(categories)
+      .where(byId(ctx, categories, cursor));
     if (!p) throw ApiError.validation({ parentID: [`category ${cursor} does not exist`] });
     cursor = p.parentId;
   }
@@ -46,7 +61,10 @@ async function checkParent(ctx: RequestContext, parentId: number | null | undefi
 
 export async function createCategory(ctx: RequestContext, input: { name: string; parentID?: number | null }) {
   await checkParent(ctx, input.parentID);
-  const [row] = await ctx.db.insert(categories).values({ accountId: ctx.accountId, name: input.name, parentId: input.parentID ?? null }).returning();
+  const [row] = await ctx.db
+    .insert(categories)
+    .values({ accountId: ctx.accountId, name: input.name, parentId: input.parentID ?? null })
+    .returning();
   return categoryView(row!);
 }
 
@@ -56,15 +74,27 @@ export async function updateCategory(ctx: RequestContext, id: number, input: { n
   const set: Partial<typeof categories.$inferInsert> = { updatedAt: new Date() };
   if (input.name !== undefined) set.name = input.name;
   if (input.parentID !== undefined) set.parentId = input.parentID;
-  const [row] = await ctx.db.update(categories).set(set).where(byId(ctx, categories, id)).returning();
+  const [row] = await ctx.db
+    .update(categories)
+    .set(set)
+    .where(byId(ctx, categories, id))
+    .returning();
   return categoryView(row!);
 }
 
 export async function deleteCategory(ctx: RequestContext, id: number) {
   await getCategory(ctx, id);
-  const [child] = await ctx.db.select({ id: categories.id }).from(categories).where(inAccount(ctx, categories, eq(categories.parentId, id))).limit(1);
+  const [child] = await ctx.db
+    .select({ id: categories.id })
+    .from(categories)
+    .where(inAccount(ctx, categories, eq(categories.parentId, id)))
+    .limit(1);
   if (child) throw new ApiError('conflict', `Category ${id} has subcategories.`);
-  const [item] = await ctx.db.select({ id: items.id }).from(items).where(inAccount(ctx, items, eq(items.categoryId, id))).limit(1);
+  const [item] = await ctx.db
+    .select({ id: items.id })
+    .from(items)
+    .where(inAccount(ctx, items, eq(items.categoryId, id)))
+    .limit(1);
   if (item) throw new ApiError('conflict', `Category ${id} still has items.`);
   await ctx.db.delete(categories).where(byId(ctx, categories, id));
 }

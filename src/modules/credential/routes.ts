@@ -96,7 +96,12 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
         'A live token of that name that cannot be shown again (created by POST /api/user/tokens/) answers 409 conflict.',
       querystring: Type.Object({
         name: Type.Optional(TokenName),
-        new: Type.Optional(Type.Union(['1', 'true', '0', 'false'].map((v) => Type.Literal(v)), { description: '1: replace the token of this name with a new one.' })),
+        new: Type.Optional(
+          Type.Union(
+            ['1', 'true', '0', 'false'].map((v) => Type.Literal(v)),
+            { description: '1: replace the token of this name with a new one.' },
+          ),
+        ),
       }),
       response: { 200: Type.Object({ token: Type.String(), name: Type.String(), expiry: Nullable(Iso) }) },
     },
@@ -133,7 +138,8 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: selfTags,
       summary: 'Create a personal token',
-      description: 'Answers the token once. `expires` (a future date-time) or `expiresIn` (seconds) sets an expiry; neither: no expiry. A live token of the same name → 409 conflict.',
+      description:
+        'Answers the token once. `expires` (a future date-time) or `expiresIn` (seconds) sets an expiry; neither: no expiry. A live token of the same name → 409 conflict.',
       body: Type.Object(
         {
           name: TokenName,
@@ -331,4 +337,3 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 };
-

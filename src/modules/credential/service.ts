@@ -33,26 +33,37 @@ export function tokenView(t: TokenRow) {
  * concurrent requests cannot both win). With a server key the token is derived from it and a stored salt, so
  * `GET /api/user/token/` can answer it again (see `personalTokenFor`); without, it is random and shown once.
  */
-export async function issuePersonalToken(db: Db, bus: InvalidationBus, owner: Owner, name: string, expiresAt: Date | null = null, replace = true, serverKey?: Buffer) {
+export async function issuePersonalToken(
+  db: Db,
+  bus: InvalidationBus,
+  owner: Owner,
+  name: string,
+  expiresAt: Date | null = null,
+  replace = true,
+  serverKey?: Buffer,
+) {
   const derivationSalt = serverKey ? makeSalt() : null;
   const token = serverKey ? deriveSecret('pat', serverKey, derivationSalt!) : makeSecret('pat');
-  const { row, replaced } = await db.transaction(async (tx) => {
-    const replaced = !replace
-      ? []
-      : await tx
-          .update(personalTokens)
-          .set({ revokedAt: new Date() })
-          .where(and(eq(personalTokens.userId, owner.id), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
-          .returning({ tokenHash: personalTokens.tokenHash });
-    const [row] = await tx
-      .insert(personalTokens)
-      .values({ accountId: owner.accountId, userId: owner.id, name, tokenHash: hashSecret(token), hint: secretHint(token), expiresAt, derivationSalt })
-      .returning();
-    return { row: row!, replaced };
-  }).catch((err: unknown) => {
-    if (isUniqueViolation(err)) throw new ApiError('conflict', `A live token named "${name}" exists: revoke it first, or replace it with GET /api/user/token/?name=…&new=1.`);
-    throw err;
-  });
+  const { row, replaced } = await db
+    .transaction(async (tx) => {
+      const replaced = !replace
+        ? []
+        : await tx
+            .update(personalTokens)
+            .set({ revokedAt: new Date() })
+            .where(and(eq(personalTokens.userId, owner.id), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
+            .returning({ tokenHash: personalTokens.tokenHash });
+      const [row] = await tx
+        .insert(personalTokens)
+        .values({ accountId: owner.accountId, userId: owner.id, name, tokenHash: hashSecret(token), hint: secretHint(token), expiresAt, derivationSalt })
+        .returning();
+      return { row: row!, replaced };
+    })
+    .catch((err: unknown) => {
+      if (isUniqueViolation(err))
+        throw new ApiError('conflict', `A live token named "${name}" exists: revoke it first, or replace it with GET /api/user/token/?name=…&new=1.`);
+      throw err;
+    });
   for (const r of replaced) await bus.publish({ t: 'credential', hash: r.tokenHash });
   return { token, row, replaced: replaced.length > 0 };
 }
@@ -69,7 +80,14 @@ export async function personalTokenFor(db: Db, bus: InvalidationBus, serverKey: 
     const [live] = await db
       .select()
       .from(personalTokens)
-      .where(and(eq(personalTokens.userId, owner.id), eq(personalTokens.accountId, owner.accountId), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
+      .where(
+        and(
+          eq(personalTokens.userId, owner.id),
+          eq(personalTokens.accountId, owner.accountId),
+          eq(personalTokens.name, name),
+          isNull(personalTokens.revokedAt),
+        ),
+      )
       .limit(1);
     if (live && (live.expiresAt === null || live.expiresAt.getTime() > Date.now())) {
       const again = live.derivationSalt ? deriveSecret('pat', serverKey, live.derivationSalt) : null;
@@ -97,7 +115,9 @@ export async function listPersonalTokens(db: Db, owner: Owner, includeRevoked = 
   const rows = await db
     .select()
     .from(personalTokens)
-    .where(and(eq(personalTokens.accountId, owner.accountId), eq(personalTokens.userId, owner.id), includeRevoked ? undefined : isNull(personalTokens.revokedAt)))
+    .where(
+      and(eq(personalTokens.accountId, owner.accountId), eq(personalTokens.userId, owner.id), includeRevoked ? undefined : isNull(personalTokens.revokedAt)),
+    )
     .orderBy(desc(personalTokens.id));
   return rows.map(tokenView);
 }

@@ -35,7 +35,10 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'List customers',
-      querystring: Type.Object({ ...listQuery, active: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
+      querystring: Type.Object(
+        { ...listQuery, active: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ minLength: 1 })) },
+        { additionalProperties: false },
+      ),
       response: { 200: listOf(CustomerSchema) },
     },
     handler: (req) => listCustomers(req.ctx!, req.query),

@@ -8,7 +8,16 @@ import { pageFrom, planList, textSearch, type ListParams, type ListSpec } from '
 type Row = typeof customers.$inferSelect;
 
 export function customerView(r: Row) {
-  return { customerID: r.id, name: r.name, email: r.email, phone: r.phone, address: r.address, active: r.active, created: r.createdAt.toISOString(), updated: r.updatedAt.toISOString() };
+  return {
+    customerID: r.id,
+    name: r.name,
+    email: r.email,
+    phone: r.phone,
+    address: r.address,
+    active: r.active,
+    created: r.createdAt.toISOString(),
+    updated: r.updatedAt.toISOString(),
+  };
 }
 
 const spec: ListSpec<Row> = {
@@ -18,16 +27,33 @@ const spec: ListSpec<Row> = {
 
 export async function listCustomers(ctx: RequestContext, q: ListParams & { active?: boolean; q?: string }) {
   const plan = planList(spec, q);
-  const where = inAccount(ctx, customers, q.active !== undefined ? eq(customers.active, q.active) : undefined, textSearch(q.q, customers.name, customers.email));
+  const where = inAccount(
+    ctx,
+    customers,
+    q.active !== undefined ? eq(customers.active, q.active) : undefined,
+    textSearch(q.q, customers.name, customers.email),
+  );
   const [rows, [total]] = await Promise.all([
-    ctx.db.select().from(customers).where(and(where, plan.cursor)).orderBy(...plan.orderBy).limit(plan.limit).offset(plan.offset),
-    ctx.db.select({ n: sql<number>`count(*)::int` }).from(customers).where(where),
+    ctx.db
+      .select()
+      .from(customers)
+      .where(and(where, plan.cursor))
+      .orderBy(...plan.orderBy)
+      .limit(plan.limit)
+      .offset(plan.offset),
+    ctx.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(customers)
+      .where(where),
   ]);
   return pageFrom(spec, plan, q, rows, total?.n ?? 0, customerView);
 }
 
 export async function getCustomer(ctx: RequestContext, id: number) {
-  const [row] = await ctx.db.select().from(customers).where(byId(ctx, customers, id));
+  const [row] = await ctx.db
+    .select()
+    .from(customers)
+    .where(byId(ctx, customers, id));
   if (!row) throw ApiError.notFound(`Customer ${id} not found.`);
   return customerView(row);
 }
@@ -43,21 +69,36 @@ interface Input {
 export async function createCustomer(ctx: RequestContext, input: Input & { name: string }) {
   const [row] = await ctx.db
     .insert(customers)
-    .values({ accountId: ctx.accountId, name: input.name, email: input.email ?? null, phone: input.phone ?? null, address: input.address ?? null, active: input.active ?? true })
+    .values({
+      accountId: ctx.accountId,
+      name: input.name,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      address: input.address ?? null,
+      active: input.active ?? true,
+    })
     .returning();
   return customerView(row!);
 }
 
 export async function updateCustomer(ctx: RequestContext, id: number, input: Input) {
   const set = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-  const [row] = await ctx.db.update(customers).set({ ...set, updatedAt: new Date() }).where(byId(ctx, customers, id)).returning();
+  const [row] = await ctx.db
+    .update(customers)
+    .set({ ...set, updatedAt: new Date() })
+    .where(byId(ctx, customers, id))
+    .returning();
   if (!row) throw ApiError.notFound(`Customer ${id} not found.`);
   return customerView(row);
 }
 
 export async function deleteCustomer(ctx: RequestContext, id: number) {
   await getCustomer(ctx, id);
-  const [order] = await ctx.db.select({ id: salesOrders.id }).from(salesOrders).where(inAccount(ctx, salesOrders, eq(salesOrders.customerId, id))).limit(1);
+  const [order] = await ctx.db
+    .select({ id: salesOrders.id })
+    .from(salesOrders)
+    .where(inAccount(ctx, salesOrders, eq(salesOrders.customerId, id)))
+    .limit(1);
   if (order) throw new ApiError('conflict', `Customer ${id} has orders; deactivate instead (PATCH active=false).`);
   await ctx.db.delete(customers).where(byId(ctx, customers, id));
 }

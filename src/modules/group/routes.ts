@@ -32,7 +32,12 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'GET',
     url: '/api/v1/Group',
     config: { access: { ruleset: 'user', action: 'view' } },
-    schema: { tags, summary: 'List permission groups', querystring: Type.Object({ ...pageQuery }, { additionalProperties: false }), response: { 200: pageOf(GroupSchema) } },
+    schema: {
+      tags,
+      summary: 'List permission groups',
+      querystring: Type.Object({ ...pageQuery }, { additionalProperties: false }),
+      response: { 200: pageOf(GroupSchema) },
+    },
     handler: (req) => listGroups(req.ctx!, req.query),
   });
 

@@ -109,7 +109,10 @@ async function assertKeepsOwnUserAdmin(ctx: RequestContext, groupId: number, per
 }
 
 async function memberCount(ctx: RequestContext, groupId: number) {
-  const [row] = await ctx.db.select({ n: count() }).from(userGroups).where(inAccount(ctx, userGroups, eq(userGroups.groupId, groupId)));
+  const [row] = await ctx.db
+    .select({ n: count() })
+    .from(userGroups)
+    .where(inAccount(ctx, userGroups, eq(userGroups.groupId, groupId)));
   return row?.n ?? 0;
 }
 
@@ -130,7 +133,11 @@ export async function listGroups(ctx: RequestContext, q: { page: number; pageSiz
 }
 
 async function findGroup(ctx: RequestContext, id: number) {
-  const [row] = await ctx.db.select().from(groups).where(byId(ctx, groups, id)).limit(1);
+  const [row] = await ctx.db
+    .select()
+    .from(groups)
+    .where(byId(ctx, groups, id))
+    .limit(1);
   if (!row) throw ApiError.notFound(`Group ${id} not found.`);
   return row;
 }
@@ -164,7 +171,11 @@ export async function updateGroup(ctx: RequestContext, deps: GroupAdminDeps, id:
   if (v.permissions) await assertKeepsOwnUserAdmin(ctx, id, v.permissions);
   let row: Row | undefined;
   try {
-    [row] = await ctx.db.update(groups).set({ name: v.name, permissions: v.permissions, reports: v.reports }).where(byId(ctx, groups, id)).returning();
+    [row] = await ctx.db
+      .update(groups)
+      .set({ name: v.name, permissions: v.permissions, reports: v.reports })
+      .where(byId(ctx, groups, id))
+      .returning();
   } catch (err) {
     duplicateName(err, input.name);
   }

@@ -32,7 +32,12 @@ export const decimalKeyword: Plugin<unknown> = (ajv) =>
   ajv.addKeyword({
     keyword: 'x-decimal',
     schemaType: 'string',
-    error: { message: ({ schema }) => (schema === 'positive' ? 'must be a decimal greater than zero with at most 14 digits before the point and 4 after' : 'must be a decimal with at most 14 digits before the point and 4 after') },
+    error: {
+      message: ({ schema }) =>
+        schema === 'positive'
+          ? 'must be a decimal greater than zero with at most 14 digits before the point and 4 after'
+          : 'must be a decimal with at most 14 digits before the point and 4 after',
+    },
     validate: (kind: string, data: unknown) => {
       if (typeof data !== 'string' && typeof data !== 'number') return false;
       if (!isExactDecimal(data)) return false;

@@ -45,7 +45,12 @@ export class StockTransaction {
 
   /** Locks the lots matching `where` (account-scoped) in id order, FOR UPDATE. */
   async lock(where: SQL | undefined): Promise<HeldLot[]> {
-    const rows = await this.tx.select().from(lots).where(inAccount(this.ctx, lots, where)).orderBy(asc(lots.id)).for('update');
+    const rows = await this.tx
+      .select()
+      .from(lots)
+      .where(inAccount(this.ctx, lots, where))
+      .orderBy(asc(lots.id))
+      .for('update');
     return rows.map((row) => {
       const known = this.held.get(row.id);
       if (known) return known;
@@ -60,10 +65,27 @@ export class StockTransaction {
   }
 
   /** A new lot (receive, or the far end of a move). */
-  async create(v: { itemId: number; warehouseId: number; spot: string; serial: string | null; remark: string | null; receivedAt?: Date; onHold?: boolean }): Promise<HeldLot> {
+  async create(v: {
+    itemId: number;
+    warehouseId: number;
+    spot: string;
+    serial: string | null;
+    remark: string | null;
+    receivedAt?: Date;
+    onHold?: boolean;
+  }): Promise<HeldLot> {
     const [row] = await this.tx
       .insert(lots)
-      .values({ accountId: this.ctx.accountId, itemId: v.itemId, warehouseId: v.warehouseId, spot: v.spot, serial: v.serial, remark: v.remark, receivedAt: v.receivedAt, onHold: v.onHold ?? false })
+      .values({
+        accountId: this.ctx.accountId,
+        itemId: v.itemId,
+        warehouseId: v.warehouseId,
+        spot: v.spot,
+        serial: v.serial,
+        remark: v.remark,
+        receivedAt: v.receivedAt,
+        onHold: v.onHold ?? false,
+      })
       .returning();
     const h: HeldLot = { row: row!, units: 0n, reserved: 0n, dirty: false };
     this.held.set(row!.id, h);
@@ -138,7 +160,13 @@ export class StockTransaction {
     for (const lv of levels) {
       const [r] = await this.tx
         .insert(stockLevels)
-        .values({ accountId: this.ctx.accountId, itemId: lv.itemId, warehouseId: lv.warehouseId, onHand: fromScaled(lv.units), reserved: fromScaled(lv.reserved) })
+        .values({
+          accountId: this.ctx.accountId,
+          itemId: lv.itemId,
+          warehouseId: lv.warehouseId,
+          onHand: fromScaled(lv.units),
+          reserved: fromScaled(lv.reserved),
+        })
         .onConflictDoUpdate({
           target: [stockLevels.accountId, stockLevels.itemId, stockLevels.warehouseId],
           set: { onHand: sql`${stockLevels.onHand} + excluded.on_hand`, reserved: sql`${stockLevels.reserved} + excluded.reserved`, updatedAt: now },
@@ -155,7 +183,9 @@ export class StockTransaction {
 }
 
 const tooMuch = (field: string) =>
-  new ApiError('conflict', `The quantity would exceed the largest stock a lot or level can hold (${fromScaled(MAX_SCALED)}).`, { [field]: ['would exceed 99999999999999.9999 in stock'] });
+  new ApiError('conflict', `The quantity would exceed the largest stock a lot or level can hold (${fromScaled(MAX_SCALED)}).`, {
+    [field]: ['would exceed 99999999999999.9999 in stock'],
+  });
 
 /**
  * Runs `work` in a database transaction, retrying on serialization failures and deadlocks (PostgreSQL may pick

@@ -23,7 +23,7 @@ export const COUNT_CAP = 1_000;
 export const listQuery = {
   ...pageQuery,
   sort: Type.Optional(Type.String({ maxLength: 200, description: 'Comma-separated fields; a leading "-" sorts descending.' })),
-  after: Type.Optional(Type.String({ maxLength: 500, description: 'Cursor from a previous page\'s `next`: keyset paging for exports.' })),
+  after: Type.Optional(Type.String({ maxLength: 500, description: "Cursor from a previous page's `next`: keyset paging for exports." })),
 };
 
 export function listOf<T extends TSchema>(item: T) {
@@ -71,7 +71,10 @@ interface Parsed<Row> {
 function parseSort<Row>(spec: ListSpec<Row>, sort: string | undefined): Parsed<Row>[] {
   if (!sort) return [];
   const out: Parsed<Row>[] = [];
-  for (const raw of sort.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of sort
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const descending = raw.startsWith('-');
     const name = raw.replace(/^[-+]/, '');
     const key = Object.keys(spec.sorts).find((k) => k.toLowerCase() === name.toLowerCase());
@@ -96,7 +99,11 @@ function decodeCursor<Row>(after: string, sort: Parsed<Row> | undefined): [unkno
   if (sort) {
     const kind = sort.sf!.kind ?? 'number';
     const ok =
-      kind === 'number' ? Number.isSafeInteger(value) : kind === 'string' ? typeof value === 'string' : typeof value === 'string' && !Number.isNaN(Date.parse(value));
+      kind === 'number'
+        ? Number.isSafeInteger(value)
+        : kind === 'string'
+          ? typeof value === 'string'
+          : typeof value === 'string' && !Number.isNaN(Date.parse(value));
     if (!ok) throw bad();
   }
   return [value, id];
@@ -126,7 +133,14 @@ export function planList<Row>(spec: ListSpec<Row>, q: ListParams): ListPlan & { 
   return { sorts, orderBy, cursor, limit: q.pageSize + 1, offset: cursorMode ? 0 : (q.offset ?? offsetOf(q.page, q.pageSize)), cursorMode };
 }
 
-export function pageFrom<Row, Out>(spec: ListSpec<Row>, plan: ReturnType<typeof planList<Row>>, q: ListParams, rows: Row[], total: number, view: (r: Row) => Out) {
+export function pageFrom<Row, Out>(
+  spec: ListSpec<Row>,
+  plan: ReturnType<typeof planList<Row>>,
+  q: ListParams,
+  rows: Row[],
+  total: number,
+  view: (r: Row) => Out,
+) {
   const more = rows.length > q.pageSize;
   const shown = more ? rows.slice(0, q.pageSize) : rows;
   // Rows shown prove the rows before them exist; a page past the end proves nothing, so the count stands.
@@ -166,7 +180,12 @@ export async function bumpCounter(db: Db | Tx, accountId: number, name: string, 
 
 /** Exact count of the rows a filtered query matches, up to COUNT_CAP. */
 export async function cappedCount(db: Db, from: { table: import('drizzle-orm/pg-core').PgTable; where: SQL | undefined }): Promise<number> {
-  const sub = db.select({ one: sql`1`.as('one') }).from(from.table).where(from.where).limit(COUNT_CAP).as('matches');
+  const sub = db
+    .select({ one: sql`1`.as('one') })
+    .from(from.table)
+    .where(from.where)
+    .limit(COUNT_CAP)
+    .as('matches');
   const [row] = await db.select({ n: count() }).from(sub);
   return row?.n ?? 0;
 }
@@ -183,8 +202,12 @@ export function textSearch(q: string | undefined, ...columns: PgColumn[]): SQL |
 
 /** Date range filters (`from`/`to`, ISO 8601) on a timestamp column. */
 export const dateRangeQuery = {
-  from: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], { description: 'Inclusive lower bound (ISO 8601 date or date-time).' })),
-  to: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], { description: 'Exclusive upper bound (ISO 8601 date or date-time).' })),
+  from: Type.Optional(
+    Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], { description: 'Inclusive lower bound (ISO 8601 date or date-time).' }),
+  ),
+  to: Type.Optional(
+    Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], { description: 'Exclusive upper bound (ISO 8601 date or date-time).' }),
+  ),
 };
 export function inDateRange(column: PgColumn, from?: string, to?: string): SQL[] {
   const out: SQL[] = [];

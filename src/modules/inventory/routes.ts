@@ -60,14 +60,25 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'GET',
     url: '/api/v1/Inventory',
     config: view,
-    schema: { tags, summary: 'List lots in the warehouses you may use', querystring: Type.Object({ ...lotFilters, wID: Type.Optional(Id) }, { additionalProperties: false }), response: { 200: listOf(LotSchema) } },
+    schema: {
+      tags,
+      summary: 'List lots in the warehouses you may use',
+      querystring: Type.Object({ ...lotFilters, wID: Type.Optional(Id) }, { additionalProperties: false }),
+      response: { 200: listOf(LotSchema) },
+    },
     handler: (req) => listLots(req.ctx!, req.query),
   });
   app.route({
     method: 'GET',
     url: '/api/v1/Inventory/:wid',
     config: view,
-    schema: { tags, summary: 'List the lots of one warehouse', params: Type.Object({ wid: Id }), querystring: Type.Object(lotFilters, { additionalProperties: false }), response: { 200: listOf(LotSchema) } },
+    schema: {
+      tags,
+      summary: 'List the lots of one warehouse',
+      params: Type.Object({ wid: Id }),
+      querystring: Type.Object(lotFilters, { additionalProperties: false }),
+      response: { 200: listOf(LotSchema) },
+    },
     handler: (req) => listLots(req.ctx!, { ...req.query, wID: req.params.wid }, true),
   });
   app.route({
@@ -95,14 +106,25 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'GET',
     url: '/api/v1/Inventory/StockLevels',
     config: view,
-    schema: { tags, summary: 'On hand, reserved and available per item and warehouse', querystring: Type.Object({ ...levels, wID: Type.Optional(Id) }, { additionalProperties: false }), response: { 200: listOf(LevelSchema) } },
+    schema: {
+      tags,
+      summary: 'On hand, reserved and available per item and warehouse',
+      querystring: Type.Object({ ...levels, wID: Type.Optional(Id) }, { additionalProperties: false }),
+      response: { 200: listOf(LevelSchema) },
+    },
     handler: (req) => listStockLevels(req.ctx!, req.query),
   });
   app.route({
     method: 'GET',
     url: '/api/v1/Inventory/StockLevels/:wid',
     config: view,
-    schema: { tags, summary: 'Stock levels in one warehouse', params: Type.Object({ wid: Id }), querystring: Type.Object(levels, { additionalProperties: false }), response: { 200: listOf(LevelSchema) } },
+    schema: {
+      tags,
+      summary: 'Stock levels in one warehouse',
+      params: Type.Object({ wid: Id }),
+      querystring: Type.Object(levels, { additionalProperties: false }),
+      response: { 200: listOf(LevelSchema) },
+    },
     handler: (req) => listStockLevels(req.ctx!, { ...req.query, wID: req.params.wid }, true),
   });
   app.route({
@@ -120,7 +142,9 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
           partNo: Type.Optional(Id),
           recNo: Type.Optional(Id),
           orderID: Type.Optional(Id),
-          kind: Type.Optional(Type.Union(['receive', 'move_out', 'move_in', 'issue', 'adjust', 'reserve', 'release', 'hold', 'unhold'].map((k) => Type.Literal(k)))),
+          kind: Type.Optional(
+            Type.Union(['receive', 'move_out', 'move_in', 'issue', 'adjust', 'reserve', 'release', 'hold', 'unhold'].map((k) => Type.Literal(k))),
+          ),
           reference: Type.Optional(Type.String()),
         },
         { additionalProperties: false },
@@ -138,7 +162,14 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'Receive stock into a warehouse bin (creates a lot)',
       body: Type.Object(
-        { partNo: Id, wID: Id, spot: Type.Optional(Spot), units: PositiveUnits, serial: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])), remark: Type.Optional(Remark) },
+        {
+          partNo: Id,
+          wID: Id,
+          spot: Type.Optional(Spot),
+          units: PositiveUnits,
+          serial: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+          remark: Type.Optional(Remark),
+        },
         { additionalProperties: false },
       ),
       response: { 201: Outcome },
@@ -178,7 +209,14 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'Issue stock out: from a lot (recNo) or oldest-first from an item in a warehouse (partNo + wID)',
       body: Type.Object(
-        { recNo: Type.Optional(Id), partNo: Type.Optional(Id), wID: Type.Optional(Id), spot: Type.Optional(Spot), units: PositiveUnits, remark: Type.Optional(Remark) },
+        {
+          recNo: Type.Optional(Id),
+          partNo: Type.Optional(Id),
+          wID: Type.Optional(Id),
+          spot: Type.Optional(Spot),
+          units: PositiveUnits,
+          remark: Type.Optional(Remark),
+        },
         { additionalProperties: false },
       ),
       response: { 201: Outcome },
@@ -193,7 +231,13 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: "Correct a lot's quantity after a count: `units` is the counted quantity (or `delta` a signed change); `reason` is required",
       body: Type.Object(
-        { recNo: Id, units: Type.Optional(DecimalInput), delta: Type.Optional(DecimalInput), reason: Type.String({ minLength: 1, maxLength: 500 }), remark: Type.Optional(Remark) },
+        {
+          recNo: Id,
+          units: Type.Optional(DecimalInput),
+          delta: Type.Optional(DecimalInput),
+          reason: Type.String({ minLength: 1, maxLength: 500 }),
+          remark: Type.Optional(Remark),
+        },
         { additionalProperties: false },
       ),
       response: { 201: Outcome },

@@ -54,13 +54,19 @@ const outcome = (r: Awaited<ReturnType<StockTransaction['commit']>>) => ({
 // ---------------------------------------------------------------- lookups (account first, then warehouse scope)
 
 async function activeItem(ctx: RequestContext, partNo: number) {
-  const [item] = await ctx.db.select({ id: items.id }).from(items).where(byId(ctx, items, partNo));
+  const [item] = await ctx.db
+    .select({ id: items.id })
+    .from(items)
+    .where(byId(ctx, items, partNo));
   if (!item) throw ApiError.notFound(`Item ${partNo} not found.`);
 }
 
 async function knownWarehouse(ctx: RequestContext, wid: number) {
   assertWarehouse(ctx, wid);
-  const [w] = await ctx.db.select({ id: warehouses.id }).from(warehouses).where(byId(ctx, warehouses, wid));
+  const [w] = await ctx.db
+    .select({ id: warehouses.id })
+    .from(warehouses)
+    .where(byId(ctx, warehouses, wid));
   if (!w) throw ApiError.notFound(`Warehouse ${wid} not found.`);
 }
 
@@ -73,12 +79,16 @@ async function lockLot(st: StockTransaction, recNo: number): Promise<HeldLot> {
 }
 
 function insufficient(need: bigint, have: bigint, what: string): ApiError {
-  return new ApiError('stock.insufficient', `Not enough stock ${what}: ${fromScaled(need)} requested, ${fromScaled(have)} available.`, { units: ['exceeds the available stock'] });
+  return new ApiError('stock.insufficient', `Not enough stock ${what}: ${fromScaled(need)} requested, ${fromScaled(have)} available.`, {
+    units: ['exceeds the available stock'],
+  });
 }
 
 /** Takes `need` from lots, oldest first (received time, then recNo). Throws stock.insufficient if they hold too little. */
 function pickFifo(held: HeldLot[], need: bigint, what: string): [HeldLot, bigint][] {
-  const sorted = [...held].filter((l) => !l.row.onHold && available(l) > 0n).sort((a, b) => a.row.receivedAt.getTime() - b.row.receivedAt.getTime() || a.row.id - b.row.id);
+  const sorted = [...held]
+    .filter((l) => !l.row.onHold && available(l) > 0n)
+    .sort((a, b) => a.row.receivedAt.getTime() - b.row.receivedAt.getTime() || a.row.id - b.row.id);
   const picks: [HeldLot, bigint][] = [];
   let left = need;
   for (const l of sorted) {
@@ -122,7 +132,13 @@ export async function receiveStock(ctx: RequestContext, input: ReceiveInput) {
   await knownWarehouse(ctx, input.wID);
   await activeItem(ctx, input.partNo);
   const r = await inStockTransaction(ctx, async (st) => {
-    const lot = await st.create({ itemId: input.partNo, warehouseId: input.wID, spot: input.spot ?? '', serial: input.serial ?? null, remark: input.remark ?? null });
+    const lot = await st.create({
+      itemId: input.partNo,
+      warehouseId: input.wID,
+      spot: input.spot ?? '',
+      serial: input.serial ?? null,
+      remark: input.remark ?? null,
+    });
     st.apply(lot, 'receive', units, 0n, { remark: input.remark });
     return st.commit();
   });
@@ -159,13 +175,26 @@ export async function moveStock(ctx: RequestContext, input: MoveInput) {
       picks = [[lot, take]];
     } else {
       const held = await st.lock(
-        and(eq(lots.itemId, input.partNo!), eq(lots.warehouseId, input.fromWID!), input.fromSpot !== undefined ? eq(lots.spot, input.fromSpot) : undefined, gt(sql`${lots.units} - ${lots.reserved}`, 0)),
+        and(
+          eq(lots.itemId, input.partNo!),
+          eq(lots.warehouseId, input.fromWID!),
+          input.fromSpot !== undefined ? eq(lots.spot, input.fromSpot) : undefined,
+          gt(sql`${lots.units} - ${lots.reserved}`, 0),
+        ),
       );
       picks = pickFifo(held, units!, `of item ${input.partNo} in warehouse ${input.fromWID}`);
     }
     for (const [lot, take] of picks) {
       if (lot.row.warehouseId === input.toWID && lot.row.spot === toSpot) throw ApiError.validation({ toWID: ['the stock is already there'] });
-      const dest = await st.create({ itemId: lot.row.itemId, warehouseId: input.toWID, spot: toSpot, serial: lot.row.serial, remark: input.remark ?? lot.row.remark, receivedAt: lot.row.receivedAt, onHold: lot.row.onHold });
+      const dest = await st.create({
+        itemId: lot.row.itemId,
+        warehouseId: input.toWID,
+        spot: toSpot,
+        serial: lot.row.serial,
+        remark: input.remark ?? lot.row.remark,
+        receivedAt: lot.row.receivedAt,
+        onHold: lot.row.onHold,
+      });
       st.apply(lot, 'move_out', -take, 0n, { remark: input.remark });
       st.apply(dest, 'move_in', take, 0n, { remark: input.remark });
     }
@@ -199,7 +228,13 @@ export async function issueStock(ctx: RequestContext, input: IssueInput) {
       picks = [[lot, units]];
     } else {
       const held = await st.lock(
-        and(eq(lots.itemId, input.partNo!), eq(lots.warehouseId, input.wID!), input.spot !== undefined ? eq(lots.spot, input.spot) : undefined, gt(sql`${lots.units} - ${lots.reserved}`, 0), eq(lots.onHold, false)),
+        and(
+          eq(lots.itemId, input.partNo!),
+          eq(lots.warehouseId, input.wID!),
+          input.spot !== undefined ? eq(lots.spot, input.spot) : undefined,
+          gt(sql`${lots.units} - ${lots.reserved}`, 0),
+          eq(lots.onHold, false),
+        ),
       );
       picks = pickFifo(held, units, `of item ${input.partNo} in warehouse ${input.wID}`);
     }
@@ -227,7 +262,10 @@ export async function adjustStock(ctx: RequestContext, input: AdjustInput) {
     if (input.units !== undefined && parseUnits(input.units) < 0n) throw ApiError.validation({ units: ['must not be negative'] });
     if (lot.units + delta < lot.reserved) throw insufficient(-delta, lot.units - lot.reserved, `to remove from lot ${lot.row.id}`);
     if (delta === 0n) throw ApiError.validation({ units: ['the count equals the recorded quantity'] });
-    if (lot.units + delta > MAX_SCALED) throw new ApiError('conflict', `The lot would hold more than ${fromScaled(MAX_SCALED)}.`, { [input.delta !== undefined ? 'delta' : 'units']: ['would exceed 99999999999999.9999 in stock'] });
+    if (lot.units + delta > MAX_SCALED)
+      throw new ApiError('conflict', `The lot would hold more than ${fromScaled(MAX_SCALED)}.`, {
+        [input.delta !== undefined ? 'delta' : 'units']: ['would exceed 99999999999999.9999 in stock'],
+      });
     st.apply(lot, 'adjust', delta, 0n, { reason: input.reason, remark: input.remark });
     return st.commit();
   });
@@ -264,7 +302,7 @@ export interface LotFilters extends ListParams {
 }
 
 export async function listLots(ctx: RequestContext, q: LotFilters, pathWarehouse = false) {
-  if (q.wID !== undefined) (pathWarehouse ? await knownWarehouse(ctx, q.wID) : assertWarehouse(ctx, q.wID));
+  if (q.wID !== undefined) pathWarehouse ? await knownWarehouse(ctx, q.wID) : assertWarehouse(ctx, q.wID);
   const plan = planList(lotSpec, q);
   const filters = [
     inPermittedWarehouses(ctx, lots.warehouseId),
@@ -277,14 +315,23 @@ export async function listLots(ctx: RequestContext, q: LotFilters, pathWarehouse
   ].filter(Boolean);
   const where = inAccount(ctx, lots, ...filters);
   const [rows, total] = await Promise.all([
-    ctx.db.select().from(lots).where(and(where, plan.cursor)).orderBy(...plan.orderBy).limit(plan.limit).offset(plan.offset),
+    ctx.db
+      .select()
+      .from(lots)
+      .where(and(where, plan.cursor))
+      .orderBy(...plan.orderBy)
+      .limit(plan.limit)
+      .offset(plan.offset),
     filters.length ? cappedCount(ctx.db, { table: lots, where }) : counterValue(ctx, 'lots'),
   ]);
   return pageFrom(lotSpec, plan, q, rows, total, lotView);
 }
 
 export async function getLot(ctx: RequestContext, recNo: number) {
-  const [row] = await ctx.db.select().from(lots).where(byId(ctx, lots, recNo));
+  const [row] = await ctx.db
+    .select()
+    .from(lots)
+    .where(byId(ctx, lots, recNo));
   if (!row) throw ApiError.notFound(`Lot ${recNo} not found.`);
   assertWarehouse(ctx, row.warehouseId);
   return lotView(row);
@@ -310,7 +357,7 @@ export function levelView(r: LevelRow) {
 }
 
 export async function listStockLevels(ctx: RequestContext, q: ListParams & { wID?: number; partNo?: number }, pathWarehouse = false) {
-  if (q.wID !== undefined) (pathWarehouse ? await knownWarehouse(ctx, q.wID) : assertWarehouse(ctx, q.wID));
+  if (q.wID !== undefined) pathWarehouse ? await knownWarehouse(ctx, q.wID) : assertWarehouse(ctx, q.wID);
   const plan = planList(levelSpec, { ...q, sort: q.sort ?? 'partNo' });
   const filters = [
     inPermittedWarehouses(ctx, stockLevels.warehouseId),
@@ -320,7 +367,14 @@ export async function listStockLevels(ctx: RequestContext, q: ListParams & { wID
   const where = inAccount(ctx, stockLevels, ...filters);
   const [rows, total] = await Promise.all([
     ctx.db
-      .select({ partNo: stockLevels.itemId, wID: stockLevels.warehouseId, shortID: items.shortId, description: items.description, onHand: stockLevels.onHand, reserved: stockLevels.reserved })
+      .select({
+        partNo: stockLevels.itemId,
+        wID: stockLevels.warehouseId,
+        shortID: items.shortId,
+        description: items.description,
+        onHand: stockLevels.onHand,
+        reserved: stockLevels.reserved,
+      })
       .from(stockLevels)
       .innerJoin(items, eq(items.id, stockLevels.itemId))
       .where(and(where, plan.cursor))
@@ -364,7 +418,13 @@ export async function listTransactions(ctx: RequestContext, q: LedgerFilters) {
   ].filter(Boolean);
   const where = inAccount(ctx, t, ...filters);
   const [rows, total] = await Promise.all([
-    ctx.db.select().from(t).where(and(where, plan.cursor)).orderBy(...plan.orderBy).limit(plan.limit).offset(plan.offset),
+    ctx.db
+      .select()
+      .from(t)
+      .where(and(where, plan.cursor))
+      .orderBy(...plan.orderBy)
+      .limit(plan.limit)
+      .offset(plan.offset),
     filters.length ? cappedCount(ctx.db, { table: t, where }) : counterValue(ctx, 'stock_transactions'),
   ]);
   return pageFrom(ledgerSpec, plan, q, rows, total, ledgerView);

@@ -98,7 +98,12 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'DELETE',
     url: '/api/v1/Item/:partNo',
     config: { access: { ruleset: 'item', action: 'delete' } },
-    schema: { tags, summary: 'Delete an item (refused with 409 while it has stock or orders; deactivate instead)', params: PartNo, response: { 204: Type.Null() } },
+    schema: {
+      tags,
+      summary: 'Delete an item (refused with 409 while it has stock or orders; deactivate instead)',
+      params: PartNo,
+      response: { 204: Type.Null() },
+    },
     handler: async (req, reply) => {
       await deleteItem(req.ctx!, req.params.partNo);
       return reply.code(204).send(null);

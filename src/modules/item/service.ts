@@ -66,7 +66,11 @@ function duplicateSku(sku: string | undefined) {
 
 async function assertCategory(ctx: RequestContext, categoryId: number | null | undefined) {
   if (categoryId === null || categoryId === undefined) return;
-  const [c] = await ctx.db.select({ id: categories.id }).from(categories).where(byId(ctx, categories, categoryId)).limit(1);
+  const [c] = await ctx.db
+    .select({ id: categories.id })
+    .from(categories)
+    .where(byId(ctx, categories, categoryId))
+    .limit(1);
   if (!c) throw ApiError.validation({ categoryID: [`category ${categoryId} does not exist`] });
 }
 
@@ -93,13 +97,7 @@ export interface ItemFilters extends ListParams {
 
 /** The common list call, a plain page (no filter, sort or cursor), as a prepared statement. */
 const plainItemPage = accountStatement<{ limit: number; offset: number }, Row[]>('qm_item_page', (db, scope) =>
-  db
-    .select()
-    .from(items)
-    .where(inAccount(scope, items))
-    .orderBy(asc(items.id))
-    .limit(sql.placeholder('limit'))
-    .offset(sql.placeholder('offset')),
+  db.select().from(items).where(inAccount(scope, items)).orderBy(asc(items.id)).limit(sql.placeholder('limit')).offset(sql.placeholder('offset')),
 );
 
 export async function listItems(ctx: RequestContext, q: ItemFilters) {
@@ -131,7 +129,11 @@ export async function listItems(ctx: RequestContext, q: ItemFilters) {
 }
 
 export async function getItem(ctx: RequestContext, partNo: number) {
-  const [row] = await ctx.db.select().from(items).where(byId(ctx, items, partNo)).limit(1);
+  const [row] = await ctx.db
+    .select()
+    .from(items)
+    .where(byId(ctx, items, partNo))
+    .limit(1);
   if (!row) throw ApiError.notFound(`Item ${partNo} not found.`);
   return itemView(row);
 }
@@ -140,7 +142,10 @@ export async function createItem(ctx: RequestContext, input: ItemInput & { short
   await assertCategory(ctx, input.categoryID);
   try {
     const row = await ctx.db.transaction(async (tx) => {
-      const [row] = await tx.insert(items).values({ accountId: ctx.accountId, ...columns(input), shortId: input.shortID }).returning();
+      const [row] = await tx
+        .insert(items)
+        .values({ accountId: ctx.accountId, ...columns(input), shortId: input.shortID })
+        .returning();
       await bumpCounter(tx, ctx.accountId, 'items', 1);
       return row!;
     });
@@ -174,20 +179,28 @@ export async function updateItem(ctx: RequestContext, partNo: number, input: Ite
 export async function deleteItem(ctx: RequestContext, partNo: number) {
   await ctx.db
     .transaction(async (tx) => {
-    const [row] = await tx.select({ id: items.id }).from(items).where(byId(ctx, items, partNo)).for('update');
-    if (!row) throw ApiError.notFound(`Item ${partNo} not found.`);
-    const [lot] = await tx.select({ id: lots.id }).from(lots).where(inAccount(ctx, lots, eq(lots.itemId, partNo))).limit(1);
-    if (lot) throw new ApiError('conflict', `Item ${partNo} has stock (lots); deactivate it instead (PATCH active=false).`);
-    const [line] = await tx
-      .select({ id: orderLines.id })
-      .from(orderLines)
-      .innerJoin(salesOrders, eq(salesOrders.id, orderLines.orderId))
-      .where(and(inAccount(ctx, orderLines, eq(orderLines.itemId, partNo))))
-      .limit(1);
-    if (line) throw new ApiError('conflict', `Item ${partNo} is on sales orders; deactivate it instead (PATCH active=false).`);
-    await tx.delete(items).where(byId(ctx, items, partNo));
-    await bumpCounter(tx, ctx.accountId, 'items', -1);
-  })
+      const [row] = await tx
+        .select({ id: items.id })
+        .from(items)
+        .where(byId(ctx, items, partNo))
+        .for('update');
+      if (!row) throw ApiError.notFound(`Item ${partNo} not found.`);
+      const [lot] = await tx
+        .select({ id: lots.id })
+        .from(lots)
+        .where(inAccount(ctx, lots, eq(lots.itemId, partNo)))
+        .limit(1);
+      if (lot) throw new ApiError('conflict', `Item ${partNo} has stock (lots); deactivate it instead (PATCH active=false).`);
+      const [line] = await tx
+        .select({ id: orderLines.id })
+        .from(orderLines)
+        .innerJoin(salesOrders, eq(salesOrders.id, orderLines.orderId))
+        .where(and(inAccount(ctx, orderLines, eq(orderLines.itemId, partNo))))
+        .limit(1);
+      if (line) throw new ApiError('conflict', `Item ${partNo} is on sales orders; deactivate it instead (PATCH active=false).`);
+      await tx.delete(items).where(byId(ctx, items, partNo));
+      await bumpCounter(tx, ctx.accountId, 'items', -1);
+    })
     .catch((err: unknown) => {
       // Stock received between the check and the delete: the foreign key refuses it.
       if (isForeignKeyViolation(err)) throw new ApiError('conflict', `Item ${partNo} has stock or orders; deactivate it instead (PATCH active=false).`);
@@ -197,7 +210,9 @@ export async function deleteItem(ctx: RequestContext, partNo: number) {
 
 export async function itemsExist(ctx: RequestContext, ids: number[]): Promise<Map<number, Row>> {
   if (!ids.length) return new Map();
-  const rows = await ctx.db.select().from(items).where(inAccount(ctx, items, inArray(items.id, [...new Set(ids)])));
+  const rows = await ctx.db
+    .select()
+    .from(items)
+    .where(inAccount(ctx, items, inArray(items.id, [...new Set(ids)])));
   return new Map(rows.map((r) => [r.id, r]));
 }
-

@@ -37,11 +37,12 @@ const ActionList = Type.Array(Type.String({ enum: [...ACTIONS] }));
 const RolesSchema = Type.Object({
   user: Type.Integer({ description: 'The user id (InvenTree).' }),
   username: Type.String(),
-  roles: Type.Object(
-    Object.fromEntries(Object.keys(INVENTREE_ROLES).map((role) => [role, Type.Union([ActionList, Type.Null()])])),
-    { description: "InvenTree's rulesets: the actions granted, or null." },
-  ),
-  permissions: Type.Record(Type.String(), ActionList, { description: 'Per model (InvenTree names: part, partcategory, stockitem, stocklocation, salesorder, company, …): the actions.' }),
+  roles: Type.Object(Object.fromEntries(Object.keys(INVENTREE_ROLES).map((role) => [role, Type.Union([ActionList, Type.Null()])])), {
+    description: "InvenTree's rulesets: the actions granted, or null.",
+  }),
+  permissions: Type.Record(Type.String(), ActionList, {
+    description: 'Per model (InvenTree names: part, partcategory, stockitem, stocklocation, salesorder, company, …): the actions.',
+  }),
   is_staff: Type.Boolean(),
   is_superuser: Type.Boolean(),
   read_only: Type.Boolean(),

@@ -23,7 +23,10 @@ const OrderSchema = Type.Object({
   lines: Type.Array(Type.Object({ lineID: Type.Integer(), partNo: Type.Integer(), units: Type.String(), price: NullableStr, reserved: Type.String() })),
   history: Type.Array(Type.Object({ from: NullableStr, to: Type.String(), userID: Type.Union([Type.Integer(), Type.Null()]), at: Type.String() })),
 });
-const Line = Type.Object({ partNo: Type.Integer({ minimum: 1 }), units: PositiveUnits, price: Type.Optional(Type.Union([DecimalInput, Type.Null()])) }, { additionalProperties: false });
+const Line = Type.Object(
+  { partNo: Type.Integer({ minimum: 1 }), units: PositiveUnits, price: Type.Optional(Type.Union([DecimalInput, Type.Null()])) },
+  { additionalProperties: false },
+);
 const Fields = {
   customerID: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
   wID: Type.Integer({ minimum: 1 }),
@@ -47,7 +50,13 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'List sales orders (of the warehouses you may use)',
       querystring: Type.Object(
-        { ...listQuery, ...dateRangeQuery, status: Type.Optional(Status), customerID: Type.Optional(Type.Integer({ minimum: 1 })), wID: Type.Optional(Type.Integer({ minimum: 1 })) },
+        {
+          ...listQuery,
+          ...dateRangeQuery,
+          status: Type.Optional(Status),
+          customerID: Type.Optional(Type.Integer({ minimum: 1 })),
+          wID: Type.Optional(Type.Integer({ minimum: 1 })),
+        },
         { additionalProperties: false },
       ),
       response: { 200: listOf(OrderSummary) },

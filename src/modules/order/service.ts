@@ -28,7 +28,10 @@ function summaryView(o: OrderRow) {
 
 /** The order row, account-scoped: 404 elsewhere, 403 when it ships from a warehouse the caller may not use. */
 async function orderRow(ctx: RequestContext, db: RequestContext['db'] | Tx, id: number, lock = false): Promise<OrderRow> {
-  const q = db.select().from(salesOrders).where(byId(ctx, salesOrders, id));
+  const q = db
+    .select()
+    .from(salesOrders)
+    .where(byId(ctx, salesOrders, id));
   const [o] = lock ? await q.for('update') : await q;
   if (!o) throw ApiError.notFound(`Sales order ${id} not found.`);
   assertWarehouse(ctx, o.warehouseId);
@@ -38,13 +41,21 @@ async function orderRow(ctx: RequestContext, db: RequestContext['db'] | Tx, id: 
 export async function getOrder(ctx: RequestContext, id: number) {
   const o = await orderRow(ctx, ctx.db, id);
   const [lines, reservations, history] = await Promise.all([
-    ctx.db.select().from(orderLines).where(inAccount(ctx, orderLines, eq(orderLines.orderId, id))).orderBy(asc(orderLines.id)),
+    ctx.db
+      .select()
+      .from(orderLines)
+      .where(inAccount(ctx, orderLines, eq(orderLines.orderId, id)))
+      .orderBy(asc(orderLines.id)),
     ctx.db
       .select({ lineId: orderReservations.lineId, units: sql<string>`sum(${orderReservations.units})` })
       .from(orderReservations)
       .where(inAccount(ctx, orderReservations, eq(orderReservations.orderId, id)))
       .groupBy(orderReservations.lineId),
-    ctx.db.select().from(orderStatusHistory).where(inAccount(ctx, orderStatusHistory, eq(orderStatusHistory.orderId, id))).orderBy(asc(orderStatusHistory.id)),
+    ctx.db
+      .select()
+      .from(orderStatusHistory)
+      .where(inAccount(ctx, orderStatusHistory, eq(orderStatusHistory.orderId, id)))
+      .orderBy(asc(orderStatusHistory.id)),
   ]);
   const reserved = new Map(reservations.map((r) => [r.lineId, fromScaled(storedScaled(r.units))]));
   return {
@@ -72,8 +83,17 @@ export async function listOrders(ctx: RequestContext, q: ListParams & { status?:
     ...inDateRange(salesOrders.createdAt, q.from, q.to),
   );
   const [rows, [total]] = await Promise.all([
-    ctx.db.select().from(salesOrders).where(and(where, plan.cursor)).orderBy(...plan.orderBy).limit(plan.limit).offset(plan.offset),
-    ctx.db.select({ n: sql<number>`count(*)::int` }).from(salesOrders).where(where),
+    ctx.db
+      .select()
+      .from(salesOrders)
+      .where(and(where, plan.cursor))
+      .orderBy(...plan.orderBy)
+      .limit(plan.limit)
+      .offset(plan.offset),
+    ctx.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(salesOrders)
+      .where(where),
   ]);
   return pageFrom(spec, plan, q, rows, total?.n ?? 0, summaryView);
 }
@@ -95,16 +115,27 @@ export interface OrderInput {
 async function checkRefs(ctx: RequestContext, input: OrderInput) {
   if (input.wID !== undefined) {
     assertWarehouse(ctx, input.wID);
-    const [w] = await ctx.db.select({ id: warehouses.id }).from(warehouses).where(byId(ctx, warehouses, input.wID));
+    const [w] = await ctx.db
+      .select({ id: warehouses.id })
+      .from(warehouses)
+      .where(byId(ctx, warehouses, input.wID));
     if (!w) throw ApiError.notFound(`Warehouse ${input.wID} not found.`);
   }
   if (input.customerID) {
-    const [c] = await ctx.db.select({ id: customers.id }).from(customers).where(byId(ctx, customers, input.customerID));
+    const [c] = await ctx.db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(byId(ctx, customers, input.customerID));
     if (!c) throw ApiError.notFound(`Customer ${input.customerID} not found.`);
   }
   if (input.lines) {
     const ids = [...new Set(input.lines.map((l) => l.partNo))];
-    const found = ids.length ? await ctx.db.select({ id: items.id }).from(items).where(inAccount(ctx, items, inArray(items.id, ids))) : [];
+    const found = ids.length
+      ? await ctx.db
+          .select({ id: items.id })
+          .from(items)
+          .where(inAccount(ctx, items, inArray(items.id, ids)))
+      : [];
     const known = new Set(found.map((r) => r.id));
     input.lines.forEach((l, i) => {
       if (!known.has(l.partNo)) throw ApiError.notFound(`Item ${l.partNo} (lines.${i}.partNo) not found.`);
@@ -128,10 +159,18 @@ export async function createOrder(ctx: RequestContext, input: OrderInput & { wID
   const id = await ctx.db.transaction(async (tx) => {
     const [o] = await tx
       .insert(salesOrders)
-      .values({ accountId: ctx.accountId, warehouseId: input.wID, customerId: input.customerID ?? null, reference: input.reference ?? null, remark: input.remark ?? null })
+      .values({
+        accountId: ctx.accountId,
+        warehouseId: input.wID,
+        customerId: input.customerID ?? null,
+        reference: input.reference ?? null,
+        remark: input.remark ?? null,
+      })
       .returning();
     if (input.lines.length) await tx.insert(orderLines).values(lineRows(ctx, o!.id, input.lines));
-    await tx.insert(orderStatusHistory).values({ accountId: ctx.accountId, orderId: o!.id, fromStatus: null, toStatus: 'draft', userId: ctx.principal.user.id });
+    await tx
+      .insert(orderStatusHistory)
+      .values({ accountId: ctx.accountId, orderId: o!.id, fromStatus: null, toStatus: 'draft', userId: ctx.principal.user.id });
     return o!.id;
   });
   return getOrder(ctx, id);
@@ -148,7 +187,10 @@ export async function updateOrder(ctx: RequestContext, id: number, input: OrderI
     if (input.wID !== undefined) set.warehouseId = input.wID;
     if (input.reference !== undefined) set.reference = input.reference;
     if (input.remark !== undefined) set.remark = input.remark;
-    await tx.update(salesOrders).set(set).where(byId(ctx, salesOrders, id));
+    await tx
+      .update(salesOrders)
+      .set(set)
+      .where(byId(ctx, salesOrders, id));
     if (input.lines) {
       await tx.delete(orderLines).where(inAccount(ctx, orderLines, eq(orderLines.orderId, id)));
       if (input.lines.length) await tx.insert(orderLines).values(lineRows(ctx, id, input.lines));
@@ -158,7 +200,10 @@ export async function updateOrder(ctx: RequestContext, id: number, input: OrderI
 }
 
 async function setStatus(tx: Tx, ctx: RequestContext, o: OrderRow, to: OrderStatus) {
-  await tx.update(salesOrders).set({ status: to, updatedAt: new Date() }).where(byId(ctx, salesOrders, o.id));
+  await tx
+    .update(salesOrders)
+    .set({ status: to, updatedAt: new Date() })
+    .where(byId(ctx, salesOrders, o.id));
   await tx.insert(orderStatusHistory).values({ accountId: ctx.accountId, orderId: o.id, fromStatus: o.status, toStatus: to, userId: ctx.principal.user.id });
 }
 
@@ -172,10 +217,16 @@ export async function confirmOrder(ctx: RequestContext, id: number) {
   const ledger = await inStockTransaction(ctx, async (st) => {
     const o = await orderRow(ctx, st.tx, id, true);
     if (o.status !== 'draft') throw wrongStatus(o, 'confirm');
-    const lines = await st.tx.select().from(orderLines).where(inAccount(ctx, orderLines, eq(orderLines.orderId, id))).orderBy(asc(orderLines.itemId), asc(orderLines.id));
+    const lines = await st.tx
+      .select()
+      .from(orderLines)
+      .where(inAccount(ctx, orderLines, eq(orderLines.orderId, id)))
+      .orderBy(asc(orderLines.itemId), asc(orderLines.id));
     if (!lines.length) throw ApiError.validation({ lines: ['an order needs at least one line to be confirmed'] });
     const itemIds = [...new Set(lines.map((l) => l.itemId))];
-    const held = await st.lock(and(inArray(lots.itemId, itemIds), eq(lots.warehouseId, o.warehouseId), eq(lots.onHold, false), sql`${lots.units} > ${lots.reserved}`));
+    const held = await st.lock(
+      and(inArray(lots.itemId, itemIds), eq(lots.warehouseId, o.warehouseId), eq(lots.onHold, false), sql`${lots.units} > ${lots.reserved}`),
+    );
     const reservations: (typeof orderReservations.$inferInsert)[] = [];
     const short: Record<string, string[]> = {};
     for (const [i, line] of lines.entries()) {
@@ -207,7 +258,11 @@ async function releaseOrIssue(ctx: RequestContext, id: number, action: 'ship' | 
     const o = await orderRow(ctx, st.tx, id, true);
     if (action === 'ship' && o.status !== 'confirmed') throw wrongStatus(o, 'ship');
     if (action === 'cancel' && o.status !== 'draft' && o.status !== 'confirmed') throw wrongStatus(o, 'cancel');
-    const res = await st.tx.select().from(orderReservations).where(inAccount(ctx, orderReservations, eq(orderReservations.orderId, id))).orderBy(asc(orderReservations.id));
+    const res = await st.tx
+      .select()
+      .from(orderReservations)
+      .where(inAccount(ctx, orderReservations, eq(orderReservations.orderId, id)))
+      .orderBy(asc(orderReservations.id));
     const held = new Map((await st.lockIds(res.map((r) => r.lotId))).map((h) => [h.row.id, h]));
     for (const r of res) {
       const lot = held.get(r.lotId)!;

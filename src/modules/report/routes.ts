@@ -15,7 +15,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'The reports you may run (granted per report by your groups)',
-      response: { 200: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), description: Type.String(), parameters: Type.Array(Type.String()) })) },
+      response: {
+        200: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), description: Type.String(), parameters: Type.Array(Type.String()) })),
+      },
     },
     handler: (req) => availableReports(req.ctx!),
   });

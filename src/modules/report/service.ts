@@ -11,9 +11,17 @@ import { REPORT_NAMES, type ReportName } from '../../access/permissions.js';
 export const REPORTS: Record<ReportName, { title: string; description: string; parameters: string[] }> = {
   'stock-levels': { title: 'Stock levels', description: 'On hand, reserved and available per item and warehouse.', parameters: ['wID'] },
   'stock-valuation': { title: 'Stock valuation', description: 'On hand × item cost per item and warehouse, with the total.', parameters: ['wID'] },
-  'low-stock': { title: 'Low stock', description: 'Active items whose available stock (over your warehouses) is below their reorder point.', parameters: ['wID'] },
+  'low-stock': {
+    title: 'Low stock',
+    description: 'Active items whose available stock (over your warehouses) is below their reorder point.',
+    parameters: ['wID'],
+  },
   'movement-history': { title: 'Movement history', description: 'Ledger entries in a date range.', parameters: ['from', 'to', 'wID', 'partNo'] },
-  'order-summary': { title: 'Order summary', description: 'Orders, units and value per status, for orders created in a date range.', parameters: ['from', 'to', 'wID'] },
+  'order-summary': {
+    title: 'Order summary',
+    description: 'Orders, units and value per status, for orders created in a date range.',
+    parameters: ['from', 'to', 'wID'],
+  },
 };
 
 /** Report access is per report, per group; a superuser's `reports` is null (every report). */
@@ -66,13 +74,24 @@ export async function runReport(ctx: RequestContext, name: string, p: ReportPara
   switch (rn) {
     case 'stock-levels': {
       const rows = await ctx.db
-        .select({ partNo: lv.itemId, shortID: items.shortId, description: items.description, wID: lv.warehouseId, onHand: lv.onHand, reserved: lv.reserved, available: sql<string>`${lv.onHand} - ${lv.reserved}` })
+        .select({
+          partNo: lv.itemId,
+          shortID: items.shortId,
+          description: items.description,
+          wID: lv.warehouseId,
+          onHand: lv.onHand,
+          reserved: lv.reserved,
+          available: sql<string>`${lv.onHand} - ${lv.reserved}`,
+        })
         .from(lv)
         .innerJoin(items, eq(items.id, lv.itemId))
         .where(levelWhere)
         .orderBy(asc(lv.itemId), asc(lv.warehouseId))
         .limit(cap);
-      return finish(['partNo', 'shortID', 'description', 'wID', 'onHand', 'reserved', 'available'], rows.map((r) => ({ ...r, onHand: dec(r.onHand), reserved: dec(r.reserved), available: dec(r.available) })));
+      return finish(
+        ['partNo', 'shortID', 'description', 'wID', 'onHand', 'reserved', 'available'],
+        rows.map((r) => ({ ...r, onHand: dec(r.onHand), reserved: dec(r.reserved), available: dec(r.available) })),
+      );
     }
     case 'stock-valuation': {
       const value = sql<string>`round(${lv.onHand} * coalesce(${items.cost}, 0), 4)`;
@@ -85,7 +104,10 @@ export async function runReport(ctx: RequestContext, name: string, p: ReportPara
           .orderBy(asc(lv.itemId), asc(lv.warehouseId))
           .limit(cap),
         ctx.db
-          .select({ onHand: sql<string>`coalesce(sum(${lv.onHand}), 0)`, value: sql<string>`coalesce(sum(round(${lv.onHand} * coalesce(${items.cost}, 0), 4)), 0)` })
+          .select({
+            onHand: sql<string>`coalesce(sum(${lv.onHand}), 0)`,
+            value: sql<string>`coalesce(sum(round(${lv.onHand} * coalesce(${items.cost}, 0), 4)), 0)`,
+          })
           .from(lv)
           .innerJoin(items, eq(items.id, lv.itemId))
           .where(levelWhere),
@@ -98,10 +120,22 @@ export async function runReport(ctx: RequestContext, name: string, p: ReportPara
     }
     case 'low-stock': {
       // Items with no stock level row at all count as 0 available.
-      const joinOn: SQL = and(eq(lv.itemId, items.id), eq(lv.accountId, items.accountId), inPermittedWarehouses(ctx, lv.warehouseId), p.wID !== undefined ? eq(lv.warehouseId, p.wID) : undefined)!;
+      const joinOn: SQL = and(
+        eq(lv.itemId, items.id),
+        eq(lv.accountId, items.accountId),
+        inPermittedWarehouses(ctx, lv.warehouseId),
+        p.wID !== undefined ? eq(lv.warehouseId, p.wID) : undefined,
+      )!;
       const availableSql = sql<string>`coalesce(sum(${lv.onHand} - ${lv.reserved}), 0)`;
       const rows = await ctx.db
-        .select({ partNo: items.id, shortID: items.shortId, description: items.description, reorderPoint: items.reorderPoint, onHand: sql<string>`coalesce(sum(${lv.onHand}), 0)`, available: availableSql })
+        .select({
+          partNo: items.id,
+          shortID: items.shortId,
+          description: items.description,
+          reorderPoint: items.reorderPoint,
+          onHand: sql<string>`coalesce(sum(${lv.onHand}), 0)`,
+          available: availableSql,
+        })
         .from(items)
         .leftJoin(lv, joinOn)
         .where(inAccount(ctx, items, eq(items.active, true), sql`${items.reorderPoint} is not null`))
@@ -111,17 +145,45 @@ export async function runReport(ctx: RequestContext, name: string, p: ReportPara
         .limit(cap);
       return finish(
         ['partNo', 'shortID', 'description', 'reorderPoint', 'onHand', 'available', 'shortfall'],
-        rows.map((r) => ({ ...r, reorderPoint: dec(r.reorderPoint), onHand: dec(r.onHand), available: dec(r.available), shortfall: fromScaled(storedScaled(r.reorderPoint!) - storedScaled(r.available)) })),
+        rows.map((r) => ({
+          ...r,
+          reorderPoint: dec(r.reorderPoint),
+          onHand: dec(r.onHand),
+          available: dec(r.available),
+          shortfall: fromScaled(storedScaled(r.reorderPoint!) - storedScaled(r.available)),
+        })),
       );
     }
     case 'movement-history': {
       const t = stockTransactions;
       const rows = await ctx.db
-        .select({ transactionID: t.id, created: t.createdAt, kind: t.kind, partNo: t.itemId, shortID: items.shortId, wID: t.warehouseId, spot: t.spot, recNo: t.lotId, units: t.units, reserved: t.reserved, reference: t.reference, orderID: t.orderId, reason: t.reason, userID: t.userId })
+        .select({
+          transactionID: t.id,
+          created: t.createdAt,
+          kind: t.kind,
+          partNo: t.itemId,
+          shortID: items.shortId,
+          wID: t.warehouseId,
+          spot: t.spot,
+          recNo: t.lotId,
+          units: t.units,
+          reserved: t.reserved,
+          reference: t.reference,
+          orderID: t.orderId,
+          reason: t.reason,
+          userID: t.userId,
+        })
         .from(t)
         .innerJoin(items, eq(items.id, t.itemId))
         .where(
-          inAccount(ctx, t, inPermittedWarehouses(ctx, t.warehouseId), p.wID !== undefined ? eq(t.warehouseId, p.wID) : undefined, p.partNo !== undefined ? eq(t.itemId, p.partNo) : undefined, ...inDateRange(t.createdAt, p.from, p.to)),
+          inAccount(
+            ctx,
+            t,
+            inPermittedWarehouses(ctx, t.warehouseId),
+            p.wID !== undefined ? eq(t.warehouseId, p.wID) : undefined,
+            p.partNo !== undefined ? eq(t.itemId, p.partNo) : undefined,
+            ...inDateRange(t.createdAt, p.from, p.to),
+          ),
         )
         .orderBy(asc(t.id))
         .limit(cap);
@@ -142,7 +204,15 @@ export async function runReport(ctx: RequestContext, name: string, p: ReportPara
         })
         .from(o)
         .leftJoin(orderLines, eq(orderLines.orderId, o.id))
-        .where(inAccount(ctx, o, inPermittedWarehouses(ctx, o.warehouseId), p.wID !== undefined ? eq(o.warehouseId, p.wID) : undefined, ...inDateRange(o.createdAt, p.from, p.to)))
+        .where(
+          inAccount(
+            ctx,
+            o,
+            inPermittedWarehouses(ctx, o.warehouseId),
+            p.wID !== undefined ? eq(o.warehouseId, p.wID) : undefined,
+            ...inDateRange(o.createdAt, p.from, p.to),
+          ),
+        )
         .groupBy(o.status)
         .orderBy(asc(o.status));
       const out = rows.map((r) => ({ ...r, units: dec(r.units), value: dec(r.value) }));

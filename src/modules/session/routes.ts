@@ -10,7 +10,9 @@ import { createPinChallenge, endSession, openSession, passwordStep, pinStep, SES
 
 const tags = ['Login'];
 const WantsToken = Type.Object({
-  token: Type.Optional(Type.String({ enum: ['1', '0', 'true', 'false'], description: '1: answer an access token (Bearer qm_ses_…) instead of setting a cookie.' })),
+  token: Type.Optional(
+    Type.String({ enum: ['1', '0', 'true', 'false'], description: '1: answer an access token (Bearer qm_ses_…) instead of setting a cookie.' }),
+  ),
 });
 const SessionBody = Type.Object({ user: UserViewSchema, csrf_token: Type.String() });
 const AccessToken = Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer() });
@@ -28,7 +30,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = authenticator.deps;
 
   /** Opens the session and answers it in the form asked for. */
-  async function startSession(req: FastifyRequest, reply: FastifyReply, row: { id: number; accountId: number; username: string }, asToken: boolean, method: string) {
+  async function startSession(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    row: { id: number; accountId: number; username: string },
+    asToken: boolean,
+    method: string,
+  ) {
     const { secret } = await openSession(req, row, asToken ? 'token' : 'cookie', { method });
     if (asToken) return reply.code(200).send({ access_token: secret, token_type: 'Bearer', expires_in: SESSION_TTL_S });
     users.invalidate(row.id);

@@ -131,6 +131,15 @@ export async function openSession(
 ) {
   const { authenticator, audit } = req.server.qm;
   const session = await createSession(authenticator.deps, row, kind, req.headers['user-agent']);
-  audit.write({ accountId: row.accountId, userId: row.id, username: row.username, event: 'login', credentialKind: 'session', credentialId: session.id, ip: req.ip, detail: { ...detail, kind } });
+  audit.write({
+    accountId: row.accountId,
+    userId: row.id,
+    username: row.username,
+    event: 'login',
+    credentialKind: 'session',
+    credentialId: session.id,
+    ip: req.ip,
+    detail: { ...detail, kind },
+  });
   return session;
 }

@@ -77,7 +77,12 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
           active: Type.Optional(Type.Boolean()),
           readOnly: Type.Optional(Type.Boolean()),
           kind: Type.Optional(Type.Union([Type.Literal('human'), Type.Literal('integration')])),
-          sort: Type.Optional(Type.Union(USER_SORTS.map((s) => Type.Literal(s)), { description: 'Order by id (default), username, email or created; a leading - reverses.' })),
+          sort: Type.Optional(
+            Type.Union(
+              USER_SORTS.map((s) => Type.Literal(s)),
+              { description: 'Order by id (default), username, email or created; a leading - reverses.' },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -186,7 +191,13 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'PUT',
     url: '/api/v1/User/:id/groups',
     config: { access: change },
-    schema: { tags, summary: "Replace a user's permission groups", params: Id, body: Type.Object({ groupIds: GroupIds }, { additionalProperties: false }), response: { 200: UserSchema } },
+    schema: {
+      tags,
+      summary: "Replace a user's permission groups",
+      params: Id,
+      body: Type.Object({ groupIds: GroupIds }, { additionalProperties: false }),
+      response: { 200: UserSchema },
+    },
     handler: (req) => setGroups(req.ctx!, deps, req.params.id, req.body.groupIds),
   });
 

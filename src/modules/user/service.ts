@@ -128,7 +128,13 @@ export async function listUsers(ctx: RequestContext, q: UserQuery) {
   if (q.kind !== undefined) conds.push(eq(users.kind, q.kind));
   const where = inAccount(ctx, users, ...conds);
   const [rows, [total]] = await Promise.all([
-    ctx.db.select().from(users).where(where).orderBy(...orderOf(q.sort)).limit(q.pageSize).offset(offsetOf(q.page, q.pageSize)),
+    ctx.db
+      .select()
+      .from(users)
+      .where(where)
+      .orderBy(...orderOf(q.sort))
+      .limit(q.pageSize)
+      .offset(offsetOf(q.page, q.pageSize)),
     ctx.db.select({ n: count() }).from(users).where(where),
   ]);
   const { gs, whs } = await memberships(
@@ -144,7 +150,11 @@ export async function listUsers(ctx: RequestContext, q: UserQuery) {
 }
 
 async function findUser(ctx: RequestContext, id: number): Promise<Row> {
-  const [row] = await ctx.db.select().from(users).where(byId(ctx, users, id)).limit(1);
+  const [row] = await ctx.db
+    .select()
+    .from(users)
+    .where(byId(ctx, users, id))
+    .limit(1);
   if (!row) throw ApiError.notFound(`User ${id} not found.`);
   return row;
 }
@@ -161,7 +171,10 @@ function exceeds(rights: Rights, limit: Rights): boolean {
 /** The rights a set of groups grants together, and the reports. */
 async function groupGrants(ctx: RequestContext, db: RequestContext['db'] | Tx, groupIds: number[]) {
   const rows = groupIds.length
-    ? await db.select({ id: groups.id, permissions: groups.permissions, reports: groups.reports }).from(groups).where(inAccount(ctx, groups, inArray(groups.id, groupIds)))
+    ? await db
+        .select({ id: groups.id, permissions: groups.permissions, reports: groups.reports })
+        .from(groups)
+        .where(inAccount(ctx, groups, inArray(groups.id, groupIds)))
     : [];
   const rights = emptyRights();
   const reports = new Set<string>();
@@ -218,7 +231,10 @@ async function checkGroups(ctx: RequestContext, groupIds: number[]) {
 async function checkWarehouses(ctx: RequestContext, warehouseIds: number[]) {
   const ids = [...new Set(warehouseIds)];
   if (ids.length) {
-    const rows = await ctx.db.select({ id: warehouses.id }).from(warehouses).where(inAccount(ctx, warehouses, inArray(warehouses.id, ids)));
+    const rows = await ctx.db
+      .select({ id: warehouses.id })
+      .from(warehouses)
+      .where(inAccount(ctx, warehouses, inArray(warehouses.id, ids)));
     const found = new Set(rows.map((r) => r.id));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) throw ApiError.validation({ warehouseIds: [`unknown warehouse ${missing.join(', ')}`] });
@@ -238,7 +254,9 @@ function duplicate(err: unknown): never {
   // A group or warehouse deleted between the check and the write.
   if (isForeignKeyViolation(err)) throw ApiError.validation({ groupIds: ['a group or warehouse no longer exists'] });
   if (isUniqueViolation(err)) {
-    const text = String((err as { cause?: { constraint?: string }; constraint?: string }).cause?.constraint ?? (err as { constraint?: string }).constraint ?? '');
+    const text = String(
+      (err as { cause?: { constraint?: string }; constraint?: string }).cause?.constraint ?? (err as { constraint?: string }).constraint ?? '',
+    );
     const field = text.includes('email') ? 'email' : 'username';
     throw new ApiError('conflict', `A user with this ${field} already exists.`, { [field]: ['must be unique'] });
   }
@@ -446,7 +464,10 @@ export async function deleteUser(ctx: RequestContext, deps: UserAdminDeps, id: n
   await assertMayManage(ctx, target);
   assertNotSelf(ctx, target, 'delete');
   try {
-    const deleted = await ctx.db.delete(users).where(byId(ctx, users, id)).returning({ id: users.id });
+    const deleted = await ctx.db
+      .delete(users)
+      .where(byId(ctx, users, id))
+      .returning({ id: users.id });
     if (!deleted.length) throw ApiError.notFound(`User ${id} not found.`);
   } catch (err) {
     if (isForeignKeyViolation(err)) throw new ApiError('conflict', 'This user is still in use (e.g. by an OAuth app); remove that first.');
@@ -465,7 +486,10 @@ export async function changeOwnPassword(ctx: RequestContext, deps: UserAdminDeps
   if (me.kind !== 'human') throw new ApiError('conflict', 'Integration users have no password.');
   await assertCurrentPassword(ctx, deps, me, current);
   const passwordHash = await hashPassword(next);
-  await ctx.db.update(users).set({ passwordHash, ...bumpStamp() }).where(byId(ctx, users, me.id));
+  await ctx.db
+    .update(users)
+    .set({ passwordHash, ...bumpStamp() })
+    .where(byId(ctx, users, me.id));
   await deps.bus.publish({ t: 'user', id: me.id });
   recordAdminEvent(ctx, deps.audit, 'password.changed', { targetUserId: me.id, targetUsername: me.username });
 }

@@ -19,7 +19,10 @@ const Fields = {
   address: Type.Union([Type.String({ maxLength: 1000 }), Type.Null()]),
   active: Type.Boolean(),
 };
-const Create = Type.Object({ code: Fields.code, name: Fields.name, address: Type.Optional(Fields.address), active: Type.Optional(Fields.active) }, { additionalProperties: false });
+const Create = Type.Object(
+  { code: Fields.code, name: Fields.name, address: Type.Optional(Fields.address), active: Type.Optional(Fields.active) },
+  { additionalProperties: false },
+);
 const Patch = Type.Partial(Type.Object(Fields), { additionalProperties: false, minProperties: 1 });
 const Wid = Type.Object({ wid: Type.Integer({ minimum: 1 }) });
 const tags = ['Warehouse'];
@@ -89,7 +92,10 @@ export const warehouseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'Add a bin',
       params: Wid,
-      body: Type.Object({ spot: Type.String({ minLength: 1, maxLength: 64 }), description: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+      body: Type.Object(
+        { spot: Type.String({ minLength: 1, maxLength: 64 }), description: Type.Optional(Type.String({ maxLength: 500 })) },
+        { additionalProperties: false },
+      ),
       response: { 201: BinSchema },
     },
     handler: async (req, reply) => reply.code(201).send(await createBin(req.ctx!, req.params.wid, req.body)),
@@ -98,7 +104,12 @@ export const warehouseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'DELETE',
     url: '/api/v1/Warehouse/:wid/Bin/:binID',
     config: { access: { ruleset: 'warehouse', action: 'change' } },
-    schema: { tags, summary: 'Remove a bin', params: Type.Object({ wid: Type.Integer({ minimum: 1 }), binID: Type.Integer({ minimum: 1 }) }), response: { 204: Type.Null() } },
+    schema: {
+      tags,
+      summary: 'Remove a bin',
+      params: Type.Object({ wid: Type.Integer({ minimum: 1 }), binID: Type.Integer({ minimum: 1 }) }),
+      response: { 204: Type.Null() },
+    },
     handler: async (req, reply) => {
       await deleteBin(req.ctx!, req.params.wid, req.params.binID);
       return reply.code(204).send(null);

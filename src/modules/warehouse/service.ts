@@ -10,7 +10,15 @@ import { pageFrom, planList, textSearch, type ListParams, type ListSpec } from '
 type Row = typeof warehouses.$inferSelect;
 
 export function warehouseView(r: Row) {
-  return { wID: r.id, code: r.code, name: r.name, address: r.address, active: r.active, created: r.createdAt.toISOString(), updated: r.updatedAt.toISOString() };
+  return {
+    wID: r.id,
+    code: r.code,
+    name: r.name,
+    address: r.address,
+    active: r.active,
+    created: r.createdAt.toISOString(),
+    updated: r.updatedAt.toISOString(),
+  };
 }
 
 const spec: ListSpec<Row> = {
@@ -34,8 +42,17 @@ export async function listWarehouses(ctx: RequestContext, q: ListParams & { code
     textSearch(q.q, warehouses.code, warehouses.name),
   );
   const [rows, [total]] = await Promise.all([
-    ctx.db.select().from(warehouses).where(and(where, plan.cursor)).orderBy(...plan.orderBy).limit(plan.limit).offset(plan.offset),
-    ctx.db.select({ n: sql<number>`count(*)::int` }).from(warehouses).where(where),
+    ctx.db
+      .select()
+      .from(warehouses)
+      .where(and(where, plan.cursor))
+      .orderBy(...plan.orderBy)
+      .limit(plan.limit)
+      .offset(plan.offset),
+    ctx.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(warehouses)
+      .where(where),
   ]);
   return pageFrom(spec, plan, q, rows, total?.n ?? 0, warehouseView);
 }
@@ -43,7 +60,10 @@ export async function listWarehouses(ctx: RequestContext, q: ListParams & { code
 /** A warehouse of the account the caller may use: 403 warehouse.forbidden when not theirs, 404 when not in the account. */
 export async function usableWarehouse(ctx: RequestContext, wid: number): Promise<Row> {
   assertWarehouse(ctx, wid);
-  const [row] = await ctx.db.select().from(warehouses).where(byId(ctx, warehouses, wid));
+  const [row] = await ctx.db
+    .select()
+    .from(warehouses)
+    .where(byId(ctx, warehouses, wid));
   if (!row) throw ApiError.notFound(`Warehouse ${wid} not found.`);
   return row;
 }
@@ -53,7 +73,11 @@ export async function usableWarehouse(ctx: RequestContext, wid: number): Promise
  * check the warehouse scope: whatever the id is then used for does, and answers 403 for someone else's warehouse.
  */
 export async function warehouseIdByCode(ctx: RequestContext, code: string): Promise<number> {
-  const [row] = await ctx.db.select({ id: warehouses.id }).from(warehouses).where(inAccount(ctx, warehouses, eq(warehouses.code, code))).limit(1);
+  const [row] = await ctx.db
+    .select({ id: warehouses.id })
+    .from(warehouses)
+    .where(inAccount(ctx, warehouses, eq(warehouses.code, code)))
+    .limit(1);
   if (!row) throw ApiError.notFound(`Warehouse ${code} not found.`);
   return row.id;
 }
@@ -92,7 +116,11 @@ export async function updateWarehouse(ctx: RequestContext, wid: number, input: I
   await usableWarehouse(ctx, wid);
   try {
     const set = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-    const [row] = await ctx.db.update(warehouses).set({ ...set, updatedAt: new Date() }).where(byId(ctx, warehouses, wid)).returning();
+    const [row] = await ctx.db
+      .update(warehouses)
+      .set({ ...set, updatedAt: new Date() })
+      .where(byId(ctx, warehouses, wid))
+      .returning();
     return warehouseView(row!);
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicateCode(input.code);
@@ -102,8 +130,16 @@ export async function updateWarehouse(ctx: RequestContext, wid: number, input: I
 
 export async function deleteWarehouse(ctx: RequestContext, wid: number) {
   await usableWarehouse(ctx, wid);
-  const [lot] = await ctx.db.select({ id: lots.id }).from(lots).where(inAccount(ctx, lots, eq(lots.warehouseId, wid))).limit(1);
-  const [order] = await ctx.db.select({ id: salesOrders.id }).from(salesOrders).where(inAccount(ctx, salesOrders, eq(salesOrders.warehouseId, wid))).limit(1);
+  const [lot] = await ctx.db
+    .select({ id: lots.id })
+    .from(lots)
+    .where(inAccount(ctx, lots, eq(lots.warehouseId, wid)))
+    .limit(1);
+  const [order] = await ctx.db
+    .select({ id: salesOrders.id })
+    .from(salesOrders)
+    .where(inAccount(ctx, salesOrders, eq(salesOrders.warehouseId, wid)))
+    .limit(1);
   const inUse = () => new ApiError('conflict', `Warehouse ${wid} has stock or orders; deactivate it instead (PATCH active=false).`);
   if (lot || order) throw inUse();
   try {
@@ -119,13 +155,20 @@ const binView = (b: BinRow) => ({ binID: b.id, wID: b.warehouseId, spot: b.code,
 
 export async function listBins(ctx: RequestContext, wid: number) {
   await usableWarehouse(ctx, wid);
-  const rows = await ctx.db.select().from(bins).where(inAccount(ctx, bins, eq(bins.warehouseId, wid))).orderBy(bins.code);
+  const rows = await ctx.db
+    .select()
+    .from(bins)
+    .where(inAccount(ctx, bins, eq(bins.warehouseId, wid)))
+    .orderBy(bins.code);
   return rows.map(binView);
 }
 
 /** One bin by its id: 404 outside the account, 403 warehouse.forbidden when its warehouse is not the caller's. */
 export async function getBin(ctx: RequestContext, binId: number) {
-  const [row] = await ctx.db.select().from(bins).where(byId(ctx, bins, binId));
+  const [row] = await ctx.db
+    .select()
+    .from(bins)
+    .where(byId(ctx, bins, binId));
   if (!row) throw ApiError.notFound(`Bin ${binId} not found.`);
   assertWarehouse(ctx, row.warehouseId);
   return binView(row);
@@ -134,16 +177,23 @@ export async function getBin(ctx: RequestContext, binId: number) {
 export async function createBin(ctx: RequestContext, wid: number, input: { spot: string; description?: string }) {
   await usableWarehouse(ctx, wid);
   try {
-    const [row] = await ctx.db.insert(bins).values({ accountId: ctx.accountId, warehouseId: wid, code: input.spot, description: input.description ?? '' }).returning();
+    const [row] = await ctx.db
+      .insert(bins)
+      .values({ accountId: ctx.accountId, warehouseId: wid, code: input.spot, description: input.description ?? '' })
+      .returning();
     return binView(row!);
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ApiError('conflict', `Bin "${input.spot}" already exists in warehouse ${wid}.`, { spot: ['must be unique in the warehouse'] });
+    if (isUniqueViolation(err))
+      throw new ApiError('conflict', `Bin "${input.spot}" already exists in warehouse ${wid}.`, { spot: ['must be unique in the warehouse'] });
     throw err;
   }
 }
 
 export async function deleteBin(ctx: RequestContext, wid: number, binId: number) {
   await usableWarehouse(ctx, wid);
-  const deleted = await ctx.db.delete(bins).where(byId(ctx, bins, binId, eq(bins.warehouseId, wid))).returning({ id: bins.id });
+  const deleted = await ctx.db
+    .delete(bins)
+    .where(byId(ctx, bins, binId, eq(bins.warehouseId, wid)))
+    .returning({ id: bins.id });
   if (!deleted.length) throw ApiError.notFound(`Bin ${binId} not found in warehouse ${wid}.`);
 }

@@ -44,7 +44,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function narrowOAuthToken(scope: string): Promise<string> {
-  const app = await call('POST', '/api/v1/App', ownerToken, { name: 'narrow', redirect_uris: ['https://shop.example/cb'], grant_types: ['authorization_code'], scope });
+  const app = await call('POST', '/api/v1/App', ownerToken, {
+    name: 'narrow',
+    redirect_uris: ['https://shop.example/cb'],
+    grant_types: ['authorization_code'],
+    scope,
+  });
   expect(app.statusCode).toBe(201);
   const tok = await call('POST', `/api/v1/App/${app.json().id}/Token`, ownerToken, { name: 'narrow', scope });
   expect(tok.statusCode).toBe(201);
@@ -113,7 +118,10 @@ describe('warehouse scope', () => {
     expect(res.statusCode).toBe(403);
     expect(res.json()).toEqual({ detail: expect.any(String), key: 'warehouse.forbidden' });
     expect((await call('GET', '/api/stock/', auth())).json().map((s: { pk: number }) => s.pk)).toEqual([lotA]);
-    expect((await call('GET', `/api/stock/?part=${partPk}&limit=10`, auth())).json()).toMatchObject({ count: 1, results: [expect.objectContaining({ pk: lotA })] });
+    expect((await call('GET', `/api/stock/?part=${partPk}&limit=10`, auth())).json()).toMatchObject({
+      count: 1,
+      results: [expect.objectContaining({ pk: lotA })],
+    });
     expect((await call('GET', '/api/stock/location/', auth())).json().map((l: { pk: number }) => l.pk)).toEqual([whA]);
   });
 
@@ -193,7 +201,16 @@ describe('hostile input never answers 5xx', () => {
       ['POST', '/api/stock/', { part: partPk, location: 999999999, quantity: 1 }],
       ['POST', '/api/stock/add/', { items: 'everything' }],
       ['POST', '/api/stock/add/', { items: [{ pk: lotA }] }],
-      ['POST', '/api/stock/add/', { items: [{ pk: lotA, quantity: 1 }, { pk: lotA, quantity: 1 }] }],
+      [
+        'POST',
+        '/api/stock/add/',
+        {
+          items: [
+            { pk: lotA, quantity: 1 },
+            { pk: lotA, quantity: 1 },
+          ],
+        },
+      ],
       ['POST', '/api/stock/transfer/', { items: [{ pk: lotA, quantity: 1 }] }],
       ['POST', '/api/stock/location/', { name: 'P', parent: { pk: 1 } }],
       ['PATCH', `/api/stock/${lotA}/`, { status: 'broken' }],
@@ -209,7 +226,20 @@ describe('hostile input never answers 5xx', () => {
   });
 
   it('odd query strings are ignored or refused, never a 5xx', async () => {
-    for (const qs of ['limit=-1', 'limit=abc&offset=xyz', 'limit=99999999999', 'offset=5', 'ordering=__proto__,-constructor', 'category=1&category=2', 'search=%00', 'location=__proto__', 'part=1e9', 'cascade=maybe', '__proto__[x]=1', 'format=api']) {
+    for (const qs of [
+      'limit=-1',
+      'limit=abc&offset=xyz',
+      'limit=99999999999',
+      'offset=5',
+      'ordering=__proto__,-constructor',
+      'category=1&category=2',
+      'search=%00',
+      'location=__proto__',
+      'part=1e9',
+      'cascade=maybe',
+      '__proto__[x]=1',
+      'format=api',
+    ]) {
       for (const base of ['/api/part/', '/api/part/category/', '/api/stock/location/', '/api/stock/']) {
         const res = await call('GET', `${base}?${qs}`, ownerToken);
         expect(res.statusCode, `${base}?${qs}`).toBeLessThan(500);

@@ -111,10 +111,26 @@ describe('parts', () => {
   });
 
   it('create: name is the SKU, with description, category, units, minimum_stock', async () => {
-    const res = await call('POST', '/api/part/', { name: 'M3-10', description: 'M3 x 10 screw', category: sub, units: 'pcs', minimum_stock: 100, active: true });
+    const res = await call('POST', '/api/part/', {
+      name: 'M3-10',
+      description: 'M3 x 10 screw',
+      category: sub,
+      units: 'pcs',
+      minimum_stock: 100,
+      active: true,
+    });
     expect(res.statusCode).toBe(201);
     part = res.json();
-    expect(part).toMatchObject({ pk: expect.any(Number), name: 'M3-10', IPN: 'M3-10', description: 'M3 x 10 screw', category: sub, units: 'pcs', minimum_stock: 100, active: true });
+    expect(part).toMatchObject({
+      pk: expect.any(Number),
+      name: 'M3-10',
+      IPN: 'M3-10',
+      description: 'M3 x 10 screw',
+      category: sub,
+      units: 'pcs',
+      minimum_stock: 100,
+      active: true,
+    });
     // The same part through the native API.
     const native = await t.app.inject({ method: 'GET', url: `/api/v1/Item/${part.pk}`, headers: { authorization: `Token ${token}` } });
     expect(native.json()).toMatchObject({ shortID: 'M3-10', categoryID: sub, unit: 'pcs', reorderPoint: '100.0000' });
@@ -132,7 +148,7 @@ describe('parts', () => {
     expect((await call('GET', `/api/part/?search=screw&ordering=-name&not_a_filter=x`)).json().map((p: { name: string }) => p.name)).toEqual(['M3-10']);
   });
 
-  it("save() sends the whole object back: read-only fields are ignored; PUT replaces", async () => {
+  it('save() sends the whole object back: read-only fields are ignored; PUT replaces', async () => {
     const res = await call('PATCH', `/api/part//${part.pk}/`, { ...part, description: 'M3 x 10, zinc' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ description: 'M3 x 10, zinc', category: sub, units: 'pcs' });
@@ -220,11 +236,18 @@ describe('stock locations and stock items', () => {
     const tooMuch = await call('POST', '/api/stock/remove/', { items: at(500) });
     expect(tooMuch.statusCode).toBe(400);
     const ledger = await t.app.inject({ method: 'GET', url: `/api/v1/Inventory/Transactions?recNo=${item.pk}`, headers: { authorization: `Token ${token}` } });
-    expect(ledger.json().value.map((e: { kind: string; units: string }) => `${e.kind} ${e.units}`)).toEqual(['receive 25.0000', 'adjust 5.0000', 'issue -3.0000', 'adjust -7.0000']);
+    expect(ledger.json().value.map((e: { kind: string; units: string }) => `${e.kind} ${e.units}`)).toEqual([
+      'receive 25.0000',
+      'adjust 5.0000',
+      'issue -3.0000',
+      'adjust -7.0000',
+    ]);
   });
 
   it('list filters: part, location (a warehouse includes its bins; cascade=false does not), batch; limit gives the envelope', async () => {
-    expect((await call('POST', '/api/stock/transfer/', { items: [{ pk: item.pk, quantity: 5 }], location: wh.pk, notes: 'to the floor' })).statusCode).toBe(201);
+    expect((await call('POST', '/api/stock/transfer/', { items: [{ pk: item.pk, quantity: 5 }], location: wh.pk, notes: 'to the floor' })).statusCode).toBe(
+      201,
+    );
     const inWarehouse = (await call('GET', `/api/stock/?location=${wh.pk}`)).json();
     expect(inWarehouse.map((s: { location: number; quantity: number }) => [s.location, s.quantity]).sort()).toEqual([
       [wh.pk, 5],

@@ -50,7 +50,10 @@ export function AppsPage() {
     <>
       <PageTitle>My apps</PageTitle>
       <Stack gap="lg">
-        <Section title="New app" description="Make an app for every project or agency you give access to. You can delete an app any time; their number is not limited.">
+        <Section
+          title="New app"
+          description="Make an app for every project or agency you give access to. You can delete an app any time; their number is not limited."
+        >
           <form
             onSubmit={async (e) => {
               e.preventDefault();
@@ -64,7 +67,15 @@ export function AppsPage() {
             }}
           >
             <Group align="flex-end">
-              <TextInput label="App name" value={name} onChange={(e) => setName(e.currentTarget.value)} required maxLength={200} disabled={!mayAdd} style={{ flex: 1, maxWidth: 420 }} />
+              <TextInput
+                label="App name"
+                value={name}
+                onChange={(e) => setName(e.currentTarget.value)}
+                required
+                maxLength={200}
+                disabled={!mayAdd}
+                style={{ flex: 1, maxWidth: 420 }}
+              />
               <Why reason={mayAdd ? null : 'You may not create apps.'}>
                 <ActionIcon type="submit" size={36} aria-label="Create app" disabled={!mayAdd} variant="filled">
                   +
@@ -167,7 +178,9 @@ export function AppDetailPage() {
               </>
             ) : (
               <Text size="sm" c="dimmed">
-                {a.client_type === 'public' ? 'A public client has no secret.' : `The client secret was shown once when it was made${a.secret_rotated ? ` (last rotated ${fmtDate(a.secret_rotated)})` : ''}.`}
+                {a.client_type === 'public'
+                  ? 'A public client has no secret.'
+                  : `The client secret was shown once when it was made${a.secret_rotated ? ` (last rotated ${fmtDate(a.secret_rotated)})` : ''}.`}
               </Text>
             )}
             {a.client_type !== 'public' && (
@@ -235,7 +248,14 @@ export function AppDetailPage() {
                     <Table.Td>{fmtDate(t.last_used)}</Table.Td>
                     <Table.Td>{fmtDate(t.expires)}</Table.Td>
                     <Table.Td>
-                      <Button size="xs" color="red" variant="light" disabled={!mayDelete} aria-label={`Revoke token ${t.name}`} onClick={() => void attempt(() => del(`/api/v1/App/${id}/Token/${t.id}`), 'Token revoked.').then(tokens.reload)}>
+                      <Button
+                        size="xs"
+                        color="red"
+                        variant="light"
+                        disabled={!mayDelete}
+                        aria-label={`Revoke token ${t.name}`}
+                        onClick={() => void attempt(() => del(`/api/v1/App/${id}/Token/${t.id}`), 'Token revoked.').then(tokens.reload)}
+                      >
                         Revoke
                       </Button>
                     </Table.Td>
@@ -260,7 +280,10 @@ export function AppDetailPage() {
       <Modal opened={issued !== null} onClose={() => setIssued(null)} title={`Token “${issued?.name ?? ''}”`} size="lg">
         {issued && (
           <Stack>
-            <Text size="sm">Copy these now: they are not shown again. Use the access token as Authorization: Bearer …; it is valid for {Math.round(issued.expires_in / 3600)} hours.</Text>
+            <Text size="sm">
+              Copy these now: they are not shown again. Use the access token as Authorization: Bearer …; it is valid for {Math.round(issued.expires_in / 3600)}{' '}
+              hours.
+            </Text>
             <Secret label="Access Token" value={issued.access_token} />
             <Secret label="Refresh Token" value={issued.refresh_token} />
             <Text size="sm">Scopes: {issued.scope}</Text>
@@ -355,7 +378,15 @@ function AppSettings({ app, disabled, onSaved }: { app: AppView; disabled: boole
               ))}
             </Stack>
           </Checkbox.Group>
-          <Textarea label="Redirect URIs" description="One per line." value={uris} onChange={(e) => setUris(e.currentTarget.value)} autosize minRows={2} disabled={disabled} />
+          <Textarea
+            label="Redirect URIs"
+            description="One per line."
+            value={uris}
+            onChange={(e) => setUris(e.currentTarget.value)}
+            autosize
+            minRows={2}
+            disabled={disabled}
+          />
           <ErrorNote error={error} />
           <Group>
             <Button type="submit" disabled={disabled}>
@@ -364,7 +395,9 @@ function AppSettings({ app, disabled, onSaved }: { app: AppView; disabled: boole
             <Button
               variant="default"
               disabled={disabled}
-              onClick={() => void attempt(() => patch(`/api/v1/App/${app.id}`, { disabled: !app.disabled }), app.disabled ? 'App enabled.' : 'App disabled.').then(onSaved)}
+              onClick={() =>
+                void attempt(() => patch(`/api/v1/App/${app.id}`, { disabled: !app.disabled }), app.disabled ? 'App enabled.' : 'App disabled.').then(onSaved)
+              }
             >
               {app.disabled ? 'Enable app' : 'Disable app'}
             </Button>

@@ -35,15 +35,33 @@ export function AuditPage() {
           }}
         >
           <Group align="flex-end" mb="sm" wrap="wrap">
-            <TextInput label="Event" placeholder="request, login.failed…" value={filters.event} onChange={(e) => setFilters({ ...filters, event: e.currentTarget.value })} w={180} />
+            <TextInput
+              label="Event"
+              placeholder="request, login.failed…"
+              value={filters.event}
+              onChange={(e) => setFilters({ ...filters, event: e.currentTarget.value })}
+              w={180}
+            />
             <NativeSelect
               label="Credential"
               value={filters.credentialKind}
               onChange={(e) => setFilters({ ...filters, credentialKind: e.currentTarget.value })}
               data={[{ value: '', label: 'any' }, 'password', 'token', 'apikey', 'session', 'oauth']}
             />
-            <TextInput label="Status" inputMode="numeric" value={filters.status} onChange={(e) => setFilters({ ...filters, status: e.currentTarget.value })} w={90} />
-            <TextInput label="User id" inputMode="numeric" value={filters.userId} onChange={(e) => setFilters({ ...filters, userId: e.currentTarget.value })} w={90} />
+            <TextInput
+              label="Status"
+              inputMode="numeric"
+              value={filters.status}
+              onChange={(e) => setFilters({ ...filters, status: e.currentTarget.value })}
+              w={90}
+            />
+            <TextInput
+              label="User id"
+              inputMode="numeric"
+              value={filters.userId}
+              onChange={(e) => setFilters({ ...filters, userId: e.currentTarget.value })}
+              w={90}
+            />
             <Button type="submit">Filter</Button>
           </Group>
         </form>
@@ -73,7 +91,15 @@ export function AuditPage() {
                       {e.method ? `${e.method} ${e.path}` : e.detail ? JSON.stringify(e.detail) : ''}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{e.status ? <Badge color={e.status >= 400 ? 'red' : 'green'} variant="light">{e.status}</Badge> : ''}</Table.Td>
+                  <Table.Td>
+                    {e.status ? (
+                      <Badge color={e.status >= 400 ? 'red' : 'green'} variant="light">
+                        {e.status}
+                      </Badge>
+                    ) : (
+                      ''
+                    )}
+                  </Table.Td>
                   <Table.Td>{e.ip ?? ''}</Table.Td>
                 </Table.Tr>
               ))}

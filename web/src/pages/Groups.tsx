@@ -55,7 +55,9 @@ export function GroupsPage() {
           </Section>
         ))}
       </Stack>
-      {editing && <GroupForm group={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), void groups.reload())} />}
+      {editing && (
+        <GroupForm group={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), void groups.reload())} />
+      )}
     </>
   );
 }

@@ -16,7 +16,12 @@ interface Item {
 }
 
 /** A read-only user sees the reason instead of a button that would only fail. */
-export function writeBlocked(can: (r: string, a: 'view' | 'add' | 'change' | 'delete') => boolean, readOnly: boolean, ruleset: string, action: 'add' | 'change' | 'delete'): string | null {
+export function writeBlocked(
+  can: (r: string, a: 'view' | 'add' | 'change' | 'delete') => boolean,
+  readOnly: boolean,
+  ruleset: string,
+  action: 'add' | 'change' | 'delete',
+): string | null {
   if (readOnly) return 'Your user is read-only.';
   return can(ruleset, action) ? null : `You may not ${action === 'add' ? 'create' : action} ${ruleset}s.`;
 }
@@ -65,7 +70,15 @@ export function ItemsPage() {
                   <Table.Td>{i.unit}</Table.Td>
                   <Table.Td ta="right">{i.price ?? '—'}</Table.Td>
                   <Table.Td ta="right">{i.reorderPoint ?? '—'}</Table.Td>
-                  <Table.Td>{i.active ? <Badge variant="light" color="green">active</Badge> : <Badge color="gray">inactive</Badge>}</Table.Td>
+                  <Table.Td>
+                    {i.active ? (
+                      <Badge variant="light" color="green">
+                        active
+                      </Badge>
+                    ) : (
+                      <Badge color="gray">inactive</Badge>
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     <Why reason={changeBlocked}>
                       <Button size="xs" variant="light" disabled={changeBlocked !== null} onClick={() => setEditing(i)} aria-label={`Edit ${i.shortID}`}>
@@ -79,13 +92,23 @@ export function ItemsPage() {
           </Table>
         </div>
       </Section>
-      {editing && <ItemForm item={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), void items.reload())} />}
+      {editing && (
+        <ItemForm item={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), void items.reload())} />
+      )}
     </>
   );
 }
 
 function ItemForm({ item, onClose, onSaved }: { item: Item | null; onClose: () => void; onSaved: () => void }) {
-  const [f, setF] = useState({ shortID: item?.shortID ?? '', description: item?.description ?? '', unit: item?.unit ?? 'pcs', price: item?.price ?? '', cost: item?.cost ?? '', reorderPoint: item?.reorderPoint ?? '', active: item?.active ?? true });
+  const [f, setF] = useState({
+    shortID: item?.shortID ?? '',
+    description: item?.description ?? '',
+    unit: item?.unit ?? 'pcs',
+    price: item?.price ?? '',
+    cost: item?.cost ?? '',
+    reorderPoint: item?.reorderPoint ?? '',
+    active: item?.active ?? true,
+  });
   const [error, setError] = useState<string | null>(null);
   return (
     <Modal opened onClose={onClose} title={item ? `Edit ${item.shortID}` : 'New item'}>
@@ -93,7 +116,15 @@ function ItemForm({ item, onClose, onSaved }: { item: Item | null; onClose: () =
         onSubmit={async (e) => {
           e.preventDefault();
           setError(null);
-          const body = { shortID: f.shortID, description: f.description, unit: f.unit, active: f.active, ...(f.price ? { price: f.price } : {}), ...(f.cost ? { cost: f.cost } : {}), ...(f.reorderPoint ? { reorderPoint: f.reorderPoint } : {}) };
+          const body = {
+            shortID: f.shortID,
+            description: f.description,
+            unit: f.unit,
+            active: f.active,
+            ...(f.price ? { price: f.price } : {}),
+            ...(f.cost ? { cost: f.cost } : {}),
+            ...(f.reorderPoint ? { reorderPoint: f.reorderPoint } : {}),
+          };
           try {
             if (item) await patch(`/api/v1/Item/${item.partNo}`, body);
             else await post('/api/v1/Item', body);

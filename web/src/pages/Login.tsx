@@ -59,8 +59,23 @@ export function LoginPage() {
             )}
             {!pinToken ? (
               <>
-                <TextInput label="Username or email" name="username" autoComplete="username" value={login} onChange={(e) => setLogin(e.currentTarget.value)} required autoFocus />
-                <PasswordInput label="Password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required />
+                <TextInput
+                  label="Username or email"
+                  name="username"
+                  autoComplete="username"
+                  value={login}
+                  onChange={(e) => setLogin(e.currentTarget.value)}
+                  required
+                  autoFocus
+                />
+                <PasswordInput
+                  label="Password"
+                  name="password"
+                  autoComplete="current-password"
+                  value={password}
+                  onChange={(e) => setPassword(e.currentTarget.value)}
+                  required
+                />
               </>
             ) : (
               <PasswordInput

@@ -108,8 +108,22 @@ function ChangePassword() {
       >
         <Stack gap="sm">
           <ErrorNote error={error} />
-          <PasswordInput label="Current password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.currentTarget.value)} required />
-          <PasswordInput label="New password" description="At least 8 characters." autoComplete="new-password" value={next} onChange={(e) => setNext(e.currentTarget.value)} required minLength={8} />
+          <PasswordInput
+            label="Current password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.currentTarget.value)}
+            required
+          />
+          <PasswordInput
+            label="New password"
+            description="At least 8 characters."
+            autoComplete="new-password"
+            value={next}
+            onChange={(e) => setNext(e.currentTarget.value)}
+            required
+            minLength={8}
+          />
           <Group>
             <Button type="submit">Change password</Button>
           </Group>
@@ -191,7 +205,13 @@ function PersonalTokens() {
                   <Table.Td>{t.expires ? fmtDate(t.expires) : 'never'}</Table.Td>
                   <Table.Td>{t.lastUsed ? `${fmtDate(t.lastUsed)} from ${t.lastUsedIp ?? '?'}` : 'never'}</Table.Td>
                   <Table.Td>
-                    <Button size="xs" color="red" variant="light" aria-label={`Revoke token ${t.name}`} onClick={() => void attempt(() => del(`/api/user/tokens/${t.id}`), 'Token revoked.').then(tokens.reload)}>
+                    <Button
+                      size="xs"
+                      color="red"
+                      variant="light"
+                      aria-label={`Revoke token ${t.name}`}
+                      onClick={() => void attempt(() => del(`/api/user/tokens/${t.id}`), 'Token revoked.').then(tokens.reload)}
+                    >
                       Revoke
                     </Button>
                   </Table.Td>
@@ -219,7 +239,10 @@ function ApiKey() {
   const [confirmRevoke, setConfirmRevoke] = useState(false);
   const k = key.data;
   return (
-    <Section title="API Access" description="An API key and secret: Authorization: token <api_key>:<api_secret>, or the pair as Basic credentials. Requests made with them are logged against you.">
+    <Section
+      title="API Access"
+      description="An API key and secret: Authorization: token <api_key>:<api_secret>, or the pair as Basic credentials. Requests made with them are logged against you."
+    >
       <ErrorNote error={key.error} />
       <Stack gap="sm">
         {k ? (
@@ -227,7 +250,8 @@ function ApiKey() {
             <TextInput label="API Key" value={k.api_key} readOnly className="qm-secret" />
             <Text size="sm" c="dimmed">
               Created {fmtDate(k.created)}
-              {k.rotated ? `, secret regenerated ${fmtDate(k.rotated)}` : ''}; last used {k.lastUsed ? `${fmtDate(k.lastUsed)} from ${k.lastUsedIp ?? '?'}` : 'never'}.
+              {k.rotated ? `, secret regenerated ${fmtDate(k.rotated)}` : ''}; last used{' '}
+              {k.lastUsed ? `${fmtDate(k.lastUsed)} from ${k.lastUsedIp ?? '?'}` : 'never'}.
             </Text>
           </>
         ) : (
@@ -254,7 +278,9 @@ function ApiKey() {
       </Stack>
       <Modal opened={secret !== null} onClose={() => setSecret(null)} title="API Secret" size="lg">
         <Stack>
-          <Text size="sm">Copy this value and keep it somewhere safe (a password manager). It will not be shown again; the API key stays visible in this section.</Text>
+          <Text size="sm">
+            Copy this value and keep it somewhere safe (a password manager). It will not be shown again; the API key stays visible in this section.
+          </Text>
           {secret && <Secret label="API Secret" value={secret} />}
           <Button onClick={() => setSecret(null)}>Done</Button>
         </Stack>
@@ -266,7 +292,10 @@ function ApiKey() {
             <Button variant="default" onClick={() => setConfirmRevoke(false)}>
               Cancel
             </Button>
-            <Button color="red" onClick={() => void attempt(() => del('/api/user/apikey/'), 'API key revoked.').then(() => (setConfirmRevoke(false), key.reload()))}>
+            <Button
+              color="red"
+              onClick={() => void attempt(() => del('/api/user/apikey/'), 'API key revoked.').then(() => (setConfirmRevoke(false), key.reload()))}
+            >
               Revoke
             </Button>
           </Group>
@@ -307,7 +336,12 @@ function Sessions() {
                 </Table.Td>
                 <Table.Td>
                   {!s.current && (
-                    <Button size="xs" variant="light" color="red" onClick={() => void attempt(() => del(`/api/user/sessions/${s.id}`), 'Session ended.').then(sessions.reload)}>
+                    <Button
+                      size="xs"
+                      variant="light"
+                      color="red"
+                      onClick={() => void attempt(() => del(`/api/user/sessions/${s.id}`), 'Session ended.').then(sessions.reload)}
+                    >
                       End
                     </Button>
                   )}

@@ -23,12 +23,20 @@ export function OrdersPage() {
   const [status, setStatus] = useState('');
   const orders = useLoad(() => get<Page<Order>>('/api/v1/SalesOrder', { status, pageSize: 100 }), [status]);
   const blocked = writeBlocked(can, me?.readOnly ?? false, 'order', 'change');
-  const act = (o: Order, verb: 'Confirm' | 'Ship' | 'Cancel') => void attempt(() => post(`/api/v1/SalesOrder/${o.orderID}/${verb}`), `Order ${o.orderID}: ${verb.toLowerCase()} done.`).then(orders.reload);
+  const act = (o: Order, verb: 'Confirm' | 'Ship' | 'Cancel') =>
+    void attempt(() => post(`/api/v1/SalesOrder/${o.orderID}/${verb}`), `Order ${o.orderID}: ${verb.toLowerCase()} done.`).then(orders.reload);
   return (
     <>
       <PageTitle>Sales orders</PageTitle>
       <Section title="Orders">
-        <NativeSelect label="Status" value={status} onChange={(e) => setStatus(e.currentTarget.value)} data={[{ value: '', label: 'any' }, 'draft', 'confirmed', 'shipped', 'cancelled']} maw={200} mb="sm" />
+        <NativeSelect
+          label="Status"
+          value={status}
+          onChange={(e) => setStatus(e.currentTarget.value)}
+          data={[{ value: '', label: 'any' }, 'draft', 'confirmed', 'shipped', 'cancelled']}
+          maw={200}
+          mb="sm"
+        />
         <ErrorNote error={orders.error} />
         <div className="qm-table-wrap">
           <Table striped aria-label="Sales orders">

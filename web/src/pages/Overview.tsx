@@ -29,7 +29,10 @@ export function OverviewPage() {
   const [range, setRange] = useState<'24h' | '30d'>('24h');
   const summary = useLoad(() => get<Summary>('/api/v1/AuditLog/Summary', range === '24h' ? { bucket: 'hour' } : { bucket: 'day' }), [range]);
   const s = summary.data;
-  const label = (at: string) => (s?.bucket === 'day' ? new Date(at).toLocaleDateString(undefined, { month: 'short', day: 'numeric' }) : new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
+  const label = (at: string) =>
+    s?.bucket === 'day'
+      ? new Date(at).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+      : new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
   const total = s ? s.requests.reduce((n, r) => n + KINDS.reduce((m, k) => m + Number(r[k.name] ?? 0), 0), 0) : 0;
   const refused = s ? s.refusals.reduce((n, r) => n + Number(r['401'] ?? 0) + Number(r['403'] ?? 0) + Number(r['429'] ?? 0), 0) : 0;
   return (
@@ -37,7 +40,15 @@ export function OverviewPage() {
       <PageTitle
         right={
           <Group>
-            <SegmentedControl value={range} onChange={(v) => setRange(v as '24h' | '30d')} data={[{ value: '24h', label: 'Last 24 hours' }, { value: '30d', label: 'Last 30 days' }]} aria-label="Range" />
+            <SegmentedControl
+              value={range}
+              onChange={(v) => setRange(v as '24h' | '30d')}
+              data={[
+                { value: '24h', label: 'Last 24 hours' },
+                { value: '30d', label: 'Last 30 days' },
+              ]}
+              aria-label="Range"
+            />
             <Button variant="default" onClick={() => void summary.reload()}>
               Refresh
             </Button>
@@ -65,7 +76,10 @@ export function OverviewPage() {
               data-total={total}
             />
           </Section>
-          <Section title="Refusals" description={`${refused} refused: 401 wrong or missing credentials (failed logins included), 403 not allowed, 429 locked out.`}>
+          <Section
+            title="Refusals"
+            description={`${refused} refused: 401 wrong or missing credentials (failed logins included), 403 not allowed, 429 locked out.`}
+          >
             <BarChart
               h={240}
               data={s.refusals.map((r) => ({ ...r, at: label(r.at) }))}
@@ -97,7 +111,12 @@ export function OverviewPage() {
                   <Table.Tr key={`${c.kind}-${c.id}-${c.userId}`}>
                     <Table.Td>{c.username ?? '—'}</Table.Td>
                     <Table.Td>
-                      <Badge variant="light">{KINDS.find((k) => k.name === c.kind)?.label ?? c.kind}</Badge> {c.id !== null && <Text span size="xs" c="dimmed">#{c.id}</Text>}
+                      <Badge variant="light">{KINDS.find((k) => k.name === c.kind)?.label ?? c.kind}</Badge>{' '}
+                      {c.id !== null && (
+                        <Text span size="xs" c="dimmed">
+                          #{c.id}
+                        </Text>
+                      )}
                     </Table.Td>
                     <Table.Td ta="right">{c.requests}</Table.Td>
                   </Table.Tr>
@@ -111,14 +130,38 @@ export function OverviewPage() {
                 No OAuth app made requests in this range.
               </Text>
             ) : (
-              <BarChart h={Math.max(120, s.busiestApps.length * 36)} data={s.busiestApps.map((a) => ({ app: a.name ?? a.clientId, requests: a.requests }))} dataKey="app" orientation="vertical" series={[{ name: 'requests', color: 'cyan.6' }]} yAxisProps={{ width: 140 }} aria-label="Busiest apps" />
+              <BarChart
+                h={Math.max(120, s.busiestApps.length * 36)}
+                data={s.busiestApps.map((a) => ({ app: a.name ?? a.clientId, requests: a.requests }))}
+                dataKey="app"
+                orientation="vertical"
+                series={[{ name: 'requests', color: 'cyan.6' }]}
+                yAxisProps={{ width: 140 }}
+                aria-label="Busiest apps"
+              />
             )}
           </Section>
           <Section title="Expiring within 7 days">
-            <CredentialList rows={s.expiringSoon.map((e) => ({ key: `${e.kind}${e.id}`, what: e.kind === 'app_token' ? `App token “${e.name}” of ${e.app}` : `Personal token “${e.name}”`, who: e.username, when: `expires ${fmtDate(e.expires)}` }))} empty="Nothing expires soon." />
+            <CredentialList
+              rows={s.expiringSoon.map((e) => ({
+                key: `${e.kind}${e.id}`,
+                what: e.kind === 'app_token' ? `App token “${e.name}” of ${e.app}` : `Personal token “${e.name}”`,
+                who: e.username,
+                when: `expires ${fmtDate(e.expires)}`,
+              }))}
+              empty="Nothing expires soon."
+            />
           </Section>
           <Section title="Unused for 90 days" description="Credentials nobody used for three months: candidates for revoking.">
-            <CredentialList rows={s.unused.map((u) => ({ key: `${u.kind}${u.id}`, what: u.kind === 'apikey' ? `API key ${u.name.slice(0, 14)}…` : `Personal token “${u.name}”`, who: u.username, when: u.lastUsed ? `last used ${fmtDate(u.lastUsed)}` : `never used (made ${fmtDate(u.created)})` }))} empty="Every credential was used recently." />
+            <CredentialList
+              rows={s.unused.map((u) => ({
+                key: `${u.kind}${u.id}`,
+                what: u.kind === 'apikey' ? `API key ${u.name.slice(0, 14)}…` : `Personal token “${u.name}”`,
+                who: u.username,
+                when: u.lastUsed ? `last used ${fmtDate(u.lastUsed)}` : `never used (made ${fmtDate(u.created)})`,
+              }))}
+              empty="Every credential was used recently."
+            />
           </Section>
         </SimpleGrid>
       )}

@@ -39,7 +39,10 @@ export function StockPage() {
             label="Warehouse"
             value={wID}
             onChange={(e) => setWID(e.currentTarget.value)}
-            data={[{ value: '', label: 'All my warehouses' }, ...(warehouses.data?.value ?? []).map((w) => ({ value: String(w.wID), label: `${w.code} · ${w.name}` }))]}
+            data={[
+              { value: '', label: 'All my warehouses' },
+              ...(warehouses.data?.value ?? []).map((w) => ({ value: String(w.wID), label: `${w.code} · ${w.name}` })),
+            ]}
             maw={320}
             mb="sm"
           />
@@ -103,14 +106,55 @@ function Transaction({ warehouses, blocked, onDone }: { warehouses: Warehouse[];
         }}
       >
         <Stack gap="sm">
-          <SegmentedControl value={kind} onChange={(v) => setKind(v as Kind)} data={['Receive', 'Issue', 'Move', 'Adjust']} aria-label="Transaction" disabled={blocked !== null} />
+          <SegmentedControl
+            value={kind}
+            onChange={(v) => setKind(v as Kind)}
+            data={['Receive', 'Issue', 'Move', 'Adjust']}
+            aria-label="Transaction"
+            disabled={blocked !== null}
+          />
           <Group wrap="wrap" align="flex-end">
-            <TextInput label="Item number (partNo)" value={f.partNo} onChange={(e) => setF({ ...f, partNo: e.currentTarget.value })} required w={170} disabled={blocked !== null} />
-            <NativeSelect label={kind === 'Move' ? 'From warehouse' : 'Warehouse'} data={whs} value={f.wID} onChange={(e) => setF({ ...f, wID: e.currentTarget.value })} required disabled={blocked !== null} />
-            {kind === 'Move' && <NativeSelect label="To warehouse" data={whs} value={f.toWID} onChange={(e) => setF({ ...f, toWID: e.currentTarget.value })} required disabled={blocked !== null} />}
-            {(kind === 'Receive' || kind === 'Move') && <TextInput label="Bin" value={f.spot} onChange={(e) => setF({ ...f, spot: e.currentTarget.value })} w={110} disabled={blocked !== null} />}
-            <TextInput label={kind === 'Adjust' ? 'Change (±units)' : 'Units'} inputMode="decimal" value={f.units} onChange={(e) => setF({ ...f, units: e.currentTarget.value })} required w={130} disabled={blocked !== null} />
-            {kind === 'Adjust' && <TextInput label="Reason" value={f.reason} onChange={(e) => setF({ ...f, reason: e.currentTarget.value })} disabled={blocked !== null} />}
+            <TextInput
+              label="Item number (partNo)"
+              value={f.partNo}
+              onChange={(e) => setF({ ...f, partNo: e.currentTarget.value })}
+              required
+              w={170}
+              disabled={blocked !== null}
+            />
+            <NativeSelect
+              label={kind === 'Move' ? 'From warehouse' : 'Warehouse'}
+              data={whs}
+              value={f.wID}
+              onChange={(e) => setF({ ...f, wID: e.currentTarget.value })}
+              required
+              disabled={blocked !== null}
+            />
+            {kind === 'Move' && (
+              <NativeSelect
+                label="To warehouse"
+                data={whs}
+                value={f.toWID}
+                onChange={(e) => setF({ ...f, toWID: e.currentTarget.value })}
+                required
+                disabled={blocked !== null}
+              />
+            )}
+            {(kind === 'Receive' || kind === 'Move') && (
+              <TextInput label="Bin" value={f.spot} onChange={(e) => setF({ ...f, spot: e.currentTarget.value })} w={110} disabled={blocked !== null} />
+            )}
+            <TextInput
+              label={kind === 'Adjust' ? 'Change (±units)' : 'Units'}
+              inputMode="decimal"
+              value={f.units}
+              onChange={(e) => setF({ ...f, units: e.currentTarget.value })}
+              required
+              w={130}
+              disabled={blocked !== null}
+            />
+            {kind === 'Adjust' && (
+              <TextInput label="Reason" value={f.reason} onChange={(e) => setF({ ...f, reason: e.currentTarget.value })} disabled={blocked !== null} />
+            )}
             <Why reason={blocked}>
               <Button type="submit" disabled={blocked !== null}>
                 {kind}

@@ -32,7 +32,10 @@ interface WarehouseRow {
 
 export function useGroupsAndWarehouses() {
   return useLoad(async () => {
-    const [groups, warehouses] = await Promise.all([get<Page<GroupRow>>('/api/v1/Group', { pageSize: 500 }), get<Page<WarehouseRow>>('/api/v1/Warehouse', { pageSize: 500 })]);
+    const [groups, warehouses] = await Promise.all([
+      get<Page<GroupRow>>('/api/v1/Group', { pageSize: 500 }),
+      get<Page<WarehouseRow>>('/api/v1/Warehouse', { pageSize: 500 }),
+    ]);
     return { groups: groups.value, warehouses: warehouses.value };
   });
 }
@@ -60,7 +63,12 @@ export function UsersPage() {
       <Section title={kind === 'human' ? 'People' : 'Integration users of apps'}>
         <Group mb="sm" wrap="wrap">
           <TextInput label="Search" placeholder="username or email" value={q} onChange={(e) => setQ(e.currentTarget.value)} w={260} />
-          <Switch label="Integration users (OAuth apps with client credentials)" checked={kind === 'integration'} onChange={(e) => setKind(e.currentTarget.checked ? 'integration' : 'human')} mt="lg" />
+          <Switch
+            label="Integration users (OAuth apps with client credentials)"
+            checked={kind === 'integration'}
+            onChange={(e) => setKind(e.currentTarget.checked ? 'integration' : 'human')}
+            mt="lg"
+          />
         </Group>
         <ErrorNote error={users.error} />
         <div className="qm-table-wrap">
@@ -88,9 +96,23 @@ export function UsersPage() {
                   <Table.Td>{u.warehouseIds.length ? u.warehouseIds.map((w) => `#${w}`).join(', ') : 'all'}</Table.Td>
                   <Table.Td>
                     <Group gap={4}>
-                      {u.active ? <Badge color="green" variant="light">active</Badge> : <Badge color="red">disabled</Badge>}
-                      {u.readOnly && <Badge color="orange" variant="light">read-only</Badge>}
-                      {u.superuser && <Badge color="grape" variant="light">superuser</Badge>}
+                      {u.active ? (
+                        <Badge color="green" variant="light">
+                          active
+                        </Badge>
+                      ) : (
+                        <Badge color="red">disabled</Badge>
+                      )}
+                      {u.readOnly && (
+                        <Badge color="orange" variant="light">
+                          read-only
+                        </Badge>
+                      )}
+                      {u.superuser && (
+                        <Badge color="grape" variant="light">
+                          superuser
+                        </Badge>
+                      )}
                     </Group>
                   </Table.Td>
                   <Table.Td>{fmtDate(u.lastLogin)}</Table.Td>
@@ -136,10 +158,29 @@ function CreateUser({ opened, onClose, onCreated }: { opened: boolean; onClose: 
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <TextInput label="Username" value={f.username} onChange={(e) => setF({ ...f, username: e.currentTarget.value })} required data-autofocus />
             <TextInput label="Email" type="email" value={f.email} onChange={(e) => setF({ ...f, email: e.currentTarget.value })} required />
-            <PasswordInput label="Password" description="At least 8 characters." autoComplete="new-password" value={f.password} onChange={(e) => setF({ ...f, password: e.currentTarget.value })} />
-            <PasswordInput label="PIN (optional)" description="4 to 8 digits." inputMode="numeric" autoComplete="off" value={f.pin} onChange={(e) => setF({ ...f, pin: e.currentTarget.value })} />
+            <PasswordInput
+              label="Password"
+              description="At least 8 characters."
+              autoComplete="new-password"
+              value={f.password}
+              onChange={(e) => setF({ ...f, password: e.currentTarget.value })}
+            />
+            <PasswordInput
+              label="PIN (optional)"
+              description="4 to 8 digits."
+              inputMode="numeric"
+              autoComplete="off"
+              value={f.pin}
+              onChange={(e) => setF({ ...f, pin: e.currentTarget.value })}
+            />
           </SimpleGrid>
-          <MultiSelect label="Groups" data={(refs.data?.groups ?? []).map((g) => ({ value: String(g.id), label: g.name }))} value={f.groupIds} onChange={(v) => setF({ ...f, groupIds: v })} searchable />
+          <MultiSelect
+            label="Groups"
+            data={(refs.data?.groups ?? []).map((g) => ({ value: String(g.id), label: g.name }))}
+            value={f.groupIds}
+            onChange={(v) => setF({ ...f, groupIds: v })}
+            searchable
+          />
           <MultiSelect
             label="Warehouses"
             description="Leave empty for every warehouse."
@@ -148,7 +189,12 @@ function CreateUser({ opened, onClose, onCreated }: { opened: boolean; onClose: 
             onChange={(v) => setF({ ...f, warehouseIds: v })}
             searchable
           />
-          <Switch label="Read-only" description="May look, may not change anything." checked={f.readOnly} onChange={(e) => setF({ ...f, readOnly: e.currentTarget.checked })} />
+          <Switch
+            label="Read-only"
+            description="May look, may not change anything."
+            checked={f.readOnly}
+            onChange={(e) => setF({ ...f, readOnly: e.currentTarget.checked })}
+          />
           <ErrorNote error={error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
@@ -189,7 +235,12 @@ export function UserDetailPage() {
               color={u.active ? 'red' : 'green'}
               variant="light"
               disabled={!mayChange || self}
-              onClick={() => void attempt(() => post(`/api/v1/User/${id}/${u.active ? 'disable' : 'enable'}`), u.active ? 'User disabled: every credential refused from now on.' : 'User enabled.').then(user.reload)}
+              onClick={() =>
+                void attempt(
+                  () => post(`/api/v1/User/${id}/${u.active ? 'disable' : 'enable'}`),
+                  u.active ? 'User disabled: every credential refused from now on.' : 'User enabled.',
+                ).then(user.reload)
+              }
             >
               {u.active ? 'Disable user' : 'Enable user'}
             </Button>
@@ -200,7 +251,13 @@ export function UserDetailPage() {
       </PageTitle>
       <Stack gap="lg">
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-          <EditUser key={u.id + u.email + String(u.readOnly) + u.groups.map((g) => g.id).join() + u.warehouseIds.join()} user={u} refs={refs.data} disabled={!mayChange} onSaved={user.reload} />
+          <EditUser
+            key={u.id + u.email + String(u.readOnly) + u.groups.map((g) => g.id).join() + u.warehouseIds.join()}
+            user={u}
+            refs={refs.data}
+            disabled={!mayChange}
+            onSaved={user.reload}
+          />
           <Section title="Password and PIN">
             <PasswordAndPin user={u} disabled={!mayChange} onSaved={user.reload} />
           </Section>
@@ -216,7 +273,17 @@ export function UserDetailPage() {
   );
 }
 
-function EditUser({ user, refs, disabled, onSaved }: { user: UserRow; refs: { groups: GroupRow[]; warehouses: WarehouseRow[] } | null; disabled: boolean; onSaved: () => Promise<void> }) {
+function EditUser({
+  user,
+  refs,
+  disabled,
+  onSaved,
+}: {
+  user: UserRow;
+  refs: { groups: GroupRow[]; warehouses: WarehouseRow[] } | null;
+  disabled: boolean;
+  onSaved: () => Promise<void>;
+}) {
   const [email, setEmail] = useState(user.email);
   const [groupIds, setGroupIds] = useState(user.groups.map((g) => String(g.id)));
   const [warehouseIds, setWarehouseIds] = useState(user.warehouseIds.map(String));
@@ -238,7 +305,14 @@ function EditUser({ user, refs, disabled, onSaved }: { user: UserRow; refs: { gr
       >
         <Stack gap="sm">
           <TextInput label="Email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} disabled={disabled} />
-          <MultiSelect label="Groups" data={(refs?.groups ?? []).map((g) => ({ value: String(g.id), label: g.name }))} value={groupIds} onChange={setGroupIds} disabled={disabled} searchable />
+          <MultiSelect
+            label="Groups"
+            data={(refs?.groups ?? []).map((g) => ({ value: String(g.id), label: g.name }))}
+            value={groupIds}
+            onChange={setGroupIds}
+            disabled={disabled}
+            searchable
+          />
           <MultiSelect
             label="Warehouses"
             description="Empty: every warehouse."
@@ -264,22 +338,49 @@ function EditUser({ user, refs, disabled, onSaved }: { user: UserRow; refs: { gr
 function PasswordAndPin({ user, disabled, onSaved }: { user: UserRow; disabled: boolean; onSaved: () => Promise<void> }) {
   const [password, setPassword] = useState('');
   const [pin, setPin] = useState('');
-  if (user.kind === 'integration') return <Text size="sm">Integration users have no password or PIN: their app authenticates with its client credentials.</Text>;
+  if (user.kind === 'integration')
+    return <Text size="sm">Integration users have no password or PIN: their app authenticates with its client credentials.</Text>;
   return (
     <Stack gap="sm">
       <Group align="flex-end">
-        <PasswordInput label="New password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} disabled={disabled} style={{ flex: 1 }} />
-        <Button disabled={disabled || !password} onClick={() => void attempt(() => post(`/api/v1/User/${user.id}/password`, { password }), 'Password set.').then((ok) => ok && setPassword(''))}>
+        <PasswordInput
+          label="New password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          disabled={disabled}
+          style={{ flex: 1 }}
+        />
+        <Button
+          disabled={disabled || !password}
+          onClick={() => void attempt(() => post(`/api/v1/User/${user.id}/password`, { password }), 'Password set.').then((ok) => ok && setPassword(''))}
+        >
           Set password
         </Button>
       </Group>
       <Group align="flex-end">
-        <PasswordInput label="New PIN" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.currentTarget.value)} disabled={disabled} style={{ flex: 1 }} />
-        <Button disabled={disabled || !pin} onClick={() => void attempt(() => post(`/api/v1/User/${user.id}/pin`, { pin }), 'PIN set.').then((ok) => ok && (setPin(''), void onSaved()))}>
+        <PasswordInput
+          label="New PIN"
+          inputMode="numeric"
+          autoComplete="off"
+          value={pin}
+          onChange={(e) => setPin(e.currentTarget.value)}
+          disabled={disabled}
+          style={{ flex: 1 }}
+        />
+        <Button
+          disabled={disabled || !pin}
+          onClick={() => void attempt(() => post(`/api/v1/User/${user.id}/pin`, { pin }), 'PIN set.').then((ok) => ok && (setPin(''), void onSaved()))}
+        >
           Set PIN
         </Button>
         {user.hasPin && (
-          <Button variant="light" color="red" disabled={disabled} onClick={() => void attempt(() => del(`/api/v1/User/${user.id}/pin`), 'PIN removed.').then(onSaved)}>
+          <Button
+            variant="light"
+            color="red"
+            disabled={disabled}
+            onClick={() => void attempt(() => del(`/api/v1/User/${user.id}/pin`), 'PIN removed.').then(onSaved)}
+          >
             Remove PIN
           </Button>
         )}
@@ -315,13 +416,22 @@ function CredentialTables({ userId, creds, reload }: { userId: number; creds: Cr
             {creds.tokens.map((t) => (
               <Table.Tr key={t.id}>
                 <Table.Td>
-                  {t.name} <Text span size="xs" c="dimmed" className="qm-secret">{t.hint}</Text>
+                  {t.name}{' '}
+                  <Text span size="xs" c="dimmed" className="qm-secret">
+                    {t.hint}
+                  </Text>
                 </Table.Td>
                 <Table.Td>{fmtDate(t.created)}</Table.Td>
                 <Table.Td>{t.expires ? fmtDate(t.expires) : 'never'}</Table.Td>
                 <Table.Td>{t.lastUsed ? `${fmtDate(t.lastUsed)} from ${t.lastUsedIp ?? '?'}` : 'never'}</Table.Td>
                 <Table.Td>
-                  <Button size="xs" color="red" variant="light" aria-label={`Revoke token ${t.name}`} onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/tokens/${t.id}`), 'Token revoked.').then(reload)}>
+                  <Button
+                    size="xs"
+                    color="red"
+                    variant="light"
+                    aria-label={`Revoke token ${t.name}`}
+                    onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/tokens/${t.id}`), 'Token revoked.').then(reload)}
+                  >
                     Revoke
                   </Button>
                 </Table.Td>
@@ -336,7 +446,12 @@ function CredentialTables({ userId, creds, reload }: { userId: number; creds: Cr
           {creds.apiKey && ` (last used ${fmtDate(creds.apiKey.lastUsed)})`}
         </Text>
         {creds.apiKey && (
-          <Button size="xs" color="red" variant="light" onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/apikey`), 'API key revoked.').then(reload)}>
+          <Button
+            size="xs"
+            color="red"
+            variant="light"
+            onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/apikey`), 'API key revoked.').then(reload)}
+          >
             Revoke API key
           </Button>
         )}
@@ -344,7 +459,12 @@ function CredentialTables({ userId, creds, reload }: { userId: number; creds: Cr
       <Group justify="space-between">
         <Text size="sm">Live sessions: {creds.sessions.length}</Text>
         {creds.sessions.length > 0 && (
-          <Button size="xs" color="red" variant="light" onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/sessions`), 'Sessions ended.').then(reload)}>
+          <Button
+            size="xs"
+            color="red"
+            variant="light"
+            onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/sessions`), 'Sessions ended.').then(reload)}
+          >
             End all sessions
           </Button>
         )}
