@@ -6,8 +6,8 @@ export default defineConfig({
     exclude: ['test/browser/**', 'node_modules/**'],
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    testTimeout: 180_000,
+    hookTimeout: 240_000,
     reporters: ['default'],
   },
 });
