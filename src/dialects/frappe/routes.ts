@@ -261,7 +261,16 @@ export const frappeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: "frappe-client's RPC by GET: /?cmd=logout|frappe.client.… (without cmd: the web console)",
       querystring: Type.Object({ cmd: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: true }),
-      response: { 200: Type.Object({ message: Type.Optional(Type.Unknown()) }, { additionalProperties: true }), ...errors },
+      response: {
+        200: {
+          description: "With `cmd`: the command's answer (JSON). Without: the web console's page (HTML).",
+          content: {
+            'application/json': { schema: Type.Object({ message: Type.Optional(Type.Unknown()) }, { additionalProperties: true }) },
+            'text/html': { schema: Type.String() },
+          },
+        },
+        ...errors,
+      },
     },
     handler: async (req, reply) => {
       const { cmd } = req.query;
