@@ -198,12 +198,17 @@ export function frameworkErrorHandler(err: FastifyError, _request: FastifyReques
  * Node's `clientError`: the request could not even be parsed (headers too large, malformed HTTP, a request that
  * took too long), so no route and no Fastify reply exist. Answered on the socket in the same error shape.
  */
-export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
+export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket) {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const key: ErrorKey =
     err.code === 'HPE_HEADER_OVERFLOW' ? 'headers.too_large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request.timeout' : 'validation.failed';
   const status = ERROR_KEYS[key][0];
-  const description = key === 'validation.failed' ? 'The request is not valid HTTP.' : ERROR_KEYS[key][1];
+  const description =
+    key === 'validation.failed'
+      ? 'The request is not valid HTTP.'
+      : key === 'request.timeout'
+        ? `The request was not received within ${this.server.requestTimeout / 1000} s; the connection is closed.`
+        : ERROR_KEYS[key][1];
   const body = JSON.stringify(errorBody(key, description));
   if (socket.writable) {
     socket.write(
