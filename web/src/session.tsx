@@ -14,12 +14,14 @@ export interface Me {
   credential: { kind: string; id: number | null };
 }
 
+/** `/api/user/roles/`: `roles` in InvenTree's ruleset names, `rulesets` in ours (what the console checks). */
 export interface Roles {
-  roles: Record<string, string[]>;
+  roles: Record<string, string[] | null>;
+  rulesets: Record<string, string[]>;
   is_staff: boolean;
   is_superuser: boolean;
   read_only: boolean;
-  permissions: string[];
+  permissions: Record<string, string[]>;
 }
 
 export type Action = 'view' | 'add' | 'change' | 'delete';
@@ -74,7 +76,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     me,
     roles,
     loading,
-    can: (ruleset, action) => Boolean(roles?.roles[ruleset]?.includes(action)),
+    can: (ruleset, action) => Boolean(roles?.rulesets[ruleset]?.includes(action)),
     refresh: load,
     started: async (csrf) => {
       setCsrfToken(csrf);
