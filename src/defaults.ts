@@ -30,13 +30,14 @@ export const LIFETIMES = {
   oauthGrant: 365 * DAY_S,
   /** Seed 002: the console/POS session (cookie or `qm_ses_` bearer) lives as long as its access token, 36000 s. */
   session: 36_000,
-  /** Seed 002: a PIN token lives 5 minutes: long enough to type a PIN, short enough to be useless when stolen. */
+  /**
+   * Seed 002: a PIN step lives 5 minutes: long enough to type a PIN, short enough to be useless when stolen. The
+   * same for every login with a PIN (the API's PIN token, Frappe's `tmp_id`, the OAuth login page).
+   */
   pinToken: 300,
-  /** The OAuth login page's PIN step lives as long as the API's PIN token. */
-  oauthPinStep: 300,
 } as const;
 
-/** Wrong PINs tolerated per PIN token before it is spent (seed 002: "PIN attempts are limited"). */
+/** Wrong PINs tolerated per PIN step before it is spent (seed 002: "PIN attempts are limited"), at every entry point. */
 export const PIN_ATTEMPTS = 5;
 
 /**

@@ -4,41 +4,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Type, type TSchema } from '@sinclair/typebox';
 import YAML from 'yaml';
 import { describeAccess, type Access } from '../access/guard.js';
-import { CANONICAL_SCOPES } from '../access/scopes.js';
+import { IDENTITY_WORDS, scopeWords } from '../access/scope-words.js';
 import type { Config } from '../config.js';
 
-const RESOURCE_TEXT: Record<string, string> = {
-  products: 'items (products)',
-  categories: 'categories',
-  warehouses: 'warehouses and their bins',
-  inventories: 'stock: lots and stock transactions',
-  orders: 'sales orders',
-  customers: 'customers',
-  reports: 'reports',
-  users: 'users, permission groups and the audit log',
-  apps: 'OAuth apps and their tokens',
-};
-const ACTION_TEXT: Record<string, string> = { read: 'Read', create: 'Create', update: 'Change', delete: 'Delete' };
-
-/** Every canonical scope with a sentence a person deciding on a consent screen can read. */
-export function scopeDescriptions(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const scope of CANONICAL_SCOPES) {
-    const [resource, action] = scope.split(':') as [string, string];
-    out[scope] = `${ACTION_TEXT[action] ?? action} ${RESOURCE_TEXT[resource] ?? resource}`;
-  }
-  return out;
-}
-
-const OIDC_SCOPE_TEXT = {
-  openid: 'Sign you in (OpenID Connect)',
-  profile: 'Read your name and username',
-  email: 'Read your email address',
-  offline_access: 'Stay connected (a refresh token)',
-};
-
 function securitySchemes() {
-  const scopes = scopeDescriptions();
+  // The words of the scope vocabulary (src/access/scope-words.ts), as on the consent page and in the token manager.
+  const scopes = scopeWords();
   return {
     basicAuth: { type: 'http', scheme: 'basic', description: 'Username (or email) and password; also an API key and secret as `Basic base64(key:secret)`.' },
     tokenAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'A personal token: `Token <token>` (from `GET /api/user/token/`).' },
@@ -51,7 +22,7 @@ function securitySchemes() {
       flows: {
         clientCredentials: { tokenUrl: '/api/v1/Token', scopes },
         password: { tokenUrl: '/api/auth/token/', scopes },
-        authorizationCode: { authorizationUrl: '/o/authorize', tokenUrl: '/o/token/', refreshUrl: '/o/token/', scopes: { ...scopes, ...OIDC_SCOPE_TEXT } },
+        authorizationCode: { authorizationUrl: '/o/authorize', tokenUrl: '/o/token/', refreshUrl: '/o/token/', scopes: { ...scopes, ...IDENTITY_WORDS } },
       },
     },
     openIdConnect: { type: 'openIdConnect', openIdConnectUrl: '/.well-known/openid-configuration' },

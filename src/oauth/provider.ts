@@ -1,15 +1,15 @@
 import type { KoaContextWithOIDC, Configuration } from 'oidc-provider';
 import type ProviderType from 'oidc-provider';
-import { Provider, errors } from './engine.js';
+import { Provider } from './engine.js';
 import type { Services } from '../services.js';
 import { serverKey } from '../services.js';
 import { secretMatches } from '../auth/secrets.js';
-import { verifyLogin } from '../auth/schemes/basic.js';
-import { ApiError } from '../http/errors.js';
 import { adapterFactory } from './adapter.js';
 import { ClientStore, ensureDefaultClient } from './clients.js';
 import { signingKeys } from './keys.js';
-import { ALL_PROVIDER_SCOPES, ScopeError, grantableScopes } from './scopes.js';
+import { ALL_PROVIDER_SCOPES } from './scopes.js';
+import { grantConfiguration, registerGrants } from './grants/index.js';
+import { auditGrantEvent } from './grants/shared.js';
 import { LIFETIMES } from '../defaults.js';
 
 /** Token lifetimes in seconds (SPEC §4), from src/defaults.ts. */
@@ -43,7 +43,10 @@ function gtyIncludes(token: { gty?: string }, g: string) {
   return typeof token.gty === 'string' && token.gty.split(' ').includes(g);
 }
 
-/** Builds the oidc-provider instance for an issuer, on our storage. */
+/**
+ * Builds the oidc-provider instance for an issuer, on our storage. The grants are in ./grants/ (one file each), the
+ * login and consent pages in ./interactions/.
+ */
 export async function createProvider(services: Services, clients: ClientStore, issuer: string): Promise<ProviderType> {
   const { db, bus, users } = services;
   await ensureDefaultClient(db);
@@ -51,7 +54,9 @@ export async function createProvider(services: Services, clients: ClientStore, i
   const cookieKey = (await serverKey(db, 'oidc-cookies')).toString('base64url');
   const clientTtl = (clientId: string | undefined, field: 'accessTokenTtl' | 'refreshTokenTtl') => (clientId && clients.peek(clientId)?.[field]) || undefined;
 
+  const grants = grantConfiguration();
   const configuration: Configuration = {
+    ...grants,
     adapter: adapterFactory(db, bus, clients),
     clients: [],
     jwks: { keys: keys as never },
@@ -63,8 +68,8 @@ export async function createProvider(services: Services, clients: ClientStore, i
     claims: { openid: ['sub'], profile: ['preferred_username', 'name'], email: ['email', 'email_verified'] },
     routes: PATHS,
     features: {
+      ...grants.features,
       devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
       // A client may introspect or revoke only the tokens issued to it (RFC 7009 §2.1): never another client's,
       // and so never another account's.
       introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
@@ -78,10 +83,6 @@ export async function createProvider(services: Services, clients: ClientStore, i
       // held to its key there: not offered.
       dPoP: { enabled: false },
     },
-    responseTypes: ['code'],
-    pkce: { required: () => true },
-    rotateRefreshToken: true,
-    interactions: { url: (_ctx, interaction) => `/o/login/${interaction.uid}` },
     ttl: {
       AccessToken: (_ctx, token, client) => {
         if (gtyIncludes(token as never, 'password')) return TTL.password;
@@ -96,8 +97,6 @@ export async function createProvider(services: Services, clients: ClientStore, i
       Session: LIFETIMES.oauthLoginSession,
       Grant: LIFETIMES.oauthGrant,
     },
-    // Every client allowed the refresh_token grant gets one (seed 002's apps always do), offline_access or not.
-    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     async findAccount(_ctx, sub) {
       const user = /^\d+$/.test(sub) ? await users.get(Number(sub)) : null;
       if (!user || !user.active || user.kind !== 'human') return undefined;
@@ -134,144 +133,13 @@ export async function createProvider(services: Services, clients: ClientStore, i
     }
   });
 
-  // Auth events in the audit trail (SPEC §5): tokens issued by the built-in grants, grants revoked.
-  // (client_credentials and password write their own entries.) Never a token value.
-  const auditFor = async (ctx: KoaContextWithOIDC, event: string) => {
-    const sub = ctx.oidc?.entities?.Account?.accountId ?? (ctx.oidc?.entities?.RefreshToken as { accountId?: string } | undefined)?.accountId;
-    const user = sub && /^\d+$/.test(sub) ? await users.get(Number(sub)) : null;
-    const detail = { grant_type: ctx.oidc?.params?.grant_type as string | undefined, client_id: ctx.oidc?.client?.clientId };
-    services.audit.write({
-      accountId: user?.accountId ?? null,
-      userId: user?.id ?? null,
-      username: user?.username ?? null,
-      event,
-      credentialKind: 'oauth',
-      ip: ctx.ip,
-      detail,
-    });
-  };
-  provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
-    const gt = ctx.oidc?.params?.grant_type;
-    if (gt === 'authorization_code' || gt === 'refresh_token') void auditFor(ctx, 'token.issued').catch(() => {});
-  });
-  provider.on('grant.revoked', (ctx: KoaContextWithOIDC) => void auditFor(ctx, 'token.revoked').catch(() => {}));
+  // Auth events in the audit trail (SPEC §5): each grant audits the tokens it issues; revoked grants here.
+  provider.on('grant.revoked', (ctx: KoaContextWithOIDC) => void auditGrantEvent({ services, clients }, ctx, 'token.revoked').catch(() => {}));
 
-  registerGrants(provider, services, clients);
+  registerGrants(provider, { services, clients });
   return provider;
 }
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-function wantScopeError(err: unknown): never {
-  if (err instanceof ScopeError) throw new errors.InvalidScope('requested scope is not known', err.message.replace(/^unknown scope "|"$/g, ''));
-  throw err;
-}
-
-function registerGrants(provider: ProviderType, services: Services, clients: ClientStore) {
-  const { users } = services;
-
-  // client_credentials (seed 001): the client acts as its integration user; scopes narrowed to that user's rights.
-  provider.registerGrantType(
-    'client_credentials',
-    async (ctx: KoaContextWithOIDC) => {
-      const client = ctx.oidc.client!;
-      const row = await clients.get(client.clientId);
-      if (!row?.integrationUserId) throw new errors.UnauthorizedClient('this client has no integration user');
-      const user = await users.get(row.integrationUserId);
-      if (!user || !user.active) throw new errors.InvalidGrant('the integration user is disabled');
-      const requested = ctx.oidc.params!.scope as string | undefined;
-      let scope: string[] = [];
-      if (requested) {
-        try {
-          scope = grantableScopes(requested, user);
-        } catch (err) {
-          wantScopeError(err);
-        }
-        const allowed = new Set((client.scope ?? '').split(' '));
-        scope = scope.filter((s) => allowed.has(s));
-      }
-      const token = new provider.ClientCredentials({ client, scope: scope.join(' ') || undefined });
-      ctx.oidc.entity('ClientCredentials', token);
-      const value = await token.save();
-      services.audit.write({
-        accountId: user.accountId,
-        userId: user.id,
-        username: user.username,
-        event: 'token.issued',
-        credentialKind: 'oauth',
-        ip: ctx.ip,
-        detail: { grant_type: 'client_credentials', client_id: client.clientId },
-      });
-      ctx.body = { access_token: value, token_type: 'bearer', expires_in: token.expiration, ...(token.scope ? { scope: token.scope } : {}) };
-    },
-    ['scope'],
-  );
-
-  // password (legacy, seed 003): only for clients an admin switched it on for.
-  provider.registerGrantType(
-    'password',
-    async (ctx: KoaContextWithOIDC) => {
-      const client = ctx.oidc.client!;
-      const row = await clients.get(client.clientId);
-      if (!row?.allowPasswordGrant || !row.secretHash) throw new errors.UnauthorizedClient('the password grant is not enabled for this client');
-      const params = ctx.oidc.params as Record<string, string | undefined>;
-      if (!params.username || !params.password) throw new errors.InvalidRequest('username and password are required');
-      let userId: number;
-      try {
-        userId = (await verifyLogin(services.authenticator.deps, params.username, params.password, ctx.ip)).id;
-      } catch (err) {
-        if (err instanceof ApiError && err.key === 'rate_limited') throw new errors.InvalidGrant('too many failed attempts; try again later');
-        if (err instanceof ApiError) throw new errors.InvalidGrant('invalid username or password');
-        throw err;
-      }
-      users.invalidate(userId);
-      const user = await users.get(userId);
-      if (!user || !user.active) throw new errors.InvalidGrant('the user is disabled');
-      if (row.accountId !== null && row.accountId !== user.accountId) throw new errors.InvalidGrant('invalid username or password');
-      let scope: string[] = [];
-      try {
-        scope = grantableScopes(params.scope, user, row.scope || undefined);
-      } catch (err) {
-        wantScopeError(err);
-      }
-      const issued = await issueUserTokens(provider, client, user.id, scope, 'password');
-      services.audit.write({
-        accountId: user.accountId,
-        userId: user.id,
-        username: user.username,
-        event: 'token.issued',
-        credentialKind: 'oauth',
-        ip: ctx.ip,
-        detail: { grant_type: 'password', client_id: client.clientId },
-      });
-      ctx.body = {
-        access_token: issued.accessToken,
-        token_type: 'Bearer',
-        expires_in: issued.expiresIn,
-        refresh_token: issued.refreshToken,
-        scope: scope.join(' '),
-      };
-    },
-    ['username', 'password', 'scope'],
-  );
-}
-
-/** A grant with an access token and a refresh token for a user (password grant and the token manager). */
-export async function issueUserTokens(
-  provider: ProviderType,
-  client: InstanceType<ProviderType['Client']>,
-  userId: number,
-  scope: string[],
-  gty: 'password' | 'qm_app',
-) {
-  const grant = new provider.Grant({ accountId: String(userId), clientId: client.clientId });
-  if (scope.length) grant.addOIDCScope(scope.join(' '));
-  const grantId = await grant.save();
-  const at = new provider.AccessToken({ accountId: String(userId), client, grantId, scope: scope.join(' '), gty });
-  const accessToken = await at.save();
-  const rt = new provider.RefreshToken({ accountId: String(userId), client, grantId, scope: scope.join(' '), gty, rotations: 0 });
-  const refreshToken = await rt.save();
-  return { accessToken, refreshToken, grantId, expiresIn: at.expiration, refreshExpiresAt: rt.expiration ? new Date(Date.now() + rt.expiration * 1000) : null };
 }

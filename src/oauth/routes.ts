@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthRuntime, SIGNING_KEYS_CHANGED } from './runtime.js';
 import { rotateSigningKey } from './keys.js';
 import { PATHS } from './provider.js';
-import { interactionRoutes } from './interactions.js';
+import { interactionRoutes } from './interactions/index.js';
 import { appRoutes } from '../modules/app/routes.js';
 
 /** Where each public URL lands inside oidc-provider. The seeds' token URLs are all the one token endpoint. */

@@ -42,7 +42,7 @@ describe('OpenAPI document at /api/schema/', () => {
     expect(flows.password.tokenUrl).toBe('/api/auth/token/');
     expect(flows.authorizationCode).toMatchObject({ authorizationUrl: '/o/authorize', tokenUrl: '/o/token/', refreshUrl: '/o/token/' });
     for (const scope of CANONICAL_SCOPES) expect(flows.authorizationCode.scopes[scope]).toMatch(/^(Read|Create|Change|Delete) /);
-    expect(flows.clientCredentials.scopes['orders:read']).toBe('Read sales orders');
+    expect(flows.clientCredentials.scopes['orders:read']).toBe('Read orders');
   });
 
   it('every operation has a security list, and every non-public one names a permission', () => {

@@ -103,18 +103,3 @@ export class BasicScheme {
     return { user, credential: { kind: 'password', id: null }, scope: null };
   }
 }
-
-/**
- * The PIN step (seed 002): argon2-verified, limited like passwords (per user and per address), audited.
- * Used by the POS/console login and the OAuth login page alike.
- */
-export async function verifyPin(deps: AuthDeps, user: { id: number; accountId: number; username: string; pinHash: string | null }, pin: string, ip: string) {
-  const keys = [`pin:${user.id}`];
-  await deps.lockout.assertOpen([...keys, `ip:${ip}`]);
-  if (!(await verifyPassword(user.pinHash, pin))) {
-    await deps.lockout.recordFailure(keys, ip);
-    deps.audit.write({ accountId: user.accountId, userId: user.id, username: user.username, event: 'pin.failed', ip });
-    throw new ApiError('credentials.invalid', 'Invalid PIN.');
-  }
-  await deps.lockout.recordSuccess(keys);
-}

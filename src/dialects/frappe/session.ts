@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SID_COOKIE } from '../../auth/schemes/session.js';
 import { ApiError } from '../../http/errors.js';
-import { createPinChallenge, endSession, openSession, passwordStep, pinStep, SESSION_TTL_S } from '../../modules/session/service.js';
+import { endSession, openSession, SESSION_TTL_S } from '../../modules/session/service.js';
+import { createPinChallenge, passwordStep, pinStep } from '../../modules/session/login.js';
 
 /**
  * Frappe's login (`usr` + `pwd`, then for a user with a PIN Frappe's two-factor step: `tmp_id` + `otp`) on the same
@@ -26,7 +27,7 @@ export async function frappeLogin(req: FastifyRequest, reply: FastifyReply, body
   const deps = authenticator.deps;
   let row;
   if (body.tmp_id !== undefined || body.otp !== undefined) {
-    row = await pinStep(deps, field(body.tmp_id, 'tmp_id', 200), field(body.otp, 'otp', 32), req.ip);
+    row = await pinStep(deps, { pinToken: field(body.tmp_id, 'tmp_id', 200) }, field(body.otp, 'otp', 32), req.ip);
   } else {
     row = await passwordStep(deps, field(body.usr, 'usr', 254), field(body.pwd, 'pwd', 1024), req.ip);
     if (row.pinHash) {

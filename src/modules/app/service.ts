@@ -10,7 +10,7 @@ import { isKnownScope } from '../../access/scopes.js';
 import { GRANT_TYPES, newClientId, revokeClientTokens, type ClientRow } from '../../oauth/clients.js';
 import { revokeGrants } from '../../oauth/adapter.js';
 import { ScopeError, grantableScopes } from '../../oauth/scopes.js';
-import { issueUserTokens } from '../../oauth/provider.js';
+import { issueUserTokens } from '../../oauth/grants/user-tokens.js';
 import type { OAuthRuntime } from '../../oauth/runtime.js';
 import type { AuditWriter } from '../audit/writer.js';
 

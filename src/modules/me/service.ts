@@ -4,7 +4,7 @@ import type { RequestContext, UserState } from '../../auth/principal.js';
 import type { Db } from '../../db/client.js';
 import { accounts } from '../../db/schema/index.js';
 import { OIDC_SCOPES, scopesOfRights } from '../../access/scopes.js';
-import { describeScope } from '../../oauth/scopes.js';
+import { describeScope } from '../../access/scope-words.js';
 
 /** The user as the API shows it (login, session, who am I). */
 export async function userView(db: Db, user: UserState) {

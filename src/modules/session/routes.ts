@@ -6,7 +6,8 @@ import { ApiError } from '../../http/errors.js';
 import { auditAuthEvent } from '../credential/events.js';
 import { UserViewSchema } from '../me/routes.js';
 import { userView } from '../me/service.js';
-import { createPinChallenge, endSession, openSession, passwordStep, pinStep, SESSION_TTL_S } from './service.js';
+import { endSession, openSession, SESSION_TTL_S } from './service.js';
+import { createPinChallenge, passwordStep, pinStep, PIN_ATTEMPTS, PIN_TOKEN_TTL_S } from './login.js';
 
 const tags = ['Login'];
 const WantsToken = Type.Object({
@@ -84,13 +85,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Second step: the PIN',
-      description: `A PIN token allows 5 attempts within its 5 minutes; PIN failures also lock the user and the address (429 rate_limited).`,
+      description: `A PIN token allows ${PIN_ATTEMPTS} attempts within its ${PIN_TOKEN_TTL_S / 60} minutes; PIN failures also lock the user and the address (429 rate_limited).`,
       querystring: WantsToken,
       body: Type.Object({ pin_token: Type.String({ minLength: 1, maxLength: 200 }), pin: Type.String({ minLength: 1, maxLength: 32 }) }),
       response: { 200: Type.Union([SessionBody, AccessToken]) },
     },
     handler: async (req, reply) => {
-      const row = await pinStep(deps, req.body.pin_token, req.body.pin, req.ip);
+      const row = await pinStep(deps, { pinToken: req.body.pin_token }, req.body.pin, req.ip);
       return startSession(req, reply, row, wantsToken(req.query.token), 'password+pin');
     },
   });
