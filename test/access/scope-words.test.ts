@@ -51,10 +51,8 @@ async function consentWords(scope: string): Promise<Record<string, string>> {
 
 describe('one scope vocabulary', () => {
   it('the consent page, the OpenAPI document and GET /api/user/scopes/ say the same words for every scope', async () => {
-    const listed = (await t.app.inject({ method: 'GET', url: '/api/user/scopes/', headers: { authorization: basic(su.username, su.password) } })).json() as {
-      scope: string;
-      description: string;
-    }[];
+    const res = await t.app.inject({ method: 'GET', url: '/api/user/scopes/', headers: { authorization: basic(su.username, su.password) } });
+    const listed = res.json<{ scope: string; description: string }[]>();
     const api = Object.fromEntries(listed.map((s) => [s.scope, s.description]));
     const doc = (await t.app.inject({ method: 'GET', url: '/api/schema/' })).json();
     const flows = doc.components.securitySchemes.oauth2.flows;
