@@ -95,7 +95,7 @@ function addScope(rights: Record<Ruleset, number>, scope: string, flags: { super
   }
   const legacy = LEGACY[scope];
   if (legacy) {
-    for (const [rs, bits] of Object.entries(legacy)) rights[rs as Ruleset] |= bits!;
+    for (const [rs, bits] of Object.entries(legacy)) rights[rs as Ruleset] |= bits;
     return;
   }
   const parts = scope.split(':');

@@ -1,5 +1,4 @@
 import { inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { oauthAppTokens, oauthPayloads } from '../db/schema/index.js';
 import { hashSecret } from '../auth/secrets.js';
 import { parseScopes, type ScopeGrant } from '../access/scopes.js';

@@ -59,7 +59,7 @@ export async function createProvider(services: Services, clients: ClientStore, i
     ...grants,
     adapter: adapterFactory(db, bus, clients),
     clients: [],
-    jwks: { keys: keys as never },
+    jwks: { keys },
     cookies: { keys: [cookieKey], long: { signed: true }, short: { signed: true } },
     scopes: [...ALL_PROVIDER_SCOPES],
     // Discovery advertises exactly these. Client secrets are stored only as SHA-256, so client_secret_jwt (which
@@ -85,8 +85,8 @@ export async function createProvider(services: Services, clients: ClientStore, i
     },
     ttl: {
       AccessToken: (_ctx, token, client) => {
-        if (gtyIncludes(token as never, 'password')) return TTL.password;
-        if (gtyIncludes(token as never, 'qm_app')) return TTL.appToken;
+        if (gtyIncludes(token, 'password')) return TTL.password;
+        if (gtyIncludes(token, 'qm_app')) return TTL.appToken;
         return clientTtl(client?.clientId, 'accessTokenTtl') ?? TTL.accessToken;
       },
       ClientCredentials: (_ctx, _token, client) => clientTtl(client?.clientId, 'accessTokenTtl') ?? TTL.clientCredentials,
@@ -122,7 +122,7 @@ export async function createProvider(services: Services, clients: ClientStore, i
   // constant time. oidc-provider never holds a usable secret.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
     return Promise.resolve(!!this.clientSecret && secretMatches(actual, this.clientSecret));
-  } as never;
+  };
 
   // RFC 6749 §5.2: a grant type the client may not use is `unauthorized_client` (oidc-provider says invalid_request).
   provider.use(async (ctx, next) => {

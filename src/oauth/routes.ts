@@ -41,7 +41,7 @@ export async function oauthRoutes(app: FastifyInstance) {
         method: ['GET', 'POST', 'OPTIONS'],
         url,
         config: { access: 'public' },
-        schema: { hide: true } as never,
+        schema: { hide: true },
         handler: async (req: FastifyRequest, reply: FastifyReply) => {
           // Credentials over plain HTTP are refused (SPEC §5), in RFC 6749's error format.
           if (target !== PATHS.jwks && target.startsWith('/o/') && !app.qm.https.isSecure(req) && (req.method === 'POST' || req.headers.authorization)) {
