@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import { serverKeys } from './db/schema/index.js';
 import { Authenticator } from './auth/authenticate.js';
+import { Contexts } from './auth/context.js';
 import { InvalidationBus } from './auth/invalidation.js';
 import { DEFAULT_LOCKOUT, Lockout, type LockoutPolicy } from './auth/lockout.js';
 import { UserDirectory } from './auth/principal.js';
@@ -11,7 +12,7 @@ import { UsageRecorder } from './auth/usage.js';
 import { ServerKey } from './auth/server-key.js';
 import { startAuthSweeper } from './auth/sweeper.js';
 import { HttpsPolicy } from './http/https.js';
-import { AuditWriter } from './modules/audit/writer.js';
+import { AuditWriter } from './audit/writer.js';
 import { BACKGROUND } from './defaults.js';
 import { startAuditRetention } from './modules/audit/retention.js';
 
@@ -27,6 +28,8 @@ export interface Services {
   audit: AuditWriter;
   https: HttpsPolicy;
   authenticator: Authenticator;
+  /** Builds every request's context over this machinery (src/auth/context.ts). */
+  contexts: Contexts;
   serverKey: Buffer;
   /** The key personal tokens are derived from: outside the database (QM_SECRET_KEY or the data folder's key file). */
   tokenKey: ServerKey;
@@ -66,6 +69,8 @@ export async function createServices(config: Config, database: Database, opts: S
   const audit = new AuditWriter(db, BACKGROUND.auditFlushMs, BACKGROUND.auditBatch, onError);
   const key = await serverKey(db, 'hmac');
   const authenticator = new Authenticator({ db, users, bus, lockout, usage, audit, serverKey: key });
+  const tokenKey = new ServerKey(config.secretKey, config.dataDir);
+  const contexts = new Contexts({ db, users, bus, lockout, usage, audit, serverKey: key, tokenKey, oauth: null });
   const stopSweeper = startAuthSweeper(db, onError);
   const stopAuditRetention = startAuditRetention(db, config.auditRetentionDays, onError);
   return {
@@ -79,8 +84,9 @@ export async function createServices(config: Config, database: Database, opts: S
     audit,
     https: new HttpsPolicy(config.trustProxy),
     authenticator,
+    contexts,
     serverKey: key,
-    tokenKey: new ServerKey(config.secretKey, config.dataDir),
+    tokenKey,
     async close() {
       stopSweeper();
       await stopAuditRetention();

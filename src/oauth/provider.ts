@@ -136,7 +136,7 @@ export async function createProvider(services: Services, clients: ClientStore, i
 
   // Auth events in the audit trail (SPEC §5): tokens issued by the built-in grants, grants revoked.
   // (client_credentials and password write their own entries.) Never a token value.
-  const auditFor = async (ctx: KoaContextWithOIDC, event: string) => {
+  const auditFor = async (ctx: KoaContextWithOIDC, event: 'token.issued' | 'token.revoked') => {
     const sub = ctx.oidc?.entities?.Account?.accountId ?? (ctx.oidc?.entities?.RefreshToken as { accountId?: string } | undefined)?.accountId;
     const user = sub && /^\d+$/.test(sub) ? await users.get(Number(sub)) : null;
     const detail = { grant_type: ctx.oidc?.params?.grant_type as string | undefined, client_id: ctx.oidc?.client?.clientId };

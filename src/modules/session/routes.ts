@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../../auth/schemes/session.js';
 import { ApiError } from '../../http/errors.js';
-import { auditAuthEvent } from '../credential/events.js';
 import { UserViewSchema } from '../me/routes.js';
 import { userView } from '../me/service.js';
 import { createPinChallenge, endSession, openSession, passwordStep, pinStep, SESSION_TTL_S } from './service.js';
@@ -107,7 +106,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw ApiError.validation({ authorization: ['logout ends a console session or a qm_ses access token; revoke other credentials instead'] });
       }
       await endSession(deps, ctx.accountId, credential.id);
-      auditAuthEvent(req, 'session.revoked', { sessionId: credential.id, logout: true });
+      ctx.audit('session.revoked', { sessionId: credential.id, logout: true });
       reply.clearCookie(SESSION_COOKIE, COOKIE_OPTIONS);
       return reply.code(204).send(null);
     },
