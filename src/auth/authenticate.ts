@@ -24,7 +24,7 @@ export class Authenticator {
   readonly basic: BasicScheme;
   readonly bearer: BearerScheme;
 
-  constructor(readonly deps: AuthDeps) {
+  constructor(private readonly deps: AuthDeps) {
     this.apiKeys = new ApiKeyScheme(deps);
     this.tokens = new PersonalTokenScheme(deps);
     this.sessions = new SessionScheme(deps);

@@ -66,7 +66,7 @@ function loginError(err: unknown): string {
 export async function interactionRoutes(app: FastifyInstance) {
   const rt = app.oauth;
   const { db } = app.qm;
-  const deps = app.qm.authenticator.deps;
+  const deps = app.qm.machinery;
   const html = (reply: FastifyReply, body: string, code = 200) =>
     reply.code(code).header('cache-control', 'no-store').header('x-frame-options', 'DENY').type('text/html; charset=utf-8').send(body);
 

@@ -220,7 +220,7 @@ function registerGrants(provider: ProviderType, services: Services, clients: Cli
       if (!params.username || !params.password) throw new errors.InvalidRequest('username and password are required');
       let userId: number;
       try {
-        userId = (await verifyLogin(services.authenticator.deps, params.username, params.password, ctx.ip)).id;
+        userId = (await verifyLogin(services.machinery, params.username, params.password, ctx.ip)).id;
       } catch (err) {
         if (err instanceof ApiError && err.key === 'rate_limited') throw new errors.InvalidGrant('too many failed attempts; try again later');
         if (err instanceof ApiError) throw new errors.InvalidGrant('invalid username or password');

@@ -26,7 +26,7 @@ const COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: 'strict', path:
  */
 export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { authenticator, https, users } = app.qm;
-  const deps = authenticator.deps;
+  const deps = app.qm.machinery;
 
   /** Opens the session and answers it in the form asked for. */
   async function startSession(
