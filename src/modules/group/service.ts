@@ -1,6 +1,6 @@
 import { asc, count, eq } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
-import { ACTIONS, can, emptyRights, REPORT_NAMES, RULESETS, unionInto, type Rights } from '../../access/permissions.js';
+import { ACTIONS, can, emptyRights, REPORT_NAMES, RULESETS, unionInto } from '../../access/permissions.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { groups, userGroups } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
@@ -59,7 +59,7 @@ function assertMayDefine(ctx: RequestContext, permissions: Record<string, string
   if (permissions) {
     const r = emptyRights();
     unionInto(r, permissions);
-    if (RULESETS.some((rs) => (r[rs] & ~(ctx.rights as Rights)[rs]) !== 0)) {
+    if (RULESETS.some((rs) => (r[rs] & ~ctx.rights[rs]) !== 0)) {
       throw new ApiError('permission.denied', 'You cannot grant a group more permissions than you hold yourself.');
     }
   }
