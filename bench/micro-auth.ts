@@ -9,7 +9,6 @@ import { createAccount } from '../src/modules/account/service.js';
 import { userGroups, users } from '../src/db/schema/index.js';
 import { hashPassword } from '../src/auth/passwords.js';
 import { generateApiKey, issuePersonalToken } from '../src/modules/credential/service.js';
-import { contextFor } from '../src/auth/principal.js';
 
 const database = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
 await migrateDatabase(database, null);
@@ -21,8 +20,9 @@ const [u] = await database.db
   .returning();
 await database.db.insert(userGroups).values({ accountId: account.id, userId: u!.id, groupId: groups.owner.id });
 const owner = { id: u!.id, accountId: account.id };
-const { token } = await issuePersonalToken(database.db, services.bus, owner, 't');
-const key = await generateApiKey(database.db, services.bus, owner);
+const ctx = await services.contexts.asUser(owner.id);
+const { token } = await issuePersonalToken(ctx, { name: 't' });
+const key = await generateApiKey(ctx);
 const headers: Record<string, string> = {
   token: `Token ${token}`,
   basic: `Basic ${Buffer.from('bench:bench password').toString('base64')}`,
@@ -35,7 +35,7 @@ for (const [name, h] of Object.entries(headers)) {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) {
     const p = await services.authenticator.authenticate(req);
-    contextFor(database.db, p!, '127.0.0.1');
+    services.contexts.for(p!, '127.0.0.1');
   }
   const t1 = process.hrtime.bigint();
   console.log(`${name}: ${(Number(t1 - t0) / n / 1000).toFixed(2)} µs per warm authentication`);

@@ -118,8 +118,9 @@ async function seedAndServe() {
 
   const services = await createServices(config, database);
   const owner = { id: user!.id, accountId: account.id };
-  const { token } = await issuePersonalToken(db, services.bus, owner, 'bench');
-  const key = await generateApiKey(db, services.bus, owner);
+  const ctx = await services.contexts.asUser(owner.id);
+  const { token } = await issuePersonalToken(ctx, { name: 'bench' });
+  const key = await generateApiKey(ctx);
   const seeded = { userId: user!.id, accountId: account.id, token };
   const local = await serveApps(services, seeded);
 

@@ -72,7 +72,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
       reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     });
   }
-  registerAuthentication(app, services.authenticator, services.https, opts.benchmarkAsUser);
+  registerAuthentication(app, services.authenticator, services.contexts, services.https, opts.benchmarkAsUser);
   registerGuard(app);
   await registerOpenApi(app, config);
   if (config.debug) registerBrowsableApi(app);

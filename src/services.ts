@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Database, Db } from './db/client.js';
 import { serverKeys } from './db/schema/index.js';
 import { Authenticator } from './auth/authenticate.js';
+import { Contexts, type Machinery } from './auth/context.js';
 import { InvalidationBus } from './auth/invalidation.js';
 import { DEFAULT_LOCKOUT, Lockout, type LockoutPolicy } from './auth/lockout.js';
 import { UserDirectory } from './auth/principal.js';
@@ -11,7 +12,7 @@ import { UsageRecorder } from './auth/usage.js';
 import { ServerKey } from './auth/server-key.js';
 import { startAuthSweeper } from './auth/sweeper.js';
 import { HttpsPolicy } from './http/https.js';
-import { AuditWriter } from './modules/audit/writer.js';
+import { AuditWriter } from './audit/writer.js';
 import { BACKGROUND } from './defaults.js';
 import { startAuditRetention } from './modules/audit/retention.js';
 
@@ -27,6 +28,10 @@ export interface Services {
   audit: AuditWriter;
   https: HttpsPolicy;
   authenticator: Authenticator;
+  /** The long-lived machinery the authentication schemes and every request context share. */
+  machinery: Machinery;
+  /** Builds every request's context over this machinery (src/auth/context.ts). */
+  contexts: Contexts;
   serverKey: Buffer;
   /** The key personal tokens are derived from: outside the database (QM_SECRET_KEY or the data folder's key file). */
   tokenKey: ServerKey;
@@ -65,7 +70,10 @@ export async function createServices(config: Config, database: Database, opts: S
   const usage = new UsageRecorder(db, BACKGROUND.usageFlushMs, onError);
   const audit = new AuditWriter(db, BACKGROUND.auditFlushMs, BACKGROUND.auditBatch, onError);
   const key = await serverKey(db, 'hmac');
-  const authenticator = new Authenticator({ db, users, bus, lockout, usage, audit, serverKey: key });
+  const tokenKey = new ServerKey(config.secretKey, config.dataDir);
+  const machinery: Machinery = { db, users, bus, lockout, usage, audit, serverKey: key, tokenKey, oauth: null };
+  const authenticator = new Authenticator(machinery);
+  const contexts = new Contexts(machinery);
   const stopSweeper = startAuthSweeper(db, onError);
   const stopAuditRetention = startAuditRetention(db, config.auditRetentionDays, onError);
   return {
@@ -79,8 +87,10 @@ export async function createServices(config: Config, database: Database, opts: S
     audit,
     https: new HttpsPolicy(config.trustProxy),
     authenticator,
+    machinery,
+    contexts,
     serverKey: key,
-    tokenKey: new ServerKey(config.secretKey, config.dataDir),
+    tokenKey,
     async close() {
       stopSweeper();
       await stopAuditRetention();

@@ -62,7 +62,7 @@ const scenario: Scenario = {
           password: randomBytes(12).toString('hex'),
           accountName: `Scale ${s.label}`,
         });
-        const { token } = await issuePersonalToken(database.db, services.bus, user, 'bench');
+        const { token } = await issuePersonalToken(await services.contexts.asUser(user.id), { name: 'bench' });
         const seeded = await seedAccount(database.db, { accountId: account.id, items: s.items, warehouses: 3, lotsPerItem: 1, batchSize: 10_000 });
         notes.push(
           `seeded ${s.label}: ${s.items} items, ${seeded.lots} lots in ${seeded.seconds.toFixed(1)} s (${Math.round(s.items / seeded.seconds)} items/s, ${database.kind})`,

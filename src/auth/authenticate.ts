@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../http/errors.js';
 import type { HttpsPolicy } from '../http/https.js';
 import type { AuthDeps } from './deps.js';
-import { contextFor, type Principal } from './principal.js';
+import type { Principal } from './principal.js';
+import type { Contexts } from './context.js';
 import { ApiKeyScheme } from './schemes/apikey.js';
 import { BasicScheme } from './schemes/basic.js';
 import { BearerScheme } from './schemes/bearer.js';
@@ -23,7 +24,7 @@ export class Authenticator {
   readonly basic: BasicScheme;
   readonly bearer: BearerScheme;
 
-  constructor(readonly deps: AuthDeps) {
+  constructor(private readonly deps: AuthDeps) {
     this.apiKeys = new ApiKeyScheme(deps);
     this.tokens = new PersonalTokenScheme(deps);
     this.sessions = new SessionScheme(deps);
@@ -77,7 +78,7 @@ export class Authenticator {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    ctx: import('./principal.js').RequestContext | null;
+    ctx: import('./context.js').RequestContext | null;
   }
 }
 
@@ -85,18 +86,25 @@ declare module 'fastify' {
  * The authenticate hook: runs on every non-public route, before the body is read. Sets `request.ctx`.
  * Credentials over plain HTTP are refused before they are looked at.
  */
-export function registerAuthentication(app: FastifyInstance, authenticator: Authenticator, https: HttpsPolicy, benchmarkAsUser?: number) {
+export function registerAuthentication(app: FastifyInstance, authenticator: Authenticator, contexts: Contexts, https: HttpsPolicy, benchmarkAsUser?: number) {
   app.decorateRequest('ctx', null);
   app.addHook('onRequest', async (request) => {
     const access = routeAccess(request);
     if (access === 'public' || access === undefined) return;
     if (benchmarkAsUser !== undefined) {
-      const user = (await authenticator.deps.users.get(benchmarkAsUser))!;
-      request.ctx = contextFor(authenticator.deps.db, { user, credential: { kind: 'password', id: null }, scope: null }, request.ip);
+      const user = (await contexts.machinery.users.get(benchmarkAsUser))!;
+      request.ctx = contexts.for({ user, credential: { kind: 'password', id: null }, scope: null }, request.ip, requestLine(request));
       return;
     }
-    await authenticateRequest(request, authenticator, https);
+    await authenticateRequest(request, { authenticator, contexts, https });
   });
+}
+
+/** What authenticating a request takes (the instance's services carry all three). */
+export interface AuthenticationParts {
+  authenticator: Authenticator;
+  contexts: Contexts;
+  https: HttpsPolicy;
 }
 
 /**
@@ -104,7 +112,7 @@ export function registerAuthentication(app: FastifyInstance, authenticator: Auth
  * declares access; a public route that only sometimes needs a caller (Frappe's `POST /` with `cmd=…`) runs it itself.
  * Credentials over plain HTTP are refused before they are looked at.
  */
-export async function authenticateRequest(request: FastifyRequest, authenticator: Authenticator, https: HttpsPolicy): Promise<void> {
+export async function authenticateRequest(request: FastifyRequest, { authenticator, contexts, https }: AuthenticationParts): Promise<void> {
   const cookie = request.headers.cookie;
   const sentCookie =
     cookie?.includes(SESSION_COOKIE) || (request.routeOptions.config.sessionCookie === SID_COOKIE && request.cookies?.[SID_COOKIE] !== undefined);
@@ -112,5 +120,10 @@ export async function authenticateRequest(request: FastifyRequest, authenticator
     throw new ApiError('https.required');
   }
   const principal = await authenticator.authenticate(request);
-  if (principal) request.ctx = contextFor(authenticator.deps.db, principal, request.ip);
+  if (principal) request.ctx = contexts.for(principal, request.ip, requestLine(request));
+}
+
+/** The request line audit entries record: the path without its query, at most 500 characters. */
+function requestLine(request: FastifyRequest) {
+  return { method: request.method, path: request.url.split('?')[0]!.slice(0, 500) };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import type { AuditWriter } from '../modules/audit/writer.js';
+import type { AuditWriter } from '../audit/writer.js';
 import type { InvalidationBus } from './invalidation.js';
 import type { Lockout } from './lockout.js';
 import type { UserDirectory, UserState } from './principal.js';

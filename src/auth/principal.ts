@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { groups, userGroups, users, userWarehouses } from '../db/schema/index.js';
-import { emptyRights, fullRights, intersectRights, unionInto, type Rights } from '../access/permissions.js';
+import { emptyRights, fullRights, unionInto, type Rights } from '../access/permissions.js';
 import type { ScopeGrant } from '../access/scopes.js';
 import { CACHES, type CachePolicy } from '../defaults.js';
 import { ALWAYS_TRUSTED, CredentialCache, type CacheTrust } from './cache.js';
@@ -37,32 +37,8 @@ export interface Principal {
   clientId?: string;
 }
 
-/** What every service call takes first: who is asking, in which account, with which effective rights. */
-export interface RequestContext {
-  db: Db;
-  accountId: number;
-  principal: Principal;
-  /** user's rights ∩ the credential's scope. */
-  rights: Rights;
-  warehouses: ReadonlySet<number> | null;
-  readOnly: boolean;
-  superuser: boolean;
-  ip: string;
-}
-
-export function contextFor(db: Db, principal: Principal, ip: string): RequestContext {
-  const { user, scope } = principal;
-  return {
-    db,
-    accountId: user.accountId,
-    principal,
-    rights: scope ? intersectRights(user.rights, scope.rights) : user.rights,
-    warehouses: user.warehouses,
-    readOnly: user.readOnly,
-    superuser: user.superuser && (!scope || scope.superuser),
-    ip,
-  };
-}
+/** The request context lives in context.ts; it is imported from here by many modules. */
+export type { RequestContext } from './context.js';
 
 /**
  * Loads user states and keeps them warm (one CredentialCache, by user id). Entries are dropped by the invalidation

@@ -1,4 +1,4 @@
-import { and, eq, type Placeholder, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, or, type Placeholder, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 
 /**
@@ -21,4 +21,9 @@ export function inAccount(ctx: Scope, table: AccountRow, ...more: (SQL | undefin
 
 export function byId(ctx: Scope, table: IdRow, id: number, ...more: (SQL | undefined)[]): SQL {
   return and(eq(table.accountId, ctx.accountId), eq(table.id, id), ...more)!;
+}
+
+/** The caller's account or none: rows shared by the whole instance (the default OAuth client) beside the account's own. */
+export function inAccountOrShared(ctx: Scope, table: AccountRow, ...more: (SQL | undefined)[]): SQL {
+  return and(or(eq(table.accountId, ctx.accountId), isNull(table.accountId)), ...more)!;
 }

@@ -29,6 +29,7 @@ declare module 'fastify' {
 /** The OAuth 2.0 / OpenID Connect provider, its interaction pages, and the apps API. */
 export async function oauthRoutes(app: FastifyInstance) {
   const runtime = new OAuthRuntime(app.qm, app);
+  app.qm.contexts.machinery.oauth = runtime;
   app.decorate('oauth', runtime);
   app.addHook('onClose', async () => runtime.close());
 

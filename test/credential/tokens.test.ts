@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScopes } from '../../src/access/scopes.js';
 import { personalTokens, serverKeys } from '../../src/db/schema/index.js';
-import { basic, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { basic, contextOf, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
 
 let t: TestApp;
 let owner: TestUser;
@@ -259,9 +259,13 @@ describe('persistent tokens (seed 000: "persistent for that user … across mult
 
   it('under another server key the token cannot be derived again: 409, never a wrong token', async () => {
     const { personalTokenFor } = await import('../../src/modules/credential/service.js');
+    const { Contexts } = await import('../../src/auth/context.js');
+    const { ServerKey } = await import('../../src/auth/server-key.js');
     const token = (await script()).json().token;
     const otherKey = Buffer.alloc(32, 7);
-    await expect(personalTokenFor(t.db, t.services.bus, otherKey, owner, 'nightly-sync')).rejects.toMatchObject({ key: 'conflict' });
+    const underOtherKey = new Contexts({ ...t.services.contexts.machinery, tokenKey: new ServerKey(otherKey, t.services.config.dataDir) });
+    await expect(personalTokenFor(await contextOf(t, owner), { name: 'nightly-sync' }).then(() => null)).resolves.toBeNull();
+    await expect(personalTokenFor(await contextOf(t, owner, underOtherKey), { name: 'nightly-sync' })).rejects.toMatchObject({ key: 'conflict' });
     expect((await items(`Token ${token}`)).statusCode).toBe(200);
   });
 });

@@ -11,6 +11,7 @@ import { generateApiKey, issuePersonalToken } from '../../src/modules/credential
 import { hashPassword } from '../../src/auth/passwords.js';
 import { createServices, type Services, type ServiceOptions } from '../../src/services.js';
 import type { LockoutPolicy } from '../../src/auth/lockout.js';
+import type { Contexts, RequestContext } from '../../src/auth/context.js';
 
 /**
  * A fresh database for one test file (or benchmark): PGlite in memory (or in `dataDir`), or a new database on the
@@ -152,13 +153,18 @@ export function basic(userOrKey: string, password: string): string {
   return `Basic ${Buffer.from(`${userOrKey}:${password}`).toString('base64')}`;
 }
 
+/** A request context acting as `u` with its whole rights (a password login), outside any request. */
+export async function contextOf(t: TestApp, u: TestUser, contexts: Contexts = t.services.contexts): Promise<RequestContext> {
+  return contexts.asUser(u.id);
+}
+
 export async function personalToken(t: TestApp, u: TestUser, name = unique('t'), expiresAt: Date | null = null) {
-  const { token } = await issuePersonalToken(t.db, t.services.bus, u, name, expiresAt);
+  const { token } = await issuePersonalToken(await contextOf(t, u), { name, expiresAt });
   return token;
 }
 
 export async function apiKey(t: TestApp, u: TestUser) {
-  return generateApiKey(t.db, t.services.bus, u);
+  return generateApiKey(await contextOf(t, u));
 }
 
 export async function setUser(t: TestApp, userId: number, set: Partial<typeof users.$inferInsert>) {

@@ -162,13 +162,12 @@ export const frappeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     assertNoNul(req.query, 'query');
     assertNoNul(req.body, 'data');
   });
-  const { authenticator, https } = app.qm;
   const errors = frappeErrorResponses;
 
   /** Logging out with a session that is already gone is not an error (Frappe answers it too); a cross-site logout is. */
   async function authenticateForLogout(req: FastifyRequest) {
     try {
-      await authenticateRequest(req, authenticator, https);
+      await authenticateRequest(req, app.qm);
     } catch (err) {
       if (!(err instanceof ApiError && err.statusCode === 401)) throw err;
     }
@@ -247,7 +246,7 @@ export const frappeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req, reply) => {
       const { cmd } = req.body;
       if (cmd === 'logout') await authenticateForLogout(req);
-      else if (cmd !== 'login') await authenticateRequest(req, authenticator, https);
+      else if (cmd !== 'login') await authenticateRequest(req, app.qm);
       return runMethod(req, reply, cmd, paramsOf(req));
     },
   });
@@ -276,7 +275,7 @@ export const frappeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { cmd } = req.query;
       if (cmd === undefined) return sendConsolePage(reply);
       if (cmd === 'login') throw new ApiError('method.not_allowed', 'Log in with POST.');
-      await authenticateRequest(req, authenticator, https);
+      await authenticateRequest(req, app.qm);
       return runMethod(req, reply, cmd, paramsOf(req));
     },
   });

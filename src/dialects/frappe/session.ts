@@ -22,9 +22,8 @@ const field = (v: unknown, name: string, max: number) => {
 };
 
 export async function frappeLogin(req: FastifyRequest, reply: FastifyReply, body: LoginFields) {
-  const { authenticator, https } = req.server.qm;
+  const { machinery: deps, https } = req.server.qm;
   https.assertSecure(req);
-  const deps = authenticator.deps;
   let row;
   if (body.tmp_id !== undefined || body.otp !== undefined) {
     row = await pinStep(deps, { pinToken: field(body.tmp_id, 'tmp_id', 200) }, field(body.otp, 'otp', 32), req.ip);
@@ -48,7 +47,7 @@ export async function frappeLogin(req: FastifyRequest, reply: FastifyReply, body
 export async function frappeLogout(req: FastifyRequest, reply: FastifyReply) {
   const ctx = req.ctx;
   if (ctx && ctx.principal.credential.kind === 'session' && ctx.principal.credential.id !== null) {
-    await endSession(req.server.qm.authenticator.deps, ctx.accountId, ctx.principal.credential.id);
+    await endSession(req.server.qm.machinery, ctx.accountId, ctx.principal.credential.id);
     req.server.qm.audit.write({
       accountId: ctx.accountId,
       userId: ctx.principal.user.id,

@@ -1,23 +1,22 @@
 import type {} from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { and, asc, eq, isNull, or } from 'drizzle-orm';
-import { oauthClients } from '../../db/schema/index.js';
-import { ApiError } from '../../http/errors.js';
 import { escapeHtml } from '../../oauth/provider.js';
 import {
-  appView,
   createApp,
   deleteApp,
-  deleteClientRow,
+  deleteManageableApp,
   getApp,
   listAppTokens,
   listApps,
+  listManageableApps,
   revokeAppTokens,
   rotateSecret,
   createAppToken,
+  setAppDisabled,
   updateApp,
   type AppInput,
+  type appView,
 } from './service.js';
 
 const Iso = Type.String({ format: 'date-time' });
@@ -77,8 +76,6 @@ const AppPatch = Type.Partial(Type.Object({ ...AppFields, disabled: Type.Boolean
 
 /** Apps (OAuth clients) of the account, the token manager (seed 002), and the superusers' /o/applications/. */
 export async function appRoutes(app: FastifyInstance) {
-  const { bus, db, audit } = app.qm;
-
   app.route({
     method: 'POST',
     url: '/api/v1/App',
@@ -116,7 +113,7 @@ export async function appRoutes(app: FastifyInstance) {
       body: AppPatch,
       response: { 200: AppSchema },
     },
-    handler: async (req) => updateApp(req.ctx!, bus, (req.params as { id: number }).id, req.body as AppInput),
+    handler: async (req) => updateApp(req.ctx!, { id: (req.params as { id: number }).id, changes: req.body as AppInput }),
   });
   app.route({
     method: 'POST',
@@ -128,7 +125,7 @@ export async function appRoutes(app: FastifyInstance) {
       params: Id,
       response: { 200: Type.Object({ client_id: Type.String(), client_secret: Type.String() }) },
     },
-    handler: async (req) => rotateSecret(req.ctx!, bus, (req.params as { id: number }).id),
+    handler: async (req) => rotateSecret(req.ctx!, (req.params as { id: number }).id),
   });
   app.route({
     method: 'DELETE',
@@ -136,7 +133,7 @@ export async function appRoutes(app: FastifyInstance) {
     config: { access: { ruleset: 'app', action: 'delete' } },
     schema: { tags, summary: 'Delete an app and revoke everything it issued', params: Id, response: { 204: Type.Null() } },
     handler: async (req, reply) => {
-      await deleteApp(req.ctx!, bus, (req.params as { id: number }).id);
+      await deleteApp(req.ctx!, (req.params as { id: number }).id);
       return reply.code(204).send();
     },
   });
@@ -155,7 +152,7 @@ export async function appRoutes(app: FastifyInstance) {
       response: { 201: IssuedAppToken },
     },
     handler: async (req, reply) =>
-      reply.code(201).send(await createAppToken(req.ctx!, app.oauth, (req.params as { id: number }).id, req.body as { name: string; scope: string })),
+      reply.code(201).send(await createAppToken(req.ctx!, { id: (req.params as { id: number }).id, ...(req.body as { name: string; scope: string }) })),
   });
   app.route({
     method: 'GET',
@@ -169,7 +166,7 @@ export async function appRoutes(app: FastifyInstance) {
     url: '/api/v1/App/:id/Token',
     config: { access: { ruleset: 'app', action: 'delete' } },
     schema: { tags, summary: "Revoke all of an app's tokens", params: Id, response: { 200: Revoked } },
-    handler: async (req) => revokeAppTokens(req.ctx!, bus, audit, (req.params as { id: number }).id),
+    handler: async (req) => revokeAppTokens(req.ctx!, { id: (req.params as { id: number }).id }),
   });
   app.route({
     method: 'DELETE',
@@ -183,7 +180,7 @@ export async function appRoutes(app: FastifyInstance) {
     },
     handler: async (req) => {
       const p = req.params as { id: number; tokenId: number };
-      return revokeAppTokens(req.ctx!, bus, audit, p.id, p.tokenId);
+      return revokeAppTokens(req.ctx!, { id: p.id, tokenId: p.tokenId });
     },
   });
 
@@ -206,10 +203,7 @@ export async function appRoutes(app: FastifyInstance) {
       },
     },
     handler: async (req, reply) => {
-      const rows = (await db.select().from(oauthClients).where(manageable(req.ctx!)).orderBy(asc(oauthClients.id))).map((r) => ({
-        ...appView(r),
-        account_id: r.accountId,
-      }));
+      const rows = await listManageableApps(req.ctx!);
       if (!(req.headers.accept ?? '').includes('text/html')) return rows;
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(applicationsPage(rows));
     },
@@ -227,14 +221,7 @@ export async function appRoutes(app: FastifyInstance) {
     },
     handler: async (req) => {
       const { id } = req.params as { id: number };
-      const [row] = await db
-        .update(oauthClients)
-        .set({ disabled: (req.body as { disabled: boolean }).disabled })
-        .where(and(eq(oauthClients.id, id), manageable(req.ctx!)))
-        .returning();
-      if (!row) throw ApiError.notFound('No such application.');
-      await bus.publish({ t: 'client', id: row.clientId });
-      return appView(row);
+      return setAppDisabled(req.ctx!, { id, disabled: (req.body as { disabled: boolean }).disabled });
     },
   });
   app.route({
@@ -243,22 +230,10 @@ export async function appRoutes(app: FastifyInstance) {
     config: { access: { ruleset: 'app', action: 'delete', superuser: true } },
     schema: { tags, summary: 'Delete any application and revoke everything it issued (superusers)', params: Id, response: { 204: Type.Null() } },
     handler: async (req, reply) => {
-      const { id } = req.params as { id: number };
-      const [row] = await db
-        .select()
-        .from(oauthClients)
-        .where(and(eq(oauthClients.id, id), manageable(req.ctx!)))
-        .limit(1);
-      if (!row) throw ApiError.notFound('No such application.');
-      await deleteClientRow(db, bus, row);
+      await deleteManageableApp(req.ctx!, (req.params as { id: number }).id);
       return reply.code(204).send();
     },
   });
-}
-
-/** A superuser manages the applications of their own account and the instance-wide ones (the default PKCE client); never another account's. */
-function manageable(ctx: { accountId: number }) {
-  return or(eq(oauthClients.accountId, ctx.accountId), isNull(oauthClients.accountId));
 }
 
 type AppRow = ReturnType<typeof appView> & { account_id: number | null };

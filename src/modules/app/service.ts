@@ -1,8 +1,7 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
-import type { InvalidationBus } from '../../auth/invalidation.js';
 import { oauthAppTokens, oauthClients, users } from '../../db/schema/index.js';
-import { byId, inAccount } from '../../db/scoped.js';
+import { inAccountOrShared } from '../../db/scoped.js';
 import { hashSecret, makeSecret } from '../../auth/secrets.js';
 import { ApiError } from '../../http/errors.js';
 import { ACTION_BIT } from '../../access/permissions.js';
@@ -11,8 +10,6 @@ import { GRANT_TYPES, newClientId, revokeClientTokens, type ClientRow } from '..
 import { revokeGrants } from '../../oauth/adapter.js';
 import { ScopeError, grantableScopes } from '../../oauth/scopes.js';
 import { issueUserTokens } from '../../oauth/grants/user-tokens.js';
-import type { OAuthRuntime } from '../../oauth/runtime.js';
-import type { AuditWriter } from '../audit/writer.js';
 
 export interface AppInput {
   name?: string;
@@ -84,7 +81,7 @@ async function ensureIntegrationUser(ctx: RequestContext, row: ClientRow): Promi
     .insert(users)
     .values({ accountId: ctx.accountId, username, email: `${username}@integration.invalid`, kind: 'integration', passwordHash: null })
     .returning({ id: users.id });
-  await ctx.db.update(oauthClients).set({ integrationUserId: u!.id }).where(eq(oauthClients.id, row.id));
+  await ctx.db.update(oauthClients).set({ integrationUserId: u!.id }).where(ctx.byId(oauthClients, row.id));
   return u!.id;
 }
 
@@ -119,16 +116,12 @@ export async function createApp(ctx: RequestContext, input: AppInput & { name: s
 }
 
 export async function listApps(ctx: RequestContext) {
-  const rows = await ctx.db.select().from(oauthClients).where(inAccount(ctx, oauthClients)).orderBy(oauthClients.id);
+  const rows = await ctx.db.select().from(oauthClients).where(ctx.inAccount(oauthClients)).orderBy(oauthClients.id);
   return rows.map(appView);
 }
 
 async function loadApp(ctx: RequestContext, id: number): Promise<ClientRow> {
-  const [row] = await ctx.db
-    .select()
-    .from(oauthClients)
-    .where(byId(ctx, oauthClients, id))
-    .limit(1);
+  const [row] = await ctx.db.select().from(oauthClients).where(ctx.byId(oauthClients, id)).limit(1);
   if (!row) throw ApiError.notFound('No such app.');
   return row;
 }
@@ -137,7 +130,7 @@ export async function getApp(ctx: RequestContext, id: number) {
   return appView(await loadApp(ctx, id));
 }
 
-export async function updateApp(ctx: RequestContext, bus: InvalidationBus, id: number, input: AppInput) {
+export async function updateApp(ctx: RequestContext, { id, changes: input }: { id: number; changes: AppInput }) {
   const row = await loadApp(ctx, id);
   validate({ ...input, grant_types: input.grant_types ?? row.grantTypes, redirect_uris: input.redirect_uris ?? row.redirectUris });
   if (input.allow_password_grant !== undefined) assertAdmin(ctx);
@@ -160,53 +153,78 @@ export async function updateApp(ctx: RequestContext, bus: InvalidationBus, id: n
   if (input.access_token_ttl !== undefined) set.accessTokenTtl = input.access_token_ttl;
   if (input.refresh_token_ttl !== undefined) set.refreshTokenTtl = input.refresh_token_ttl;
   // A body that maps to no column (only fields that change nothing) updates nothing and answers the app as it is.
-  const [updated] = Object.keys(set).length
-    ? await ctx.db
-        .update(oauthClients)
-        .set(set)
-        .where(byId(ctx, oauthClients, id))
-        .returning()
-    : [row];
+  const [updated] = Object.keys(set).length ? await ctx.db.update(oauthClients).set(set).where(ctx.byId(oauthClients, id)).returning() : [row];
   let out = updated!;
   if (out.grantTypes.includes('client_credentials') && out.secretHash) out = { ...out, integrationUserId: await ensureIntegrationUser(ctx, out) };
-  await bus.publish({ t: 'client', id: row.clientId });
+  await ctx.invalidate({ t: 'client', id: row.clientId });
   return appView(out);
 }
 
 /** A new secret, shown once. Tokens already issued stay valid until they expire (seed 001). */
-export async function rotateSecret(ctx: RequestContext, bus: InvalidationBus, id: number) {
+export async function rotateSecret(ctx: RequestContext, id: number) {
   const row = await loadApp(ctx, id);
   if (!row.secretHash) throw new ApiError('conflict', 'A public client has no secret.');
   const secret = makeSecret('cs');
   await ctx.db
     .update(oauthClients)
     .set({ secretHash: hashSecret(secret), secretRotatedAt: new Date() })
-    .where(byId(ctx, oauthClients, id));
-  await bus.publish({ t: 'client', id: row.clientId });
+    .where(ctx.byId(oauthClients, id));
+  await ctx.invalidate({ t: 'client', id: row.clientId });
   return { client_id: row.clientId, client_secret: secret };
 }
 
 /** Deletes the app and revokes everything it issued; its integration user goes with it. */
-export async function deleteApp(ctx: RequestContext, bus: InvalidationBus, id: number) {
-  const row = await loadApp(ctx, id);
-  await deleteClientRow(ctx.db, bus, row);
+export async function deleteApp(ctx: RequestContext, id: number) {
+  await deleteClientRow(ctx, await loadApp(ctx, id));
 }
 
-export async function deleteClientRow(db: RequestContext['db'], bus: InvalidationBus, row: ClientRow) {
-  await db.delete(oauthClients).where(eq(oauthClients.id, row.id));
+/**
+ * Deletes a client the caller may manage (found by `loadApp` or `manageable`: its account's, or for a superuser an
+ * instance-wide one), what it issued, and its integration user.
+ */
+async function deleteClientRow(ctx: RequestContext, row: ClientRow) {
+  const { db, machinery } = ctx;
+  await db.delete(oauthClients).where(and(eq(oauthClients.id, row.id), inAccountOrShared(ctx, oauthClients)));
+  // Tokens of the client, whichever account their users are in (an instance-wide client serves every account).
   await db.delete(oauthAppTokens).where(eq(oauthAppTokens.clientId, row.clientId));
-  await revokeClientTokens(db, bus, row.clientId);
+  await revokeClientTokens(db, machinery.bus, row.clientId);
   if (row.integrationUserId) {
     await db.delete(users).where(and(eq(users.id, row.integrationUserId), eq(users.kind, 'integration')));
-    await bus.publish({ t: 'user', id: row.integrationUserId });
+    await ctx.invalidate({ t: 'user', id: row.integrationUserId });
   }
 }
 
-/** Auth events of the token manager, against the acting user (never a token value). */
-function auditApp(audit: AuditWriter, ctx: RequestContext, event: string, detail: Record<string, unknown>) {
-  const u = ctx.principal.user;
-  audit.write({ accountId: ctx.accountId, userId: u.id, username: u.username, event, credentialKind: 'oauth', ip: ctx.ip, detail });
+/** The applications a superuser manages: their account's and the instance-wide ones (never another account's). */
+export async function listManageableApps(ctx: RequestContext) {
+  const rows = await ctx.db.select().from(oauthClients).where(inAccountOrShared(ctx, oauthClients)).orderBy(asc(oauthClients.id));
+  return rows.map((r) => ({ ...appView(r), account_id: r.accountId }));
 }
+
+/** Enables or disables an application the caller manages. */
+export async function setAppDisabled(ctx: RequestContext, { id, disabled }: { id: number; disabled: boolean }) {
+  const [row] = await ctx.db
+    .update(oauthClients)
+    .set({ disabled })
+    .where(and(eq(oauthClients.id, id), inAccountOrShared(ctx, oauthClients)))
+    .returning();
+  if (!row) throw ApiError.notFound('No such application.');
+  await ctx.invalidate({ t: 'client', id: row.clientId });
+  return appView(row);
+}
+
+/** Deletes an application the caller manages, and everything it issued. */
+export async function deleteManageableApp(ctx: RequestContext, id: number) {
+  const [row] = await ctx.db
+    .select()
+    .from(oauthClients)
+    .where(and(eq(oauthClients.id, id), inAccountOrShared(ctx, oauthClients)))
+    .limit(1);
+  if (!row) throw ApiError.notFound('No such application.');
+  await deleteClientRow(ctx, row);
+}
+
+/** The token manager's entries name the OAuth tokens they are about, not the caller's credential (never a token value). */
+const TOKEN_MANAGER = { kind: 'oauth', id: null } as const;
 
 function tokenView(t: typeof oauthAppTokens.$inferSelect) {
   return {
@@ -220,7 +238,8 @@ function tokenView(t: typeof oauthAppTokens.$inferSelect) {
 }
 
 /** Token manager (seed 002): an access + refresh token pair for the caller, scopes within the caller's rights. */
-export async function createAppToken(ctx: RequestContext, rt: OAuthRuntime, id: number, input: { name: string; scope: string }) {
+export async function createAppToken(ctx: RequestContext, input: { id: number; name: string; scope: string }) {
+  const { id } = input;
   const row = await loadApp(ctx, id);
   if (row.disabled) throw new ApiError('conflict', 'The app is disabled.');
   const user = ctx.principal.user;
@@ -236,11 +255,13 @@ export async function createAppToken(ctx: RequestContext, rt: OAuthRuntime, id: 
   const asked = input.scope.split(' ').filter(Boolean);
   const refused = asked.filter((s) => !scope.includes(s));
   if (refused.length) throw new ApiError('permission.denied', `You do not have the rights for: ${refused.join(' ')}`);
+  const rt = ctx.machinery.oauth;
+  if (!rt) throw new Error('The OAuth provider is not set up on this instance.');
   const provider = await rt.get();
   const client = await provider.Client.find(row.clientId);
   if (!client) throw new ApiError('conflict', 'The app is disabled.');
   const issued = await issueUserTokens(provider, client, user.id, scope, 'qm_app');
-  auditApp(rt.services.audit, ctx, 'token.issued', { grant_type: 'token_manager', client_id: row.clientId });
+  ctx.audit('token.issued', { grant_type: 'token_manager', client_id: row.clientId }, { credential: TOKEN_MANAGER });
   const [t] = await ctx.db
     .insert(oauthAppTokens)
     .values({
@@ -267,19 +288,18 @@ export async function listAppTokens(ctx: RequestContext, id: number) {
   const rows = await ctx.db
     .select()
     .from(oauthAppTokens)
-    .where(inAccount(ctx, oauthAppTokens, eq(oauthAppTokens.clientId, row.clientId), isNull(oauthAppTokens.revokedAt)))
+    .where(ctx.inAccount(oauthAppTokens, eq(oauthAppTokens.clientId, row.clientId), isNull(oauthAppTokens.revokedAt)))
     .orderBy(desc(oauthAppTokens.id));
   return rows.map(tokenView);
 }
 
-export async function revokeAppTokens(ctx: RequestContext, bus: InvalidationBus, audit: AuditWriter, id: number, tokenId?: number) {
+export async function revokeAppTokens(ctx: RequestContext, { id, tokenId }: { id: number; tokenId?: number }) {
   const row = await loadApp(ctx, id);
   const rows = await ctx.db
     .update(oauthAppTokens)
     .set({ revokedAt: new Date() })
     .where(
-      inAccount(
-        ctx,
+      ctx.inAccount(
         oauthAppTokens,
         eq(oauthAppTokens.clientId, row.clientId),
         isNull(oauthAppTokens.revokedAt),
@@ -290,9 +310,9 @@ export async function revokeAppTokens(ctx: RequestContext, bus: InvalidationBus,
   if (tokenId && !rows.length) throw ApiError.notFound('No such token.');
   await revokeGrants(
     ctx.db,
-    bus,
+    ctx.machinery.bus,
     rows.map((r) => r.grantId),
   );
-  if (rows.length) auditApp(audit, ctx, 'token.revoked', { client_id: row.clientId, tokens: rows.length });
+  if (rows.length) ctx.audit('token.revoked', { client_id: row.clientId, tokens: rows.length }, { credential: TOKEN_MANAGER });
   return { revoked: rows.length };
 }

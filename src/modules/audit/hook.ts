@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AuditWriter } from './writer.js';
+import type { AuditWriter } from '../../audit/writer.js';
 
 /** Every request made with a credential is logged against its user and credential (seed 004). */
 export function registerAuditTrail(app: FastifyInstance, audit: AuditWriter) {

@@ -2,10 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { RequestContext } from '../../auth/principal.js';
 import { users } from '../../db/schema/index.js';
-import { byId } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
 import { exactJsonContentType } from '../../http/content-type.js';
-import { auditAuthEvent } from './events.js';
 import {
   generateApiKey,
   getApiKey,
@@ -51,16 +49,12 @@ const SessionMeta = Type.Object({
 const IdParam = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const MAX_EXPIRES_IN = 10 * 366 * 86_400;
 
-function owner(ctx: RequestContext) {
-  return { id: ctx.principal.user.id, accountId: ctx.accountId };
-}
-
 /** The user an admin route acts on: same account, else 404; a superuser's credentials only for a superuser. */
 async function targetUser(ctx: RequestContext, id: number) {
   const [u] = await ctx.db
     .select({ id: users.id, accountId: users.accountId, username: users.username, isSuperuser: users.isSuperuser })
     .from(users)
-    .where(byId(ctx, users, id))
+    .where(ctx.byId(users, id))
     .limit(1);
   if (!u) throw ApiError.notFound(`User ${id} not found.`);
   if (u.isSuperuser && !ctx.superuser) throw new ApiError('permission.denied', "Only a superuser may manage a superuser's credentials.");
@@ -76,7 +70,7 @@ const userAdmin = { ruleset: 'user', action: 'change' } as const;
  * answered once, at creation; every other answer shows metadata only.
  */
 export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, bus, usage, tokenKey } = app.qm;
+  const { usage } = app.qm;
 
   app.route({
     method: 'GET',
@@ -108,14 +102,13 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const ctx = req.ctx!;
       const name = req.query.name ?? 'default';
-      const key = tokenKey.get();
       if (req.query.new === '1' || req.query.new === 'true') {
-        const { token, row, replaced } = await issuePersonalToken(db, bus, owner(ctx), name, null, true, key);
-        auditAuthEvent(req, 'token.issued', { tokenId: row.id, name, rotated: replaced });
+        const { token, row, replaced } = await issuePersonalToken(ctx, { name, derived: true });
+        ctx.audit('token.issued', { tokenId: row.id, name, rotated: replaced });
         return { token, name, expiry: row.expiresAt?.toISOString() ?? null };
       }
-      const { token, row, issued } = await personalTokenFor(db, bus, key, owner(ctx), name);
-      if (issued) auditAuthEvent(req, 'token.issued', { tokenId: row.id, name, rotated: false });
+      const { token, row, issued } = await personalTokenFor(ctx, { name });
+      if (issued) ctx.audit('token.issued', { tokenId: row.id, name, rotated: false });
       return { token, name, expiry: row.expiresAt?.toISOString() ?? null };
     },
   });
@@ -127,7 +120,7 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: selfTags, summary: 'List my personal tokens (never the tokens themselves)', response: { 200: Type.Array(TokenMeta) } },
     handler: async (req) => {
       await usage.flush();
-      return listPersonalTokens(db, owner(req.ctx!));
+      return listPersonalTokens(req.ctx!);
     },
   });
 
@@ -162,8 +155,8 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } else if (expiresIn !== undefined) {
         expiresAt = new Date(Date.now() + expiresIn * 1000);
       }
-      const { token, row } = await issuePersonalToken(db, bus, owner(ctx), name, expiresAt, false);
-      auditAuthEvent(req, 'token.issued', { tokenId: row.id, name, expires: expiresAt?.toISOString() ?? null });
+      const { token, row } = await issuePersonalToken(ctx, { name, expiresAt, replace: false });
+      ctx.audit('token.issued', { tokenId: row.id, name, expires: expiresAt?.toISOString() ?? null });
       return reply.code(201).send({
         id: row.id,
         name: row.name,
@@ -183,8 +176,9 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'self' },
     schema: { tags: selfTags, summary: 'Revoke one of my personal tokens', params: IdParam, response: { 204: Type.Null() } },
     handler: async (req, reply) => {
-      await revokePersonalToken(db, bus, owner(req.ctx!), req.params.id);
-      auditAuthEvent(req, 'token.revoked', { tokenId: req.params.id });
+      const ctx = req.ctx!;
+      await revokePersonalToken(ctx, { tokenId: req.params.id });
+      ctx.audit('token.revoked', { tokenId: req.params.id });
       return reply.code(204).send(null);
     },
   });
@@ -200,8 +194,9 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: Type.Object({ api_key: Type.String(), api_secret: Type.String() }) },
     },
     handler: async (req, reply) => {
-      const { apiKey, apiSecret, id, regenerated } = await generateApiKey(db, bus, owner(req.ctx!));
-      auditAuthEvent(req, 'apikey.generated', { apiKeyId: id, regenerated });
+      const ctx = req.ctx!;
+      const { apiKey, apiSecret, id, regenerated } = await generateApiKey(ctx);
+      ctx.audit('apikey.generated', { apiKeyId: id, regenerated });
       return reply.code(201).send({ api_key: apiKey, api_secret: apiSecret });
     },
   });
@@ -213,7 +208,7 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: selfTags, summary: 'My API key (never the secret)', response: { 200: ApiKeyMeta } },
     handler: async (req) => {
       await usage.flush();
-      const key = await getApiKey(db, owner(req.ctx!));
+      const key = await getApiKey(req.ctx!);
       if (!key) throw ApiError.notFound('No API key: generate one with POST /api/user/apikey/.');
       return key;
     },
@@ -225,8 +220,9 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'self' },
     schema: { tags: selfTags, summary: 'Revoke my API key', response: { 204: Type.Null() } },
     handler: async (req, reply) => {
-      await revokeApiKey(db, bus, owner(req.ctx!));
-      auditAuthEvent(req, 'apikey.revoked');
+      const ctx = req.ctx!;
+      await revokeApiKey(ctx);
+      ctx.audit('apikey.revoked', {});
       return reply.code(204).send(null);
     },
   });
@@ -245,7 +241,7 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await usage.flush();
       const { credential } = ctx.principal;
       const current = credential.kind === 'session' ? credential.id : null;
-      return (await listSessions(db, owner(ctx))).map((s) => ({ ...s, current: s.id === current }));
+      return (await listSessions(ctx)).map((s) => ({ ...s, current: s.id === current }));
     },
   });
 
@@ -255,9 +251,10 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'self' },
     schema: { tags: selfTags, summary: 'End one of my sessions (e.g. one left open on another device)', params: IdParam, response: { 204: Type.Null() } },
     handler: async (req, reply) => {
-      const revoked = await revokeSessions(db, bus, owner(req.ctx!), req.params.id);
+      const ctx = req.ctx!;
+      const revoked = await revokeSessions(ctx, { sessionId: req.params.id });
       if (!revoked) throw ApiError.notFound('No such live session.');
-      auditAuthEvent(req, 'session.revoked', { sessionId: req.params.id });
+      ctx.audit('session.revoked', { sessionId: req.params.id });
       return reply.code(204).send(null);
     },
   });
@@ -281,9 +278,11 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     handler: async (req) => {
-      const u = await targetUser(req.ctx!, req.params.id);
+      const ctx = req.ctx!;
+      const u = await targetUser(ctx, req.params.id);
       await usage.flush();
-      const [tokens, apiKey, sessions] = await Promise.all([listPersonalTokens(db, u), getApiKey(db, u), listSessions(db, u)]);
+      const whose = { userId: u.id };
+      const [tokens, apiKey, sessions] = await Promise.all([listPersonalTokens(ctx, whose), getApiKey(ctx, whose), listSessions(ctx, whose)]);
       return { user: { id: u.id, username: u.username }, tokens, apiKey, sessions };
     },
   });
@@ -299,9 +298,10 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: Type.Null() },
     },
     handler: async (req, reply) => {
-      const u = await targetUser(req.ctx!, req.params.id);
-      await revokePersonalToken(db, bus, u, req.params.tokenId);
-      auditAuthEvent(req, 'token.revoked', { tokenId: req.params.tokenId }, u);
+      const ctx = req.ctx!;
+      const u = await targetUser(ctx, req.params.id);
+      await revokePersonalToken(ctx, { userId: u.id, tokenId: req.params.tokenId });
+      ctx.audit('token.revoked', { tokenId: req.params.tokenId }, { subject: u });
       return reply.code(204).send(null);
     },
   });
@@ -312,9 +312,10 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: userAdmin },
     schema: { tags: adminTags, summary: "Revoke a user's API key", params: IdParam, response: { 204: Type.Null() } },
     handler: async (req, reply) => {
-      const u = await targetUser(req.ctx!, req.params.id);
-      await revokeApiKey(db, bus, u);
-      auditAuthEvent(req, 'apikey.revoked', {}, u);
+      const ctx = req.ctx!;
+      const u = await targetUser(ctx, req.params.id);
+      await revokeApiKey(ctx, { userId: u.id });
+      ctx.audit('apikey.revoked', {}, { subject: u });
       return reply.code(204).send(null);
     },
   });
@@ -330,9 +331,10 @@ export const credentialRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ revoked: Type.Integer() }) },
     },
     handler: async (req) => {
-      const u = await targetUser(req.ctx!, req.params.id);
-      const revoked = await revokeSessions(db, bus, u);
-      auditAuthEvent(req, 'session.revoked', { all: true, count: revoked }, u);
+      const ctx = req.ctx!;
+      const u = await targetUser(ctx, req.params.id);
+      const revoked = await revokeSessions(ctx, { userId: u.id });
+      ctx.audit('session.revoked', { all: true, count: revoked }, { subject: u });
       return { revoked };
     },
   });

@@ -1,14 +1,20 @@
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { desc, eq, gt, isNull } from 'drizzle-orm';
+import type { RequestContext } from '../../auth/principal.js';
 import { apiKeys, personalTokens, sessions } from '../../db/schema/index.js';
-import type { InvalidationBus } from '../../auth/invalidation.js';
 import { deriveSecret, hashSecret, makeSalt, makeSecret, safeEqual, secretHint } from '../../auth/secrets.js';
 import { ApiError } from '../../http/errors.js';
 import { isUniqueViolation } from '../../db/errors.js';
 
-interface Owner {
-  id: number;
-  accountId: number;
+/**
+ * Whose credentials a call is about: `userId` (a user of the caller's account, checked by the admin routes), by
+ * default the caller. Every query below is scoped to the caller's account.
+ */
+interface Whose {
+  userId?: number;
+}
+
+function ownerOf(ctx: RequestContext, input: Whose): number {
+  return input.userId ?? ctx.principal.user.id;
 }
 
 type TokenRow = typeof personalTokens.$inferSelect;
@@ -33,30 +39,26 @@ export function tokenView(t: TokenRow) {
  * concurrent requests cannot both win). With a server key the token is derived from it and a stored salt, so
  * `GET /api/user/token/` can answer it again (see `personalTokenFor`); without, it is random and shown once.
  */
-export async function issuePersonalToken(
-  db: Db,
-  bus: InvalidationBus,
-  owner: Owner,
-  name: string,
-  expiresAt: Date | null = null,
-  replace = true,
-  serverKey?: Buffer,
-) {
+export async function issuePersonalToken(ctx: RequestContext, input: Whose & { name: string; expiresAt?: Date | null; replace?: boolean; derived?: boolean }) {
+  const { name, expiresAt = null, replace = true } = input;
+  const userId = ownerOf(ctx, input);
+  const serverKey = input.derived ? ctx.machinery.tokenKey.get() : null;
   const derivationSalt = serverKey ? makeSalt() : null;
   const token = serverKey ? deriveSecret('pat', serverKey, derivationSalt!) : makeSecret('pat');
-  const { row, replaced } = await db
-    .transaction(async (tx) => {
+  const { row, replaced } = await ctx
+    .tx(async (tx) => {
       const replaced = !replace
         ? []
-        : await tx
+        : await tx.db
             .update(personalTokens)
             .set({ revokedAt: new Date() })
-            .where(and(eq(personalTokens.userId, owner.id), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
+            .where(tx.inAccount(personalTokens, eq(personalTokens.userId, userId), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
             .returning({ tokenHash: personalTokens.tokenHash });
-      const [row] = await tx
+      const [row] = await tx.db
         .insert(personalTokens)
-        .values({ accountId: owner.accountId, userId: owner.id, name, tokenHash: hashSecret(token), hint: secretHint(token), expiresAt, derivationSalt })
+        .values({ accountId: ctx.accountId, userId, name, tokenHash: hashSecret(token), hint: secretHint(token), expiresAt, derivationSalt })
         .returning();
+      await tx.invalidate(...replaced.map((r) => ({ t: 'credential' as const, hash: r.tokenHash })));
       return { row: row!, replaced };
     })
     .catch((err: unknown) => {
@@ -64,7 +66,6 @@ export async function issuePersonalToken(
         throw new ApiError('conflict', `A live token named "${name}" exists: revoke it first, or replace it with GET /api/user/token/?name=…&new=1.`);
       throw err;
     });
-  for (const r of replaced) await bus.publish({ t: 'credential', hash: r.tokenHash });
   return { token, row, replaced: replaced.length > 0 };
 }
 
@@ -75,22 +76,17 @@ export async function issuePersonalToken(
  * again (made by `POST /api/user/tokens/`, shown once; or under another server key) is a 409: ask for a new one
  * explicitly (`?new=1`) or revoke it.
  */
-export async function personalTokenFor(db: Db, bus: InvalidationBus, serverKey: Buffer, owner: Owner, name: string) {
+export async function personalTokenFor(ctx: RequestContext, input: Whose & { name: string }) {
+  const { name } = input;
+  const userId = ownerOf(ctx, input);
   for (let attempt = 0; ; attempt++) {
-    const [live] = await db
+    const [live] = await ctx.db
       .select()
       .from(personalTokens)
-      .where(
-        and(
-          eq(personalTokens.userId, owner.id),
-          eq(personalTokens.accountId, owner.accountId),
-          eq(personalTokens.name, name),
-          isNull(personalTokens.revokedAt),
-        ),
-      )
+      .where(ctx.inAccount(personalTokens, eq(personalTokens.userId, userId), eq(personalTokens.name, name), isNull(personalTokens.revokedAt)))
       .limit(1);
     if (live && (live.expiresAt === null || live.expiresAt.getTime() > Date.now())) {
-      const again = live.derivationSalt ? deriveSecret('pat', serverKey, live.derivationSalt) : null;
+      const again = live.derivationSalt ? deriveSecret('pat', ctx.machinery.tokenKey.get(), live.derivationSalt) : null;
       if (again && safeEqual(hashSecret(again), live.tokenHash)) return { token: again, row: live, issued: false };
       throw new ApiError(
         'conflict',
@@ -101,7 +97,7 @@ export async function personalTokenFor(db: Db, bus: InvalidationBus, serverKey: 
     }
     try {
       // An expired token of the name is replaced (revoked in the same transaction); otherwise none is live.
-      const { token, row } = await issuePersonalToken(db, bus, owner, name, null, live !== undefined, serverKey);
+      const { token, row } = await issuePersonalToken(ctx, { userId, name, replace: live !== undefined, derived: true });
       return { token, row, issued: true };
     } catch (err) {
       // Another request created the token of this name a moment ago: answer that one.
@@ -111,33 +107,27 @@ export async function personalTokenFor(db: Db, bus: InvalidationBus, serverKey: 
   }
 }
 
-export async function listPersonalTokens(db: Db, owner: Owner, includeRevoked = false) {
-  const rows = await db
+export async function listPersonalTokens(ctx: RequestContext, input: Whose & { includeRevoked?: boolean } = {}) {
+  const rows = await ctx.db
     .select()
     .from(personalTokens)
-    .where(
-      and(eq(personalTokens.accountId, owner.accountId), eq(personalTokens.userId, owner.id), includeRevoked ? undefined : isNull(personalTokens.revokedAt)),
-    )
+    .where(ctx.inAccount(personalTokens, eq(personalTokens.userId, ownerOf(ctx, input)), input.includeRevoked ? undefined : isNull(personalTokens.revokedAt)))
     .orderBy(desc(personalTokens.id));
   return rows.map(tokenView);
 }
 
-/** Revokes one token of `owner` (or, with `anyUserInAccount`, of any user of the account: the admin path). */
-export async function revokePersonalToken(db: Db, bus: InvalidationBus, owner: Owner, tokenId: number, anyUserInAccount = false) {
-  const [row] = await db
+/** Revokes one live token of the user (or, with `anyUserInAccount`, of any user of the account). */
+export async function revokePersonalToken(ctx: RequestContext, input: Whose & { tokenId: number; anyUserInAccount?: boolean }) {
+  const { tokenId } = input;
+  const [row] = await ctx.db
     .update(personalTokens)
     .set({ revokedAt: new Date() })
     .where(
-      and(
-        eq(personalTokens.id, tokenId),
-        eq(personalTokens.accountId, owner.accountId),
-        anyUserInAccount ? undefined : eq(personalTokens.userId, owner.id),
-        isNull(personalTokens.revokedAt),
-      ),
+      ctx.byId(personalTokens, tokenId, input.anyUserInAccount ? undefined : eq(personalTokens.userId, ownerOf(ctx, input)), isNull(personalTokens.revokedAt)),
     )
     .returning();
   if (!row) throw ApiError.notFound(`Token ${tokenId} not found.`);
-  await bus.publish({ t: 'credential', hash: row.tokenHash });
+  await ctx.invalidate({ t: 'credential', hash: row.tokenHash });
   return tokenView(row);
 }
 
@@ -145,32 +135,33 @@ export async function revokePersonalToken(db: Db, bus: InvalidationBus, owner: O
  * Generates the user's API key and secret (seed 004). The key stays the same across regenerations; the secret is
  * new each time, answered once, and the old one stops working at once.
  */
-export async function generateApiKey(db: Db, bus: InvalidationBus, owner: Owner) {
+export async function generateApiKey(ctx: RequestContext, input: Whose = {}) {
+  const userId = ownerOf(ctx, input);
   const apiSecret = makeSecret('sec');
   const secretHash = hashSecret(apiSecret);
-  const [existing] = await db
+  const [existing] = await ctx.db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.userId, owner.id), eq(apiKeys.accountId, owner.accountId), isNull(apiKeys.revokedAt)))
+    .where(ctx.inAccount(apiKeys, eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
     .limit(1);
   if (existing) {
-    const [row] = await db.update(apiKeys).set({ secretHash, rotatedAt: new Date() }).where(eq(apiKeys.id, existing.id)).returning();
-    await bus.publish({ t: 'apikey', key: existing.apiKey });
+    const [row] = await ctx.db.update(apiKeys).set({ secretHash, rotatedAt: new Date() }).where(ctx.byId(apiKeys, existing.id)).returning();
+    await ctx.invalidate({ t: 'apikey', key: existing.apiKey });
     return { apiKey: row!.apiKey, apiSecret, id: row!.id, regenerated: true };
   }
   const apiKey = makeSecret('key');
-  const [row] = await db.insert(apiKeys).values({ accountId: owner.accountId, userId: owner.id, apiKey, secretHash }).returning();
+  const [row] = await ctx.db.insert(apiKeys).values({ accountId: ctx.accountId, userId, apiKey, secretHash }).returning();
   return { apiKey, apiSecret, id: row!.id, regenerated: false };
 }
 
-export async function revokeApiKey(db: Db, bus: InvalidationBus, owner: Owner): Promise<void> {
-  const rows = await db
+export async function revokeApiKey(ctx: RequestContext, input: Whose = {}): Promise<void> {
+  const rows = await ctx.db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
-    .where(and(eq(apiKeys.userId, owner.id), eq(apiKeys.accountId, owner.accountId), isNull(apiKeys.revokedAt)))
+    .where(ctx.inAccount(apiKeys, eq(apiKeys.userId, ownerOf(ctx, input)), isNull(apiKeys.revokedAt)))
     .returning();
   if (!rows.length) throw ApiError.notFound('No API key to revoke.');
-  for (const r of rows) await bus.publish({ t: 'apikey', key: r.apiKey });
+  await ctx.invalidate(...rows.map((r) => ({ t: 'apikey' as const, key: r.apiKey })));
 }
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -187,11 +178,11 @@ export function apiKeyView(k: ApiKeyRow) {
   };
 }
 
-export async function getApiKey(db: Db, owner: Owner) {
-  const [row] = await db
+export async function getApiKey(ctx: RequestContext, input: Whose = {}) {
+  const [row] = await ctx.db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.userId, owner.id), eq(apiKeys.accountId, owner.accountId), isNull(apiKeys.revokedAt)))
+    .where(ctx.inAccount(apiKeys, eq(apiKeys.userId, ownerOf(ctx, input)), isNull(apiKeys.revokedAt)))
     .limit(1);
   return row ? apiKeyView(row) : null;
 }
@@ -210,30 +201,31 @@ export function sessionView(s: SessionRow) {
   };
 }
 
-/** Live (unrevoked, unexpired) console sessions and PIN-login access tokens of `owner`. */
-export async function listSessions(db: Db, owner: Owner) {
-  const rows = await db
+/** Live (unrevoked, unexpired) console sessions and PIN-login access tokens of the user. */
+export async function listSessions(ctx: RequestContext, input: Whose = {}) {
+  const rows = await ctx.db
     .select()
     .from(sessions)
-    .where(and(eq(sessions.accountId, owner.accountId), eq(sessions.userId, owner.id), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
+    .where(ctx.inAccount(sessions, eq(sessions.userId, ownerOf(ctx, input)), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
     .orderBy(desc(sessions.id));
   return rows.map(sessionView);
 }
 
-/** Revokes sessions of `owner`: one by id, or all of them. Returns how many were live. */
-export async function revokeSessions(db: Db, bus: InvalidationBus, owner: Owner, sessionId?: number) {
-  const rows = await db
+/** Revokes sessions of the user: one by id, or all of them. Returns how many were live. */
+export async function revokeSessions(ctx: RequestContext, input: Whose & { sessionId?: number } = {}) {
+  const { sessionId } = input;
+  const rows = await ctx.db
     .update(sessions)
     .set({ revokedAt: new Date() })
     .where(
-      and(
-        eq(sessions.accountId, owner.accountId),
-        eq(sessions.userId, owner.id),
+      ctx.inAccount(
+        sessions,
+        eq(sessions.userId, ownerOf(ctx, input)),
         sessionId === undefined ? undefined : eq(sessions.id, sessionId),
         isNull(sessions.revokedAt),
       ),
     )
     .returning({ id: sessions.id, tokenHash: sessions.tokenHash });
-  for (const r of rows) await bus.publish({ t: 'credential', hash: r.tokenHash });
+  await ctx.invalidate(...rows.map((r) => ({ t: 'credential' as const, hash: r.tokenHash })));
   return rows.length;
 }

@@ -26,8 +26,6 @@ const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const tags = ['Group'];
 
 export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const deps = app.qm;
-
   app.route({
     method: 'GET',
     url: '/api/v1/Group',
@@ -54,7 +52,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
     url: '/api/v1/Group',
     config: { access: { ruleset: 'user', action: 'add' } },
     schema: { tags, summary: 'Create a permission group', body: GroupCreate, response: { 201: GroupSchema } },
-    handler: async (req, reply) => reply.code(201).send(await createGroup(req.ctx!, deps, req.body)),
+    handler: async (req, reply) => reply.code(201).send(await createGroup(req.ctx!, req.body)),
   });
 
   for (const method of ['PUT', 'PATCH'] as const) {
@@ -70,7 +68,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: GroupPatch,
         response: { 200: GroupSchema },
       },
-      handler: (req) => updateGroup(req.ctx!, deps, req.params.id, req.body),
+      handler: (req) => updateGroup(req.ctx!, { id: req.params.id, changes: req.body }),
     });
   }
 
@@ -80,7 +78,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: { ruleset: 'user', action: 'delete' } },
     schema: { tags, summary: 'Delete a permission group (not a built-in one)', params: Id, response: { 204: Type.Null() } },
     handler: async (req, reply) => {
-      await deleteGroup(req.ctx!, deps, req.params.id);
+      await deleteGroup(req.ctx!, req.params.id);
       return reply.code(204).send(null);
     },
   });

@@ -1,20 +1,11 @@
 import { asc, count, eq } from 'drizzle-orm';
-import type { InvalidationBus } from '../../auth/invalidation.js';
 import type { RequestContext } from '../../auth/principal.js';
-import { ACTIONS, can, emptyRights, REPORT_NAMES, RULESETS, unionInto, type Rights } from '../../access/permissions.js';
+import { ACTIONS, can, emptyRights, REPORT_NAMES, RULESETS, unionInto } from '../../access/permissions.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { groups, userGroups } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError, type ErrorFields } from '../../http/errors.js';
 import { offsetOf, toPage } from '../../http/paging.js';
-import type { AuditWriter } from '../audit/writer.js';
-import { recordAdminEvent } from '../user/service.js';
-
-/** What group administration needs besides the context. */
-export interface GroupAdminDeps {
-  bus: InvalidationBus;
-  audit: AuditWriter;
-}
 
 type Row = typeof groups.$inferSelect;
 
@@ -68,7 +59,7 @@ function assertMayDefine(ctx: RequestContext, permissions: Record<string, string
   if (permissions) {
     const r = emptyRights();
     unionInto(r, permissions);
-    if (RULESETS.some((rs) => (r[rs] & ~(ctx.rights as Rights)[rs]) !== 0)) {
+    if (RULESETS.some((rs) => (r[rs] & ~ctx.rights[rs]) !== 0)) {
       throw new ApiError('permission.denied', 'You cannot grant a group more permissions than you hold yourself.');
     }
   }
@@ -146,7 +137,7 @@ export async function getGroup(ctx: RequestContext, id: number) {
   return groupView(await findGroup(ctx, id), await memberCount(ctx, id));
 }
 
-export async function createGroup(ctx: RequestContext, deps: GroupAdminDeps, input: GroupInput & { name: string }) {
+export async function createGroup(ctx: RequestContext, input: GroupInput & { name: string }) {
   const v = validated(input);
   assertMayDefine(ctx, v.permissions, v.reports);
   try {
@@ -154,7 +145,7 @@ export async function createGroup(ctx: RequestContext, deps: GroupAdminDeps, inp
       .insert(groups)
       .values({ accountId: ctx.accountId, name: input.name, permissions: v.permissions ?? {}, reports: v.reports ?? [] })
       .returning();
-    recordAdminEvent(ctx, deps.audit, 'group.created', { groupId: row!.id, name: row!.name, permissions: row!.permissions, reports: row!.reports });
+    ctx.audit('group.created', { groupId: row!.id, name: row!.name, permissions: row!.permissions, reports: row!.reports });
     return groupView(row!, 0);
   } catch (err) {
     duplicateName(err, input.name);
@@ -162,7 +153,7 @@ export async function createGroup(ctx: RequestContext, deps: GroupAdminDeps, inp
 }
 
 /** A group's change reaches every member's cached rights: the whole account's user states are dropped. */
-export async function updateGroup(ctx: RequestContext, deps: GroupAdminDeps, id: number, input: GroupInput) {
+export async function updateGroup(ctx: RequestContext, { id, changes: input }: { id: number; changes: GroupInput }) {
   const v = validated(input);
   const current = await findGroup(ctx, id);
   // Changing a group one holds more than one may grant is escalation either way: check old and new.
@@ -180,17 +171,17 @@ export async function updateGroup(ctx: RequestContext, deps: GroupAdminDeps, id:
     duplicateName(err, input.name);
   }
   if (!row) throw ApiError.notFound(`Group ${id} not found.`);
-  await deps.bus.publish({ t: 'account', id: ctx.accountId });
-  recordAdminEvent(ctx, deps.audit, 'group.updated', { groupId: id, name: row.name, permissions: row.permissions, reports: row.reports });
+  await ctx.invalidate({ t: 'account', id: ctx.accountId });
+  ctx.audit('group.updated', { groupId: id, name: row.name, permissions: row.permissions, reports: row.reports });
   return groupView(row, await memberCount(ctx, id));
 }
 
-export async function deleteGroup(ctx: RequestContext, deps: GroupAdminDeps, id: number) {
+export async function deleteGroup(ctx: RequestContext, id: number) {
   const current = await findGroup(ctx, id);
   if (current.builtin) throw new ApiError('conflict', `The built-in group "${current.name}" cannot be deleted.`);
   assertMayDefine(ctx, current.permissions, current.reports);
   await assertKeepsOwnUserAdmin(ctx, id, null);
   await ctx.db.delete(groups).where(byId(ctx, groups, id));
-  await deps.bus.publish({ t: 'account', id: ctx.accountId });
-  recordAdminEvent(ctx, deps.audit, 'group.deleted', { groupId: id, name: current.name });
+  await ctx.invalidate({ t: 'account', id: ctx.accountId });
+  ctx.audit('group.deleted', { groupId: id, name: current.name });
 }

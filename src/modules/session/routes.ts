@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../../auth/schemes/session.js';
 import { ApiError } from '../../http/errors.js';
-import { auditAuthEvent } from '../credential/events.js';
 import { UserViewSchema } from '../me/routes.js';
 import { userView } from '../me/service.js';
 import { endSession, openSession, SESSION_TTL_S } from './service.js';
@@ -28,7 +27,7 @@ const COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: 'strict', path:
  */
 export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { authenticator, https, users } = app.qm;
-  const deps = authenticator.deps;
+  const deps = app.qm.machinery;
 
   /** Opens the session and answers it in the form asked for. */
   async function startSession(
@@ -108,7 +107,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw ApiError.validation({ authorization: ['logout ends a console session or a qm_ses access token; revoke other credentials instead'] });
       }
       await endSession(deps, ctx.accountId, credential.id);
-      auditAuthEvent(req, 'session.revoked', { sessionId: credential.id, logout: true });
+      ctx.audit('session.revoked', { sessionId: credential.id, logout: true });
       reply.clearCookie(SESSION_COOKIE, COOKIE_OPTIONS);
       return reply.code(204).send(null);
     },

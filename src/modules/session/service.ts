@@ -49,8 +49,8 @@ export async function openSession(
   kind: 'cookie' | 'token',
   detail: Record<string, unknown>,
 ) {
-  const { authenticator, audit } = req.server.qm;
-  const session = await createSession(authenticator.deps, row, kind, req.headers['user-agent']);
+  const { machinery, audit } = req.server.qm;
+  const session = await createSession(machinery, row, kind, req.headers['user-agent']);
   audit.write({
     accountId: row.accountId,
     userId: row.id,

@@ -61,8 +61,6 @@ const view = { ruleset: 'user', action: 'view' } as const;
 const change = { ruleset: 'user', action: 'change' } as const;
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const deps = app.qm;
-
   app.route({
     method: 'GET',
     url: '/api/v1/User',
@@ -104,7 +102,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     url: '/api/v1/User',
     config: { access: { ruleset: 'user', action: 'add' } },
     schema: { tags, summary: 'Create a user', body: UserCreate, response: { 201: UserSchema } },
-    handler: async (req, reply) => reply.code(201).send(await createUser(req.ctx!, deps, req.body)),
+    handler: async (req, reply) => reply.code(201).send(await createUser(req.ctx!, req.body)),
   });
 
   for (const method of ['PUT', 'PATCH'] as const) {
@@ -121,7 +119,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: UserPatch,
         response: { 200: UserSchema },
       },
-      handler: (req) => updateUser(req.ctx!, deps, req.params.id, req.body),
+      handler: (req) => updateUser(req.ctx!, { id: req.params.id, changes: req.body }),
     });
   }
 
@@ -131,7 +129,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: { ruleset: 'user', action: 'delete' } },
     schema: { tags, summary: 'Delete a user (and every credential of it)', params: Id, response: { 204: Type.Null() } },
     handler: async (req, reply) => {
-      await deleteUser(req.ctx!, deps, req.params.id);
+      await deleteUser(req.ctx!, req.params.id);
       return reply.code(204).send(null);
     },
   });
@@ -149,7 +147,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: Type.Object({ password: Password, current_password: Type.Optional(CurrentPassword) }, { additionalProperties: false }),
       response: { 200: UserSchema },
     },
-    handler: (req) => setPassword(req.ctx!, deps, req.params.id, req.body.password, req.body.current_password),
+    handler: (req) => setPassword(req.ctx!, { id: req.params.id, password: req.body.password, current: req.body.current_password }),
   });
 
   app.route({
@@ -157,7 +155,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     url: '/api/v1/User/:id/pin',
     config: { access: change },
     schema: { tags, summary: "Set a user's PIN", params: Id, body: Type.Object({ pin: Pin }, { additionalProperties: false }), response: { 200: UserSchema } },
-    handler: (req) => setPin(req.ctx!, deps, req.params.id, req.body.pin),
+    handler: (req) => setPin(req.ctx!, { id: req.params.id, pin: req.body.pin }),
   });
 
   app.route({
@@ -165,7 +163,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     url: '/api/v1/User/:id/pin',
     config: { access: change },
     schema: { tags, summary: "Remove a user's PIN", params: Id, response: { 200: UserSchema } },
-    handler: (req) => setPin(req.ctx!, deps, req.params.id, null),
+    handler: (req) => setPin(req.ctx!, { id: req.params.id, pin: null }),
   });
 
   for (const [verb, active] of [
@@ -183,7 +181,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: Id,
         response: { 200: UserSchema },
       },
-      handler: (req) => setActive(req.ctx!, deps, req.params.id, active),
+      handler: (req) => setActive(req.ctx!, { id: req.params.id, active }),
     });
   }
 
@@ -198,7 +196,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: Type.Object({ groupIds: GroupIds }, { additionalProperties: false }),
       response: { 200: UserSchema },
     },
-    handler: (req) => setGroups(req.ctx!, deps, req.params.id, req.body.groupIds),
+    handler: (req) => setGroups(req.ctx!, { id: req.params.id, groupIds: req.body.groupIds }),
   });
 
   app.route({
@@ -212,7 +210,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: Type.Object({ warehouseIds: WarehouseIds }, { additionalProperties: false }),
       response: { 200: UserSchema },
     },
-    handler: (req) => setWarehouses(req.ctx!, deps, req.params.id, req.body.warehouseIds),
+    handler: (req) => setWarehouses(req.ctx!, { id: req.params.id, warehouseIds: req.body.warehouseIds }),
   });
 
   app.route({
@@ -226,7 +224,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ detail: Type.String() }) },
     },
     handler: async (req) => {
-      await changeOwnPassword(req.ctx!, deps, req.body.current_password, req.body.new_password);
+      await changeOwnPassword(req.ctx!, { current: req.body.current_password, next: req.body.new_password });
       return { detail: 'Password changed. Sign in again with the new password.' };
     },
   });

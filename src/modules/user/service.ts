@@ -1,6 +1,4 @@
 import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { InvalidationBus } from '../../auth/invalidation.js';
-import type { Lockout } from '../../auth/lockout.js';
 import { hashPassword, verifyPassword } from '../../auth/passwords.js';
 import type { RequestContext } from '../../auth/principal.js';
 import { can, emptyRights, RULESETS, unionInto, type Rights } from '../../access/permissions.js';
@@ -11,29 +9,7 @@ import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
 import { offsetOf, toPage } from '../../http/paging.js';
 import { Lockout as LockoutPolicy } from '../../auth/lockout.js';
-import type { AuditWriter } from '../audit/writer.js';
-
-/** What user administration needs besides the context: the bus that tells every cache a user changed, the audit trail. */
-export interface UserAdminDeps {
-  bus: InvalidationBus;
-  lockout: Lockout;
-  audit: AuditWriter;
-}
-
-/** An administrative event in the audit trail, by the caller, naming the user it was done to. */
-export function recordAdminEvent(ctx: RequestContext, audit: AuditWriter, event: string, detail: Record<string, unknown>) {
-  const { user, credential } = ctx.principal;
-  audit.write({
-    accountId: ctx.accountId,
-    userId: user.id,
-    username: user.username,
-    event,
-    credentialKind: credential.kind,
-    credentialId: credential.id,
-    ip: ctx.ip,
-    detail,
-  });
-}
+import type { AuditDetails } from '../../audit/events.js';
 
 type Row = typeof users.$inferSelect;
 
@@ -275,7 +251,7 @@ async function replaceWarehouses(ctx: RequestContext, tx: Tx, userId: number, wa
   if (warehouseIds.length) await tx.insert(userWarehouses).values(warehouseIds.map((warehouseId) => ({ accountId: ctx.accountId, userId, warehouseId })));
 }
 
-export async function createUser(ctx: RequestContext, deps: UserAdminDeps, input: UserInput & { username: string; email: string }) {
+export async function createUser(ctx: RequestContext, input: UserInput & { username: string; email: string }) {
   assertMaySetSuperuser(ctx, input.superuser === true ? true : undefined);
   const groupIds = await checkGroups(ctx, input.groupIds ?? []);
   const warehouseIds = await checkWarehouses(ctx, input.warehouseIds ?? (ctx.warehouses ? [...ctx.warehouses] : []));
@@ -305,18 +281,21 @@ export async function createUser(ctx: RequestContext, deps: UserAdminDeps, input
   } catch (err) {
     duplicate(err);
   }
-  await deps.bus.publish({ t: 'user', id: row.id });
-  recordAdminEvent(ctx, deps.audit, 'user.created', { targetUserId: row.id, targetUsername: row.username, superuser: row.isSuperuser });
+  await ctx.invalidate({ t: 'user', id: row.id });
+  ctx.audit('user.created', { targetUserId: row.id, targetUsername: row.username, superuser: row.isSuperuser });
   return view(ctx, row);
 }
 
 /** Applies a change to a user and tells every cache: any change may affect how the user authenticates. */
-async function changeUser(
+/** The events of a change to a user, and what each adds to the user it names. */
+type UserChange =
+  'user.updated' | 'user.password_set' | 'user.pin_set' | 'user.pin_removed' | 'user.enabled' | 'user.disabled' | 'user.groups_set' | 'user.warehouses_set';
+
+async function changeUser<E extends UserChange>(
   ctx: RequestContext,
-  deps: UserAdminDeps,
   id: number,
-  event: string,
-  detail: Record<string, unknown>,
+  event: E,
+  detail: Omit<AuditDetails[E], 'targetUserId' | 'targetUsername'>,
   apply: (tx: Tx) => Promise<Partial<typeof users.$inferInsert> | void>,
 ) {
   let row: Row;
@@ -334,8 +313,8 @@ async function changeUser(
   } catch (err) {
     duplicate(err);
   }
-  await deps.bus.publish({ t: 'user', id });
-  recordAdminEvent(ctx, deps.audit, event, { targetUserId: id, targetUsername: row.username, ...detail });
+  await ctx.invalidate({ t: 'user', id });
+  ctx.audit(event, { targetUserId: id, targetUsername: row.username, ...detail } as AuditDetails[E]);
   return view(ctx, row);
 }
 
@@ -370,20 +349,20 @@ async function assertNoSelfLockout(ctx: RequestContext, target: Row, input: { re
 }
 
 /** Changing one's own password needs the current one, wherever it is done (argon2, behind the login lockout). */
-async function assertCurrentPassword(ctx: RequestContext, deps: UserAdminDeps, me: Row, current: string | undefined) {
+async function assertCurrentPassword(ctx: RequestContext, me: Row, current: string | undefined) {
   if (current === undefined) {
     throw ApiError.validation({ current_password: ['is required to change your own password'] }, 'Changing your own password needs the current one.');
   }
   const keys = LockoutPolicy.userKeys(me.username, me.id);
-  await deps.lockout.assertOpen([...keys, `ip:${ctx.ip}`]);
+  await ctx.machinery.lockout.assertOpen([...keys, `ip:${ctx.ip}`]);
   if (!(await verifyPassword(me.passwordHash, current))) {
-    await deps.lockout.recordFailure(keys, ctx.ip);
+    await ctx.machinery.lockout.recordFailure(keys, ctx.ip);
     throw ApiError.validation({ current_password: ['is not your current password'] }, 'The current password is wrong.');
   }
-  await deps.lockout.recordSuccess(keys);
+  await ctx.machinery.lockout.recordSuccess(keys);
 }
 
-export async function updateUser(ctx: RequestContext, deps: UserAdminDeps, id: number, input: UserInput & { current_password?: string }) {
+export async function updateUser(ctx: RequestContext, { id, changes: input }: { id: number; changes: UserInput & { current_password?: string } }) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   assertMaySetSuperuser(ctx, input.superuser === true || target.isSuperuser ? input.superuser : undefined);
@@ -394,13 +373,13 @@ export async function updateUser(ctx: RequestContext, deps: UserAdminDeps, id: n
   }
   const groupIds = input.groupIds !== undefined ? await checkGroups(ctx, input.groupIds) : undefined;
   const warehouseIds = input.warehouseIds !== undefined ? await checkWarehouses(ctx, input.warehouseIds) : undefined;
-  if (input.password !== undefined && isSelf(ctx, target)) await assertCurrentPassword(ctx, deps, target, input.current_password);
+  if (input.password !== undefined && isSelf(ctx, target)) await assertCurrentPassword(ctx, target, input.current_password);
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
   const pinHash = input.pin !== undefined ? await hashPassword(input.pin) : undefined;
   const changed = Object.keys(input).filter((k) => k !== 'password' && k !== 'pin' && k !== 'current_password');
   if (input.password !== undefined) changed.push('password');
   if (input.pin !== undefined) changed.push('pin');
-  return changeUser(ctx, deps, id, 'user.updated', { fields: changed }, async (tx) => {
+  return changeUser(ctx, id, 'user.updated', { fields: changed }, async (tx) => {
     if (groupIds) await replaceGroups(ctx, tx, id, groupIds);
     if (warehouseIds) await replaceWarehouses(ctx, tx, id, warehouseIds);
     return {
@@ -415,51 +394,51 @@ export async function updateUser(ctx: RequestContext, deps: UserAdminDeps, id: n
   });
 }
 
-export async function setPassword(ctx: RequestContext, deps: UserAdminDeps, id: number, password: string, current?: string) {
+export async function setPassword(ctx: RequestContext, { id, password, current }: { id: number; password: string; current?: string }) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   if (target.kind === 'integration') throw new ApiError('conflict', 'Integration users have no password.');
-  if (isSelf(ctx, target)) await assertCurrentPassword(ctx, deps, target, current);
+  if (isSelf(ctx, target)) await assertCurrentPassword(ctx, target, current);
   const passwordHash = await hashPassword(password);
-  const answer = await changeUser(ctx, deps, id, 'user.password_set', {}, async () => ({ passwordHash }));
+  const answer = await changeUser(ctx, id, 'user.password_set', {}, async () => ({ passwordHash }));
   // A new password from an admin is the way out of a lockout: the failures against the old one no longer count.
-  await deps.lockout.recordSuccess([...LockoutPolicy.userKeys(target.username, target.id), ...LockoutPolicy.userKeys(target.email)]);
+  await ctx.machinery.lockout.recordSuccess([...LockoutPolicy.userKeys(target.username, target.id), ...LockoutPolicy.userKeys(target.email)]);
   return answer;
 }
 
-export async function setPin(ctx: RequestContext, deps: UserAdminDeps, id: number, pin: string | null) {
+export async function setPin(ctx: RequestContext, { id, pin }: { id: number; pin: string | null }) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   if (target.kind === 'integration' && pin !== null) throw new ApiError('conflict', 'Integration users have no PIN.');
   const pinHash = pin === null ? null : await hashPassword(pin);
-  const answer = await changeUser(ctx, deps, id, pin === null ? 'user.pin_removed' : 'user.pin_set', {}, async () => ({ pinHash }));
-  await deps.lockout.recordSuccess([`pin:${id}`]);
+  const answer = await changeUser(ctx, id, pin === null ? 'user.pin_removed' : 'user.pin_set', {}, async () => ({ pinHash }));
+  await ctx.machinery.lockout.recordSuccess([`pin:${id}`]);
   return answer;
 }
 
-export async function setActive(ctx: RequestContext, deps: UserAdminDeps, id: number, active: boolean) {
+export async function setActive(ctx: RequestContext, { id, active }: { id: number; active: boolean }) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   if (!active) assertNotSelf(ctx, target, 'disable');
-  return changeUser(ctx, deps, id, active ? 'user.enabled' : 'user.disabled', {}, async () => ({ isActive: active }));
+  return changeUser(ctx, id, active ? 'user.enabled' : 'user.disabled', {}, async () => ({ isActive: active }));
 }
 
-export async function setGroups(ctx: RequestContext, deps: UserAdminDeps, id: number, groupIds: number[]) {
+export async function setGroups(ctx: RequestContext, { id, groupIds }: { id: number; groupIds: number[] }) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   const ids = await checkGroups(ctx, groupIds);
   await assertNoSelfLockout(ctx, target, { groupIds: ids });
-  return changeUser(ctx, deps, id, 'user.groups_set', { groupIds: ids }, async (tx) => replaceGroups(ctx, tx, id, ids));
+  return changeUser(ctx, id, 'user.groups_set', { groupIds: ids }, async (tx) => replaceGroups(ctx, tx, id, ids));
 }
 
-export async function setWarehouses(ctx: RequestContext, deps: UserAdminDeps, id: number, warehouseIds: number[]) {
+export async function setWarehouses(ctx: RequestContext, { id, warehouseIds }: { id: number; warehouseIds: number[] }) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   const ids = await checkWarehouses(ctx, warehouseIds);
-  return changeUser(ctx, deps, id, 'user.warehouses_set', { warehouseIds: ids }, async (tx) => replaceWarehouses(ctx, tx, id, ids));
+  return changeUser(ctx, id, 'user.warehouses_set', { warehouseIds: ids }, async (tx) => replaceWarehouses(ctx, tx, id, ids));
 }
 
-export async function deleteUser(ctx: RequestContext, deps: UserAdminDeps, id: number) {
+export async function deleteUser(ctx: RequestContext, id: number) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   assertNotSelf(ctx, target, 'delete');
@@ -473,23 +452,23 @@ export async function deleteUser(ctx: RequestContext, deps: UserAdminDeps, id: n
     if (isForeignKeyViolation(err)) throw new ApiError('conflict', 'This user is still in use (e.g. by an OAuth app); remove that first.');
     throw err;
   }
-  await deps.bus.publish({ t: 'user', id });
-  recordAdminEvent(ctx, deps.audit, 'user.deleted', { targetUserId: id, targetUsername: target.username });
+  await ctx.invalidate({ t: 'user', id });
+  ctx.audit('user.deleted', { targetUserId: id, targetUsername: target.username });
 }
 
 /**
  * A user changes their own password: the current one is checked (argon2, with the login lockout, so a stolen
  * token cannot be used to guess it), then every cached credential of the user is dropped.
  */
-export async function changeOwnPassword(ctx: RequestContext, deps: UserAdminDeps, current: string, next: string) {
+export async function changeOwnPassword(ctx: RequestContext, { current, next }: { current: string; next: string }) {
   const me = await findUser(ctx, ctx.principal.user.id);
   if (me.kind !== 'human') throw new ApiError('conflict', 'Integration users have no password.');
-  await assertCurrentPassword(ctx, deps, me, current);
+  await assertCurrentPassword(ctx, me, current);
   const passwordHash = await hashPassword(next);
   await ctx.db
     .update(users)
     .set({ passwordHash, ...bumpStamp() })
     .where(byId(ctx, users, me.id));
-  await deps.bus.publish({ t: 'user', id: me.id });
-  recordAdminEvent(ctx, deps.audit, 'password.changed', { targetUserId: me.id, targetUsername: me.username });
+  await ctx.invalidate({ t: 'user', id: me.id });
+  ctx.audit('password.changed', { targetUserId: me.id, targetUsername: me.username });
 }

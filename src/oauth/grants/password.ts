@@ -24,7 +24,7 @@ export function registerPasswordGrant(provider: ProviderType, deps: GrantDeps): 
       if (!params.username || !params.password) throw new errors.InvalidRequest('username and password are required');
       let userId: number;
       try {
-        userId = (await passwordStep(services.authenticator.deps, params.username, params.password, ctx.ip)).id;
+        userId = (await passwordStep(services.machinery, params.username, params.password, ctx.ip)).id;
       } catch (err) {
         if (err instanceof ApiError && err.key === 'rate_limited') throw new errors.InvalidGrant('too many failed attempts; try again later');
         if (err instanceof ApiError && err.key === 'user.disabled') throw new errors.InvalidGrant('the user is disabled');

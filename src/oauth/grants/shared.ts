@@ -17,7 +17,7 @@ export function wantScopeError(err: unknown): never {
 }
 
 /** Writes an auth event (SPEC §5) for the grant of this request: its user, client and grant type, never a token value. */
-export async function auditGrantEvent({ services }: GrantDeps, ctx: KoaContextWithOIDC, event: string): Promise<void> {
+export async function auditGrantEvent({ services }: GrantDeps, ctx: KoaContextWithOIDC, event: 'token.issued' | 'token.revoked'): Promise<void> {
   const sub = ctx.oidc?.entities?.Account?.accountId ?? (ctx.oidc?.entities?.RefreshToken as { accountId?: string } | undefined)?.accountId;
   const user = sub && /^\d+$/.test(sub) ? await services.users.get(Number(sub)) : null;
   const detail = { grant_type: ctx.oidc?.params?.grant_type as string | undefined, client_id: ctx.oidc?.client?.clientId };

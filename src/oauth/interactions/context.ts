@@ -60,7 +60,7 @@ export function interactionContext(app: FastifyInstance) {
     await provider.interactionFinished(req.raw, reply.raw, { login: { accountId: String(userId) } }, { mergeWithLastSubmission: false });
   }
 
-  return { app, rt, db, deps: app.qm.authenticator.deps, details, holdPinStep, heldPinStep, dropPinStep, finishLogin };
+  return { app, rt, db, deps: app.qm.machinery, details, holdPinStep, heldPinStep, dropPinStep, finishLogin };
 }
 
 export type InteractionContext = ReturnType<typeof interactionContext>;

@@ -1,9 +1,15 @@
-import type { Db } from '../../db/client.js';
-import { pgCode } from '../../db/errors.js';
-import { auditLog } from '../../db/schema/index.js';
-import { BACKGROUND } from '../../defaults.js';
+import type { Db } from '../db/client.js';
+import { pgCode } from '../db/errors.js';
+import { auditLog } from '../db/schema/index.js';
+import { BACKGROUND } from '../defaults.js';
+import type { AuditDetails, AuditEvent } from './events.js';
 
-export type AuditEntry = typeof auditLog.$inferInsert;
+type Row = typeof auditLog.$inferInsert;
+
+/** One entry of the trail: an event of the closed list (src/audit/events.ts), with that event's detail. */
+export type AuditEntry<E extends AuditEvent = AuditEvent> = E extends AuditEvent
+  ? Omit<Row, 'event' | 'detail'> & { event: E; detail?: AuditDetails[E] | null }
+  : never;
 
 /** Entries the database refused, described without their content (which may hold names and addresses). */
 export class AuditEntriesDropped extends Error {
@@ -37,7 +43,7 @@ export class AuditWriter {
     this.timer.unref();
   }
 
-  write(entry: AuditEntry): void {
+  write<E extends AuditEvent>(entry: AuditEntry<E>): void {
     entry.at ??= new Date();
     this.queue.push(entry);
     if (this.queue.length >= this.maxBatch) void this.flush();
@@ -53,7 +59,7 @@ export class AuditWriter {
 
   private async insert(batch: AuditEntry[]): Promise<void> {
     try {
-      await this.db.insert(auditLog).values(batch);
+      await this.db.insert(auditLog).values(batch as Row[]);
       return;
     } catch {
       // One refused row fails the whole statement: find it by writing the rows one by one.
@@ -61,7 +67,7 @@ export class AuditWriter {
     const dropped: AuditEntriesDropped['dropped'] = [];
     for (const entry of batch) {
       try {
-        await this.db.insert(auditLog).values(entry);
+        await this.db.insert(auditLog).values(entry as Row);
       } catch (err) {
         dropped.push({ event: String(entry.event).slice(0, 64), accountId: entry.accountId ?? null, code: pgCode(err) ?? 'error' });
       }
