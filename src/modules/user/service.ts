@@ -286,11 +286,11 @@ export async function createUser(ctx: RequestContext, input: UserInput & { usern
   return view(ctx, row);
 }
 
-/** Applies a change to a user and tells every cache: any change may affect how the user authenticates. */
-/** The events of a change to a user, and what each adds to the user it names. */
+/** The events of a change to a user (each names the user in its detail). */
 type UserChange =
   'user.updated' | 'user.password_set' | 'user.pin_set' | 'user.pin_removed' | 'user.enabled' | 'user.disabled' | 'user.groups_set' | 'user.warehouses_set';
 
+/** Applies a change to a user and tells every cache: any change may affect how the user authenticates. */
 async function changeUser<E extends UserChange>(
   ctx: RequestContext,
   id: number,
