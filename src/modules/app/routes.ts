@@ -1,7 +1,7 @@
 import type {} from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { and, asc, eq, isNull, or } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { oauthClients } from '../../db/schema/index.js';
 import { ApiError } from '../../http/errors.js';
 import { escapeHtml } from '../../oauth/provider.js';
@@ -13,6 +13,7 @@ import {
   getApp,
   listAppTokens,
   listApps,
+  manageable,
   revokeAppTokens,
   rotateSecret,
   createAppToken,
@@ -254,11 +255,6 @@ export async function appRoutes(app: FastifyInstance) {
       return reply.code(204).send();
     },
   });
-}
-
-/** A superuser manages the applications of their own account and the instance-wide ones (the default PKCE client); never another account's. */
-function manageable(ctx: { accountId: number }) {
-  return or(eq(oauthClients.accountId, ctx.accountId), isNull(oauthClients.accountId));
 }
 
 type AppRow = ReturnType<typeof appView> & { account_id: number | null };

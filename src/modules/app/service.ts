@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import type { InvalidationBus } from '../../auth/invalidation.js';
 import { oauthAppTokens, oauthClients, users } from '../../db/schema/index.js';
@@ -43,6 +43,11 @@ export function appView(row: ClientRow) {
     created: row.createdAt.toISOString(),
     secret_rotated: row.secretRotatedAt?.toISOString() ?? null,
   };
+}
+
+/** A superuser manages the applications of their own account and the instance-wide ones (the default PKCE client); never another account's. */
+export function manageable(ctx: { accountId: number }) {
+  return or(eq(oauthClients.accountId, ctx.accountId), isNull(oauthClients.accountId));
 }
 
 function validate(input: AppInput) {
