@@ -1,5 +1,22 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ActionIcon, Alert, Badge, Card, Code, CopyButton, Group, Loader, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { useCallback, useEffect, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Code,
+  CopyButton,
+  Group,
+  Loader,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+  type ButtonProps,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { errorText } from './api';
@@ -112,6 +129,51 @@ export function Secret({ label, value }: { label: string; value: string }) {
   );
 }
 
+/**
+ * A dialog that shows secrets once (a new token, an API secret, a rotated client secret): a sentence that says so,
+ * each secret with its copy button, anything else the caller adds, and Done. Open while `secrets` is not null.
+ */
+export function ShownOnce({
+  title,
+  note,
+  secrets,
+  onClose,
+  children,
+}: {
+  title: string;
+  note: ReactNode;
+  secrets: { label: string; value: string }[] | null;
+  onClose: () => void;
+  children?: ReactNode;
+}) {
+  return (
+    <Modal opened={secrets !== null} onClose={onClose} title={title} size="lg">
+      {secrets && (
+        <Stack>
+          <Text size="sm">{note}</Text>
+          {secrets.map((s) => (
+            <Secret key={s.label} label={s.label} value={s.value} />
+          ))}
+          {children}
+          <Button onClick={onClose}>Done</Button>
+        </Stack>
+      )}
+    </Modal>
+  );
+}
+
+/** A new client secret, in place: the secret with its copy button and the warning that it is shown only this once. */
+export function ClientSecretOnce({ secret }: { secret: string }) {
+  return (
+    <>
+      <Secret label="Client Secret" value={secret} />
+      <Text size="sm" c="orange.8">
+        Copy the client secret now: it is shown only this once.
+      </Text>
+    </>
+  );
+}
+
 export function YesNo({ value, yes, no }: { value: boolean; yes: string; no: string }) {
   return (
     <Badge color={value ? 'green' : 'gray'} variant="light">
@@ -128,4 +190,22 @@ export function Why({ reason, children }: { reason: string | null; children: Rea
       <span style={{ display: 'inline-block' }}>{children}</span>
     </Tooltip>
   );
+}
+
+/** A table's one row when it has none: a dimmed sentence across every column. */
+export function EmptyRow({ cols, children }: { cols: number; children: ReactNode }) {
+  return (
+    <Table.Tr>
+      <Table.Td colSpan={cols}>
+        <Text size="sm" c="dimmed">
+          {children}
+        </Text>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+/** The small red button of a table row or a section (revoke, end, delete). */
+export function SmallDanger(props: ButtonProps & Omit<ComponentPropsWithoutRef<'button'>, keyof ButtonProps>) {
+  return <Button size="xs" color="red" variant="light" {...props} />;
 }

@@ -3,7 +3,7 @@ import { ActionIcon, Anchor, Badge, Button, Checkbox, Group, Modal, SimpleGrid, 
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { del, errorText, get, patch, post } from '../api';
 import { useSession } from '../session';
-import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Secret, Section, useLoad, Why } from '../ui';
+import { attempt, ClientSecretOnce, ErrorNote, fmtDate, Loading, PageTitle, Secret, Section, ShownOnce, useLoad, Why, EmptyRow, SmallDanger } from '../ui';
 
 export interface AppView {
   id: number;
@@ -102,15 +102,7 @@ export function AppsPage() {
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {apps.data?.length === 0 && (
-                    <Table.Tr>
-                      <Table.Td colSpan={5}>
-                        <Text size="sm" c="dimmed">
-                          No apps yet.
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  )}
+                  {apps.data?.length === 0 && <EmptyRow cols={5}>No apps yet.</EmptyRow>}
                   {apps.data?.map((a) => (
                     <Table.Tr key={a.id}>
                       <Table.Td>
@@ -170,12 +162,7 @@ export function AppDetailPage() {
           <Stack gap="sm">
             <Secret label="Client ID" value={a.client_id} />
             {secret ? (
-              <>
-                <Secret label="Client Secret" value={secret} />
-                <Text size="sm" c="orange.8">
-                  Copy the client secret now: it is shown only this once.
-                </Text>
-              </>
+              <ClientSecretOnce secret={secret} />
             ) : (
               <Text size="sm" c="dimmed">
                 {a.client_type === 'public'
@@ -229,15 +216,7 @@ export function AppDetailPage() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {tokens.data?.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={6}>
-                      <Text size="sm" c="dimmed">
-                        No tokens yet: generate one to finish setting up the app.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
+                {tokens.data?.length === 0 && <EmptyRow cols={6}>No tokens yet: generate one to finish setting up the app.</EmptyRow>}
                 {tokens.data?.map((t) => (
                   <Table.Tr key={t.id}>
                     <Table.Td>{t.name}</Table.Td>
@@ -248,16 +227,13 @@ export function AppDetailPage() {
                     <Table.Td>{fmtDate(t.last_used)}</Table.Td>
                     <Table.Td>{fmtDate(t.expires)}</Table.Td>
                     <Table.Td>
-                      <Button
-                        size="xs"
-                        color="red"
-                        variant="light"
+                      <SmallDanger
                         disabled={!mayDelete}
                         aria-label={`Revoke token ${t.name}`}
                         onClick={() => void attempt(() => del(`/api/v1/App/${id}/Token/${t.id}`), 'Token revoked.').then(tokens.reload)}
                       >
                         Revoke
-                      </Button>
+                      </SmallDanger>
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -277,20 +253,19 @@ export function AppDetailPage() {
           void tokens.reload();
         }}
       />
-      <Modal opened={issued !== null} onClose={() => setIssued(null)} title={`Token “${issued?.name ?? ''}”`} size="lg">
-        {issued && (
-          <Stack>
-            <Text size="sm">
-              Copy these now: they are not shown again. Use the access token as Authorization: Bearer …; it is valid for {Math.round(issued.expires_in / 3600)}{' '}
-              hours.
-            </Text>
-            <Secret label="Access Token" value={issued.access_token} />
-            <Secret label="Refresh Token" value={issued.refresh_token} />
-            <Text size="sm">Scopes: {issued.scope}</Text>
-            <Button onClick={() => setIssued(null)}>Done</Button>
-          </Stack>
-        )}
-      </Modal>
+      <ShownOnce
+        title={`Token “${issued?.name ?? ''}”`}
+        note={`Copy these now: they are not shown again. Use the access token as Authorization: Bearer …; it is valid for ${Math.round((issued?.expires_in ?? 0) / 3600)} hours.`}
+        secrets={
+          issued && [
+            { label: 'Access Token', value: issued.access_token },
+            { label: 'Refresh Token', value: issued.refresh_token },
+          ]
+        }
+        onClose={() => setIssued(null)}
+      >
+        <Text size="sm">Scopes: {issued?.scope}</Text>
+      </ShownOnce>
       <Modal opened={confirmDelete} onClose={() => setConfirmDelete(false)} title={`Delete “${a.name}”?`}>
         <Stack>
           <Text size="sm">Every token it issued stops working at once.</Text>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Badge, Button, Group, Modal, NumberInput, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { del, errorText, get, post } from '../api';
 import { useSession } from '../session';
-import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Secret, Section, useLoad } from '../ui';
+import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Section, ShownOnce, useLoad, EmptyRow, SmallDanger } from '../ui';
 
 interface TokenMeta {
   id: number;
@@ -164,13 +164,12 @@ function PersonalTokens() {
         </Group>
         <ErrorNote error={error} />
       </form>
-      <Modal opened={shown !== null} onClose={() => setShown(null)} title={`Token “${shown?.name ?? ''}”`} size="lg">
-        <Stack>
-          <Text size="sm">Copy it now: it will not be shown again.</Text>
-          {shown && <Secret label="Token" value={shown.token} />}
-          <Button onClick={() => setShown(null)}>Done</Button>
-        </Stack>
-      </Modal>
+      <ShownOnce
+        title={`Token “${shown?.name ?? ''}”`}
+        note="Copy it now: it will not be shown again."
+        secrets={shown && [{ label: 'Token', value: shown.token }]}
+        onClose={() => setShown(null)}
+      />
       <ErrorNote error={tokens.error} />
       {tokens.loading && !tokens.data ? (
         <Loading />
@@ -188,15 +187,7 @@ function PersonalTokens() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {tokens.data?.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={6}>
-                    <Text c="dimmed" size="sm">
-                      No tokens yet.
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
+              {tokens.data?.length === 0 && <EmptyRow cols={6}>No tokens yet.</EmptyRow>}
               {tokens.data?.map((t) => (
                 <Table.Tr key={t.id}>
                   <Table.Td>{t.name}</Table.Td>
@@ -205,15 +196,12 @@ function PersonalTokens() {
                   <Table.Td>{t.expires ? fmtDate(t.expires) : 'never'}</Table.Td>
                   <Table.Td>{t.lastUsed ? `${fmtDate(t.lastUsed)} from ${t.lastUsedIp ?? '?'}` : 'never'}</Table.Td>
                   <Table.Td>
-                    <Button
-                      size="xs"
-                      color="red"
-                      variant="light"
+                    <SmallDanger
                       aria-label={`Revoke token ${t.name}`}
                       onClick={() => void attempt(() => del(`/api/user/tokens/${t.id}`), 'Token revoked.').then(tokens.reload)}
                     >
                       Revoke
-                    </Button>
+                    </SmallDanger>
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -276,15 +264,12 @@ function ApiKey() {
           )}
         </Group>
       </Stack>
-      <Modal opened={secret !== null} onClose={() => setSecret(null)} title="API Secret" size="lg">
-        <Stack>
-          <Text size="sm">
-            Copy this value and keep it somewhere safe (a password manager). It will not be shown again; the API key stays visible in this section.
-          </Text>
-          {secret && <Secret label="API Secret" value={secret} />}
-          <Button onClick={() => setSecret(null)}>Done</Button>
-        </Stack>
-      </Modal>
+      <ShownOnce
+        title="API Secret"
+        note="Copy this value and keep it somewhere safe (a password manager). It will not be shown again; the API key stays visible in this section."
+        secrets={secret === null ? null : [{ label: 'API Secret', value: secret }]}
+        onClose={() => setSecret(null)}
+      />
       <Modal opened={confirmRevoke} onClose={() => setConfirmRevoke(false)} title="Revoke the API key?">
         <Stack>
           <Text size="sm">Scripts using it stop working at once.</Text>
@@ -336,14 +321,7 @@ function Sessions() {
                 </Table.Td>
                 <Table.Td>
                   {!s.current && (
-                    <Button
-                      size="xs"
-                      variant="light"
-                      color="red"
-                      onClick={() => void attempt(() => del(`/api/user/sessions/${s.id}`), 'Session ended.').then(sessions.reload)}
-                    >
-                      End
-                    </Button>
+                    <SmallDanger onClick={() => void attempt(() => del(`/api/user/sessions/${s.id}`), 'Session ended.').then(sessions.reload)}>End</SmallDanger>
                   )}
                 </Table.Td>
               </Table.Tr>

@@ -3,7 +3,7 @@ import { Anchor, Badge, Button, Group, Modal, MultiSelect, PasswordInput, Simple
 import { Link, useParams } from 'react-router';
 import { del, errorText, get, patch, post, put, type Page } from '../api';
 import { useSession } from '../session';
-import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Section, useLoad, Why } from '../ui';
+import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Section, useLoad, Why, EmptyRow, SmallDanger } from '../ui';
 
 export interface UserRow {
   id: number;
@@ -404,15 +404,7 @@ function CredentialTables({ userId, creds, reload }: { userId: number; creds: Cr
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {creds.tokens.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={5}>
-                  <Text size="sm" c="dimmed">
-                    No personal tokens.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
+            {creds.tokens.length === 0 && <EmptyRow cols={5}>No personal tokens.</EmptyRow>}
             {creds.tokens.map((t) => (
               <Table.Tr key={t.id}>
                 <Table.Td>
@@ -425,15 +417,12 @@ function CredentialTables({ userId, creds, reload }: { userId: number; creds: Cr
                 <Table.Td>{t.expires ? fmtDate(t.expires) : 'never'}</Table.Td>
                 <Table.Td>{t.lastUsed ? `${fmtDate(t.lastUsed)} from ${t.lastUsedIp ?? '?'}` : 'never'}</Table.Td>
                 <Table.Td>
-                  <Button
-                    size="xs"
-                    color="red"
-                    variant="light"
+                  <SmallDanger
                     aria-label={`Revoke token ${t.name}`}
                     onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/tokens/${t.id}`), 'Token revoked.').then(reload)}
                   >
                     Revoke
-                  </Button>
+                  </SmallDanger>
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -446,27 +435,17 @@ function CredentialTables({ userId, creds, reload }: { userId: number; creds: Cr
           {creds.apiKey && ` (last used ${fmtDate(creds.apiKey.lastUsed)})`}
         </Text>
         {creds.apiKey && (
-          <Button
-            size="xs"
-            color="red"
-            variant="light"
-            onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/apikey`), 'API key revoked.').then(reload)}
-          >
+          <SmallDanger onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/apikey`), 'API key revoked.').then(reload)}>
             Revoke API key
-          </Button>
+          </SmallDanger>
         )}
       </Group>
       <Group justify="space-between">
         <Text size="sm">Live sessions: {creds.sessions.length}</Text>
         {creds.sessions.length > 0 && (
-          <Button
-            size="xs"
-            color="red"
-            variant="light"
-            onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/sessions`), 'Sessions ended.').then(reload)}
-          >
+          <SmallDanger onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/sessions`), 'Sessions ended.').then(reload)}>
             End all sessions
-          </Button>
+          </SmallDanger>
         )}
       </Group>
     </Stack>
