@@ -4,14 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { aliasedTable, and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import type { InvalidationBus } from '../../auth/invalidation.js';
-import { hashSecret, makeSecret } from '../../auth/secrets.js';
 import { auditLog, oauthAppTokens, oauthClients, oauthPayloads, users } from '../../db/schema/index.js';
 import { ApiError } from '../../http/errors.js';
 import { revokeGrants } from '../../oauth/adapter.js';
 import { revokeClientTokens, type ClientRow } from '../../oauth/clients.js';
 import type { AuditWriter } from '../audit/writer.js';
 import { AppSchema } from './routes.js';
-import { appView, deleteClientRow, manageable } from './service.js';
+import { appView, deleteClientRow, manageable, rotateClientSecret } from './service.js';
 
 /**
  * "All applications" for superusers (the console's admin screen; the JSON side of /o/applications/): every application
@@ -147,15 +146,9 @@ export async function listApplications(ctx: RequestContext) {
 
 async function rotate(ctx: RequestContext, bus: InvalidationBus, audit: AuditWriter, id: number) {
   const row = await load(ctx, id);
-  if (!row.secretHash) throw new ApiError('conflict', 'A public client has no secret.');
-  const secret = makeSecret('cs');
-  await ctx.db
-    .update(oauthClients)
-    .set({ secretHash: hashSecret(secret), secretRotatedAt: new Date() })
-    .where(eq(oauthClients.id, row.id));
-  await bus.publish({ t: 'client', id: row.clientId });
+  const rotated = await rotateClientSecret(ctx.db, bus, row);
   write(audit, ctx, 'app.secret_rotated', { client_id: row.clientId });
-  return { client_id: row.clientId, client_secret: secret };
+  return rotated;
 }
 
 /** Everything the application issued to this account's users: token-manager tokens, grants, client-credentials tokens. */

@@ -180,13 +180,16 @@ export async function updateApp(ctx: RequestContext, bus: InvalidationBus, id: n
 
 /** A new secret, shown once. Tokens already issued stay valid until they expire (seed 001). */
 export async function rotateSecret(ctx: RequestContext, bus: InvalidationBus, id: number) {
-  const row = await loadApp(ctx, id);
+  return rotateClientSecret(ctx.db, bus, await loadApp(ctx, id));
+}
+
+export async function rotateClientSecret(db: RequestContext['db'], bus: InvalidationBus, row: ClientRow) {
   if (!row.secretHash) throw new ApiError('conflict', 'A public client has no secret.');
   const secret = makeSecret('cs');
-  await ctx.db
+  await db
     .update(oauthClients)
     .set({ secretHash: hashSecret(secret), secretRotatedAt: new Date() })
-    .where(byId(ctx, oauthClients, id));
+    .where(eq(oauthClients.id, row.id));
   await bus.publish({ t: 'client', id: row.clientId });
   return { client_id: row.clientId, client_secret: secret };
 }
