@@ -37,7 +37,7 @@ describe('an admin creates a read-only user limited to one warehouse, who sees e
   it('creates the user in the Users screen; the user sees one warehouse and disabled actions', async () => {
     const page = await c.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await logIn(page, c.base, admin);
-    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
     await page.getByRole('button', { name: 'New user' }).click();
     const dialog = page.getByRole('dialog', { name: 'New user' });
     await dialog.getByLabel('Username').fill('dockhand');

@@ -174,6 +174,39 @@ export function ClientSecretOnce({ secret }: { secret: string }) {
   );
 }
 
+/** Asks before what cannot be undone: a sentence, Cancel, and the red button that does it. */
+export function ConfirmDialog({
+  opened,
+  title,
+  confirm,
+  onCancel,
+  onConfirm,
+  children,
+}: {
+  opened: boolean;
+  title: string;
+  confirm: string;
+  onCancel: () => void;
+  onConfirm: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Modal opened={opened} onClose={onCancel} title={title}>
+      <Stack>
+        <Text size="sm">{children}</Text>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button color="red" onClick={onConfirm}>
+            {confirm}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
 export function YesNo({ value, yes, no }: { value: boolean; yes: string; no: string }) {
   return (
     <Badge color={value ? 'green' : 'gray'} variant="light">

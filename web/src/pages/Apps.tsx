@@ -3,7 +3,22 @@ import { ActionIcon, Anchor, Badge, Button, Checkbox, Group, Modal, SimpleGrid, 
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { del, errorText, get, patch, post } from '../api';
 import { useSession } from '../session';
-import { attempt, ClientSecretOnce, ErrorNote, fmtDate, Loading, PageTitle, Secret, Section, ShownOnce, useLoad, Why, EmptyRow, SmallDanger } from '../ui';
+import {
+  attempt,
+  ClientSecretOnce,
+  ConfirmDialog,
+  ErrorNote,
+  fmtDate,
+  Loading,
+  PageTitle,
+  Secret,
+  Section,
+  ShownOnce,
+  useLoad,
+  Why,
+  EmptyRow,
+  SmallDanger,
+} from '../ui';
 
 export interface AppView {
   id: number;
@@ -266,19 +281,15 @@ export function AppDetailPage() {
       >
         <Text size="sm">Scopes: {issued?.scope}</Text>
       </ShownOnce>
-      <Modal opened={confirmDelete} onClose={() => setConfirmDelete(false)} title={`Delete “${a.name}”?`}>
-        <Stack>
-          <Text size="sm">Every token it issued stops working at once.</Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmDelete(false)}>
-              Cancel
-            </Button>
-            <Button color="red" onClick={() => void attempt(() => del(`/api/v1/App/${id}`), 'App deleted.').then((ok) => ok && navigate('/apps'))}>
-              Delete
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDialog
+        opened={confirmDelete}
+        title={`Delete “${a.name}”?`}
+        confirm="Delete"
+        onCancel={() => setConfirmDelete(false)}
+        onConfirm={() => void attempt(() => del(`/api/v1/App/${id}`), 'App deleted.').then((ok) => ok && navigate('/apps'))}
+      >
+        Every token it issued stops working at once.
+      </ConfirmDialog>
     </>
   );
 }

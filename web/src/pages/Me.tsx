@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Badge, Button, Group, Modal, NumberInput, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { del, errorText, get, post } from '../api';
 import { useSession } from '../session';
-import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Section, ShownOnce, useLoad, EmptyRow, SmallDanger } from '../ui';
+import { attempt, ConfirmDialog, ErrorNote, fmtDate, Loading, PageTitle, Section, ShownOnce, useLoad, EmptyRow, SmallDanger } from '../ui';
 
 interface TokenMeta {
   id: number;
@@ -270,22 +270,15 @@ function ApiKey() {
         secrets={secret === null ? null : [{ label: 'API Secret', value: secret }]}
         onClose={() => setSecret(null)}
       />
-      <Modal opened={confirmRevoke} onClose={() => setConfirmRevoke(false)} title="Revoke the API key?">
-        <Stack>
-          <Text size="sm">Scripts using it stop working at once.</Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmRevoke(false)}>
-              Cancel
-            </Button>
-            <Button
-              color="red"
-              onClick={() => void attempt(() => del('/api/user/apikey/'), 'API key revoked.').then(() => (setConfirmRevoke(false), key.reload()))}
-            >
-              Revoke
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDialog
+        opened={confirmRevoke}
+        title="Revoke the API key?"
+        confirm="Revoke"
+        onCancel={() => setConfirmRevoke(false)}
+        onConfirm={() => void attempt(() => del('/api/user/apikey/'), 'API key revoked.').then(() => (setConfirmRevoke(false), key.reload()))}
+      >
+        Scripts using it stop working at once.
+      </ConfirmDialog>
     </Section>
   );
 }

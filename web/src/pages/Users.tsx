@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Anchor, Badge, Button, Group, Modal, MultiSelect, PasswordInput, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { Link, useParams } from 'react-router';
-import { del, errorText, get, patch, post, put, type Page } from '../api';
+import { del, errorText, get, patch, post, type Page } from '../api';
 import { useSession } from '../session';
 import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Section, useLoad, Why, EmptyRow, SmallDanger } from '../ui';
 
@@ -20,11 +20,11 @@ export interface UserRow {
   created: string;
   lastLogin: string | null;
 }
-interface GroupRow {
+export interface GroupRow {
   id: number;
   name: string;
 }
-interface WarehouseRow {
+export interface WarehouseRow {
   wID: number;
   code: string;
   name: string;
@@ -273,65 +273,69 @@ export function UserDetailPage() {
   );
 }
 
-function EditUser({
-  user,
-  refs,
-  disabled,
-  onSaved,
-}: {
+interface AccessProps {
   user: UserRow;
   refs: { groups: GroupRow[]; warehouses: WarehouseRow[] } | null;
   disabled: boolean;
   onSaved: () => Promise<void>;
-}) {
+}
+
+function EditUser(props: AccessProps) {
+  return (
+    <Section title="Profile and access">
+      <AccessForm {...props} />
+    </Section>
+  );
+}
+
+/** A user's email, groups, warehouses and read-only flag, saved in one PATCH: for people and integration users alike. */
+export function AccessForm({ user, refs, disabled, onSaved }: AccessProps) {
   const [email, setEmail] = useState(user.email);
   const [groupIds, setGroupIds] = useState(user.groups.map((g) => String(g.id)));
   const [warehouseIds, setWarehouseIds] = useState(user.warehouseIds.map(String));
   const [readOnly, setReadOnly] = useState(user.readOnly);
   const [error, setError] = useState<string | null>(null);
   return (
-    <Section title="Profile and access">
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setError(null);
-          try {
-            await patch(`/api/v1/User/${user.id}`, { email, readOnly, groupIds: groupIds.map(Number), warehouseIds: warehouseIds.map(Number) });
-            await attempt(onSaved, 'Saved.');
-          } catch (err) {
-            setError(errorText(err));
-          }
-        }}
-      >
-        <Stack gap="sm">
-          <TextInput label="Email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} disabled={disabled} />
-          <MultiSelect
-            label="Groups"
-            data={(refs?.groups ?? []).map((g) => ({ value: String(g.id), label: g.name }))}
-            value={groupIds}
-            onChange={setGroupIds}
-            disabled={disabled}
-            searchable
-          />
-          <MultiSelect
-            label="Warehouses"
-            description="Empty: every warehouse."
-            data={(refs?.warehouses ?? []).map((w) => ({ value: String(w.wID), label: `${w.code} · ${w.name}` }))}
-            value={warehouseIds}
-            onChange={setWarehouseIds}
-            disabled={disabled}
-            searchable
-          />
-          <Switch label="Read-only" checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} disabled={disabled} />
-          <ErrorNote error={error} />
-          <Group>
-            <Button type="submit" disabled={disabled}>
-              Save
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Section>
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setError(null);
+        try {
+          await patch(`/api/v1/User/${user.id}`, { email, readOnly, groupIds: groupIds.map(Number), warehouseIds: warehouseIds.map(Number) });
+          await attempt(onSaved, 'Saved.');
+        } catch (err) {
+          setError(errorText(err));
+        }
+      }}
+    >
+      <Stack gap="sm">
+        <TextInput label="Email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} disabled={disabled} />
+        <MultiSelect
+          label="Groups"
+          data={(refs?.groups ?? []).map((g) => ({ value: String(g.id), label: g.name }))}
+          value={groupIds}
+          onChange={setGroupIds}
+          disabled={disabled}
+          searchable
+        />
+        <MultiSelect
+          label="Warehouses"
+          description="Empty: every warehouse."
+          data={(refs?.warehouses ?? []).map((w) => ({ value: String(w.wID), label: `${w.code} · ${w.name}` }))}
+          value={warehouseIds}
+          onChange={setWarehouseIds}
+          disabled={disabled}
+          searchable
+        />
+        <Switch label="Read-only" checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} disabled={disabled} />
+        <ErrorNote error={error} />
+        <Group>
+          <Button type="submit" disabled={disabled}>
+            Save
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }
 
