@@ -238,6 +238,73 @@ export function EmptyRow({ cols, children }: { cols: number; children: ReactNode
   );
 }
 
+/**
+ * A list as a table: its error, a loader until the first answer, the column heads, a dimmed sentence when the list is
+ * empty (`empty` null: nothing to say), then the rows.
+ */
+export function ListTable({
+  label,
+  columns,
+  error,
+  loading,
+  empty,
+  children,
+}: {
+  label: string;
+  columns: string[];
+  error: string | null;
+  loading: boolean;
+  empty: ReactNode | null;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <ErrorNote error={error} />
+      {loading ? (
+        <Loading />
+      ) : (
+        <div className="qm-table-wrap">
+          <Table striped highlightOnHover aria-label={label}>
+            <Table.Thead>
+              <Table.Tr>
+                {columns.map((c, i) => (
+                  <Table.Th key={i}>{c}</Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {empty !== null && <EmptyRow cols={columns.length}>{empty}</EmptyRow>}
+              {children}
+            </Table.Tbody>
+          </Table>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** A personal token's dates and its Revoke button: the end of a row in the token tables (yours, and a user's for admins). */
+export function TokenCells({
+  token: t,
+  onRevoke,
+}: {
+  token: { name: string; created: string; expires: string | null; lastUsed: string | null; lastUsedIp: string | null };
+  onRevoke: () => void;
+}) {
+  return (
+    <>
+      <Table.Td>{fmtDate(t.created)}</Table.Td>
+      <Table.Td>{t.expires ? fmtDate(t.expires) : 'never'}</Table.Td>
+      <Table.Td>{t.lastUsed ? `${fmtDate(t.lastUsed)} from ${t.lastUsedIp ?? '?'}` : 'never'}</Table.Td>
+      <Table.Td>
+        <SmallDanger aria-label={`Revoke token ${t.name}`} onClick={onRevoke}>
+          Revoke
+        </SmallDanger>
+      </Table.Td>
+    </>
+  );
+}
+
 /** The small red button of a table row or a section (revoke, end, delete). */
 export function SmallDanger(props: ButtonProps & Omit<ComponentPropsWithoutRef<'button'>, keyof ButtonProps>) {
   return <Button size="xs" color="red" variant="light" {...props} />;

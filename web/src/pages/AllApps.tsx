@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Link } from 'react-router';
 import { notifications } from '@mantine/notifications';
 import { del, get, post } from '../api';
 import { useSession } from '../session';
-import { attempt, ConfirmDialog, EmptyRow, ErrorNote, fmtDate, Loading, PageTitle, Section, ShownOnce, SmallDanger, useLoad, Why } from '../ui';
+import { attempt, ConfirmDialog, fmtDate, ListTable, PageTitle, Section, ShownOnce, SmallDanger, useLoad, Why } from '../ui';
 import type { AppView } from './Apps';
 
 interface Application extends AppView {
@@ -45,112 +46,105 @@ export function AllAppsPage() {
         title="Applications"
         description="Every OAuth application you manage as a superuser: this account's apps and the instance-wide clients. Last use counts this account's requests."
       >
-        <ErrorNote error={apps.error} />
-        {apps.loading && !apps.data ? (
-          <Loading />
-        ) : (
-          <div className="qm-table-wrap">
-            <Table striped highlightOnHover aria-label="All applications">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Owner</Table.Th>
-                  <Table.Th>Grants</Table.Th>
-                  <Table.Th>Redirect URIs</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th>Last used</Table.Th>
-                  <Table.Th>Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {apps.data?.length === 0 && <EmptyRow cols={7}>No applications.</EmptyRow>}
-                {apps.data?.map((a) => (
-                  <Table.Tr key={a.id}>
-                    <Table.Td>
-                      <Stack gap={2}>
-                        <Group gap={6}>
-                          <Text size="sm" fw={600}>
-                            {a.name}
-                          </Text>
-                          {a.disabled && (
-                            <Badge color="red" size="sm">
-                              disabled
-                            </Badge>
-                          )}
-                        </Group>
-                        <Text size="xs" c="dimmed" className="qm-secret">
-                          {a.client_id}
-                        </Text>
-                      </Stack>
-                    </Table.Td>
-                    <Table.Td>
-                      <Stack gap={2}>
-                        {a.account_id === null ? (
-                          <Badge color="grape" variant="light">
-                            instance-wide
-                          </Badge>
-                        ) : (
-                          <Text size="sm">{a.owner?.username ?? '—'}</Text>
-                        )}
-                        {a.integration_user && (
-                          <Text size="xs" c="dimmed">
-                            runs as {a.integration_user.username}
-                          </Text>
-                        )}
-                      </Stack>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{a.grant_types.join(', ')}</Text>
-                      <Text size="xs" c="dimmed">
-                        {a.client_type}
+        <ListTable
+          label="All applications"
+          columns={['Name', 'Owner', 'Grants', 'Redirect URIs', 'Created', 'Actions']}
+          error={apps.error}
+          loading={apps.loading && !apps.data}
+          empty={apps.data?.length === 0 ? 'No applications.' : null}
+        >
+          {apps.data?.map((a) => (
+            <Table.Tr key={a.id}>
+              <Table.Td>
+                <Stack gap={2}>
+                  <Group gap={6}>
+                    <Text size="sm" fw={600}>
+                      {a.name}
+                    </Text>
+                    {a.disabled && (
+                      <Badge color="red" size="sm">
+                        disabled
+                      </Badge>
+                    )}
+                  </Group>
+                  <Text size="xs" c="dimmed" className="qm-secret">
+                    {a.client_id}
+                  </Text>
+                </Stack>
+              </Table.Td>
+              <Table.Td>
+                <Stack gap={2}>
+                  {a.account_id === null ? (
+                    <Badge color="grape" variant="light">
+                      instance-wide
+                    </Badge>
+                  ) : (
+                    <Text size="sm">{a.owner?.username ?? '—'}</Text>
+                  )}
+                  {a.integration_user && (
+                    <Anchor component={Link} to="/admin/integration-users" size="xs" title={a.integration_user.username}>
+                      runs as its integration user
+                    </Anchor>
+                  )}
+                </Stack>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{a.grant_types.join(', ')}</Text>
+                <Text size="xs" c="dimmed">
+                  {a.client_type}
+                </Text>
+              </Table.Td>
+              <Table.Td miw={160}>
+                {a.redirect_uris.length
+                  ? a.redirect_uris.map((u) => (
+                      <Text key={u} size="xs" style={{ wordBreak: 'break-all' }}>
+                        {u}
                       </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs" style={{ wordBreak: 'break-all' }}>
-                        {a.redirect_uris.join(' ') || '—'}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>{fmtDate(a.created)}</Table.Td>
-                    <Table.Td>{a.last_used ? fmtDate(a.last_used) : 'never'}</Table.Td>
-                    <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <Why reason={a.client_type === 'public' ? 'A public client has no secret.' : mayChange ? null : 'You may not change apps.'}>
-                          <Button
-                            size="xs"
-                            variant="default"
-                            aria-label={`Rotate secret of ${a.name}`}
-                            disabled={a.client_type === 'public' || !mayChange}
-                            onClick={() =>
-                              void attempt(async () => {
-                                const r = await post<{ client_secret: string }>(`/api/v1/Application/${a.id}/secret`);
-                                setSecret({ name: a.name, value: r.client_secret });
-                                await apps.reload();
-                              })
-                            }
-                          >
-                            Rotate secret
-                          </Button>
-                        </Why>
-                        <SmallDanger aria-label={`Revoke tokens of ${a.name}`} disabled={!mayDelete} onClick={() => setPending({ app: a, action: 'revoke' })}>
-                          Revoke tokens
-                        </SmallDanger>
-                        <Why reason={a.account_id === null ? 'An instance-wide client serves every account.' : null}>
-                          <SmallDanger
-                            aria-label={`Delete ${a.name}`}
-                            disabled={a.account_id === null || !mayDelete}
-                            onClick={() => setPending({ app: a, action: 'delete' })}
-                          >
-                            Delete
-                          </SmallDanger>
-                        </Why>
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </div>
-        )}
+                    ))
+                  : '—'}
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{fmtDate(a.created)}</Text>
+                <Text size="xs" c="dimmed">
+                  last used {a.last_used ? fmtDate(a.last_used) : 'never'}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Stack gap={4} align="flex-start">
+                  <Why reason={a.client_type === 'public' ? 'A public client has no secret.' : mayChange ? null : 'You may not change apps.'}>
+                    <Button
+                      size="xs"
+                      variant="default"
+                      aria-label={`Rotate secret of ${a.name}`}
+                      disabled={a.client_type === 'public' || !mayChange}
+                      onClick={() =>
+                        void attempt(async () => {
+                          const r = await post<{ client_secret: string }>(`/api/v1/Application/${a.id}/secret`);
+                          setSecret({ name: a.name, value: r.client_secret });
+                          await apps.reload();
+                        })
+                      }
+                    >
+                      Rotate secret
+                    </Button>
+                  </Why>
+                  <SmallDanger aria-label={`Revoke tokens of ${a.name}`} disabled={!mayDelete} onClick={() => setPending({ app: a, action: 'revoke' })}>
+                    Revoke tokens
+                  </SmallDanger>
+                  <Why reason={a.account_id === null ? 'An instance-wide client serves every account.' : null}>
+                    <SmallDanger
+                      aria-label={`Delete ${a.name}`}
+                      disabled={a.account_id === null || !mayDelete}
+                      onClick={() => setPending({ app: a, action: 'delete' })}
+                    >
+                      Delete
+                    </SmallDanger>
+                  </Why>
+                </Stack>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       </Section>
       <ShownOnce
         title={`New client secret for “${secret?.name ?? ''}”`}

@@ -18,6 +18,7 @@ import {
   Why,
   EmptyRow,
   SmallDanger,
+  ListTable,
 } from '../ui';
 
 export interface AppView {
@@ -101,40 +102,27 @@ export function AppsPage() {
           </form>
         </Section>
         <Section title="Apps">
-          <ErrorNote error={apps.error} />
-          {apps.loading && !apps.data ? (
-            <Loading />
-          ) : (
-            <div className="qm-table-wrap">
-              <Table striped highlightOnHover aria-label="Apps">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th>Client ID</Table.Th>
-                    <Table.Th>Grants</Table.Th>
-                    <Table.Th>Created</Table.Th>
-                    <Table.Th>State</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {apps.data?.length === 0 && <EmptyRow cols={5}>No apps yet.</EmptyRow>}
-                  {apps.data?.map((a) => (
-                    <Table.Tr key={a.id}>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/apps/${a.id}`}>
-                          {a.name}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td className="qm-secret">{a.client_id}</Table.Td>
-                      <Table.Td>{a.grant_types.join(', ')}</Table.Td>
-                      <Table.Td>{fmtDate(a.created)}</Table.Td>
-                      <Table.Td>{a.disabled ? <Badge color="red">disabled</Badge> : <Badge color="green">active</Badge>}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </div>
-          )}
+          <ListTable
+            label="Apps"
+            columns={['Name', 'Client ID', 'Grants', 'Created', 'State']}
+            error={apps.error}
+            loading={apps.loading && !apps.data}
+            empty={apps.data?.length === 0 ? 'No apps yet.' : null}
+          >
+            {apps.data?.map((a) => (
+              <Table.Tr key={a.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/apps/${a.id}`}>
+                    {a.name}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td className="qm-secret">{a.client_id}</Table.Td>
+                <Table.Td>{a.grant_types.join(', ')}</Table.Td>
+                <Table.Td>{fmtDate(a.created)}</Table.Td>
+                <Table.Td>{a.disabled ? <Badge color="red">disabled</Badge> : <Badge color="green">active</Badge>}</Table.Td>
+              </Table.Tr>
+            ))}
+          </ListTable>
         </Section>
       </Stack>
     </>

@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { Anchor, Badge, Button, Group, Modal, Table, Text } from '@mantine/core';
+import { Anchor, Button, Modal, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { get, type Page } from '../api';
 import { useSession } from '../session';
-import { EmptyRow, ErrorNote, fmtDate, Loading, PageTitle, Section, useLoad, Why } from '../ui';
+import { fmtDate, ListTable, PageTitle, Section, useLoad, Why } from '../ui';
 import type { AppView } from './Apps';
-import { AccessForm, useGroupsAndWarehouses, type UserRow } from './Users';
+import { AccessForm, useGroupsAndWarehouses, UserState, type UserRow } from './Users';
 
 /**
  * The users client-credentials apps act as (kind 'integration', made with the app): which app, its groups and
@@ -28,76 +28,48 @@ export function IntegrationUsersPage() {
         title="Users of client-credentials apps"
         description="A client-credentials app acts as its own integration user: give it the groups and warehouses it needs, or make it read-only. It has no password or PIN."
       >
-        <ErrorNote error={users.error ?? apps.error} />
-        {users.loading && !users.data ? (
-          <Loading />
-        ) : (
-          <div className="qm-table-wrap">
-            <Table striped highlightOnHover aria-label="Integration users">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>App</Table.Th>
-                  <Table.Th>User</Table.Th>
-                  <Table.Th>Groups</Table.Th>
-                  <Table.Th>Warehouses</Table.Th>
-                  <Table.Th>State</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {users.data?.value.length === 0 && <EmptyRow cols={7}>No integration users: they come with apps that use client credentials.</EmptyRow>}
-                {users.data?.value.map((u) => {
-                  const app = appOf.get(u.id);
-                  return (
-                    <Table.Tr key={u.id}>
-                      <Table.Td>
-                        {app ? (
-                          <Anchor component={Link} to={`/apps/${app.id}`}>
-                            {app.name}
-                          </Anchor>
-                        ) : (
-                          '—'
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/admin/users/${u.id}`} size="sm" className="qm-secret">
-                          {u.username}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td>{u.groups.map((g) => g.name).join(', ') || 'none'}</Table.Td>
-                      <Table.Td>{u.warehouseIds.length ? u.warehouseIds.map((w) => warehouse.get(w) ?? `#${w}`).join(', ') : 'all'}</Table.Td>
-                      <Table.Td>
-                        <Group gap={4}>
-                          {u.active ? (
-                            <Badge color="green" variant="light">
-                              active
-                            </Badge>
-                          ) : (
-                            <Badge color="red">disabled</Badge>
-                          )}
-                          {u.readOnly && (
-                            <Badge color="orange" variant="light">
-                              read-only
-                            </Badge>
-                          )}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>{fmtDate(u.created)}</Table.Td>
-                      <Table.Td>
-                        <Why reason={mayChange ? null : 'You may not change users.'}>
-                          <Button size="xs" variant="default" disabled={!mayChange} aria-label={`Edit access of ${nameOf(u)}`} onClick={() => setEditing(u)}>
-                            Edit access
-                          </Button>
-                        </Why>
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </div>
-        )}
+        <ListTable
+          label="Integration users"
+          columns={['App', 'User', 'Groups', 'Warehouses', 'State', 'Created', '']}
+          error={users.error ?? apps.error}
+          loading={users.loading && !users.data}
+          empty={users.data?.value.length === 0 ? 'No integration users: they come with apps that use client credentials.' : null}
+        >
+          {users.data?.value.map((u) => {
+            const app = appOf.get(u.id);
+            return (
+              <Table.Tr key={u.id}>
+                <Table.Td>
+                  {app ? (
+                    <Anchor component={Link} to={`/apps/${app.id}`} style={{ whiteSpace: 'nowrap' }}>
+                      {app.name}
+                    </Anchor>
+                  ) : (
+                    '—'
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Anchor component={Link} to={`/admin/users/${u.id}`} size="xs" className="qm-secret" style={{ wordBreak: 'break-all' }}>
+                    {u.username}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>{u.groups.map((g) => g.name).join(', ') || 'none'}</Table.Td>
+                <Table.Td>{u.warehouseIds.length ? u.warehouseIds.map((w) => warehouse.get(w) ?? `#${w}`).join(', ') : 'all'}</Table.Td>
+                <Table.Td>
+                  <UserState user={u} />
+                </Table.Td>
+                <Table.Td>{fmtDate(u.created)}</Table.Td>
+                <Table.Td>
+                  <Why reason={mayChange ? null : 'You may not change users.'}>
+                    <Button size="xs" variant="default" disabled={!mayChange} aria-label={`Edit access of ${nameOf(u)}`} onClick={() => setEditing(u)}>
+                      Edit access
+                    </Button>
+                  </Why>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </ListTable>
       </Section>
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={`Access of “${editing ? nameOf(editing) : ''}”`} size="lg">
         {editing && (

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Modal, NumberInput, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, NumberInput, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { del, errorText, get, post } from '../api';
 import { useSession } from '../session';
-import { attempt, ConfirmDialog, ErrorNote, fmtDate, Loading, PageTitle, Section, ShownOnce, useLoad, EmptyRow, SmallDanger } from '../ui';
+import { attempt, ConfirmDialog, ErrorNote, fmtDate, ListTable, PageTitle, Section, ShownOnce, SmallDanger, useLoad, TokenCells } from '../ui';
 
 interface TokenMeta {
   id: number;
@@ -170,45 +170,21 @@ function PersonalTokens() {
         secrets={shown && [{ label: 'Token', value: shown.token }]}
         onClose={() => setShown(null)}
       />
-      <ErrorNote error={tokens.error} />
-      {tokens.loading && !tokens.data ? (
-        <Loading />
-      ) : (
-        <div className="qm-table-wrap">
-          <Table striped highlightOnHover aria-label="Personal tokens">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Token</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>Expires</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {tokens.data?.length === 0 && <EmptyRow cols={6}>No tokens yet.</EmptyRow>}
-              {tokens.data?.map((t) => (
-                <Table.Tr key={t.id}>
-                  <Table.Td>{t.name}</Table.Td>
-                  <Table.Td className="qm-secret">{t.hint}</Table.Td>
-                  <Table.Td>{fmtDate(t.created)}</Table.Td>
-                  <Table.Td>{t.expires ? fmtDate(t.expires) : 'never'}</Table.Td>
-                  <Table.Td>{t.lastUsed ? `${fmtDate(t.lastUsed)} from ${t.lastUsedIp ?? '?'}` : 'never'}</Table.Td>
-                  <Table.Td>
-                    <SmallDanger
-                      aria-label={`Revoke token ${t.name}`}
-                      onClick={() => void attempt(() => del(`/api/user/tokens/${t.id}`), 'Token revoked.').then(tokens.reload)}
-                    >
-                      Revoke
-                    </SmallDanger>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </div>
-      )}
+      <ListTable
+        label="Personal tokens"
+        columns={['Name', 'Token', 'Created', 'Expires', 'Last used', '']}
+        error={tokens.error}
+        loading={tokens.loading && !tokens.data}
+        empty={tokens.data?.length === 0 ? 'No tokens yet.' : null}
+      >
+        {tokens.data?.map((t) => (
+          <Table.Tr key={t.id}>
+            <Table.Td>{t.name}</Table.Td>
+            <Table.Td className="qm-secret">{t.hint}</Table.Td>
+            <TokenCells token={t} onRevoke={() => void attempt(() => del(`/api/user/tokens/${t.id}`), 'Token revoked.').then(tokens.reload)} />
+          </Table.Tr>
+        ))}
+      </ListTable>
     </Section>
   );
 }

@@ -3,7 +3,7 @@ import { Anchor, Badge, Button, Group, Modal, MultiSelect, PasswordInput, Simple
 import { Link, useParams } from 'react-router';
 import { del, errorText, get, patch, post, type Page } from '../api';
 import { useSession } from '../session';
-import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Section, useLoad, Why, EmptyRow, SmallDanger } from '../ui';
+import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Section, useLoad, Why, EmptyRow, SmallDanger, TokenCells } from '../ui';
 
 export interface UserRow {
   id: number;
@@ -95,25 +95,7 @@ export function UsersPage() {
                   <Table.Td>{u.groups.map((g) => g.name).join(', ') || '—'}</Table.Td>
                   <Table.Td>{u.warehouseIds.length ? u.warehouseIds.map((w) => `#${w}`).join(', ') : 'all'}</Table.Td>
                   <Table.Td>
-                    <Group gap={4}>
-                      {u.active ? (
-                        <Badge color="green" variant="light">
-                          active
-                        </Badge>
-                      ) : (
-                        <Badge color="red">disabled</Badge>
-                      )}
-                      {u.readOnly && (
-                        <Badge color="orange" variant="light">
-                          read-only
-                        </Badge>
-                      )}
-                      {u.superuser && (
-                        <Badge color="grape" variant="light">
-                          superuser
-                        </Badge>
-                      )}
-                    </Group>
+                    <UserState user={u} />
                   </Table.Td>
                   <Table.Td>{fmtDate(u.lastLogin)}</Table.Td>
                 </Table.Tr>
@@ -124,6 +106,31 @@ export function UsersPage() {
       </Section>
       <CreateUser opened={creating} onClose={() => setCreating(false)} onCreated={() => (setCreating(false), void users.reload())} />
     </>
+  );
+}
+
+/** A user's state as badges: active or disabled, read-only, superuser. */
+export function UserState({ user: u }: { user: UserRow }) {
+  return (
+    <Group gap={4} wrap="nowrap">
+      {u.active ? (
+        <Badge color="green" variant="light">
+          active
+        </Badge>
+      ) : (
+        <Badge color="red">disabled</Badge>
+      )}
+      {u.readOnly && (
+        <Badge color="orange" variant="light">
+          read-only
+        </Badge>
+      )}
+      {u.superuser && (
+        <Badge color="grape" variant="light">
+          superuser
+        </Badge>
+      )}
+    </Group>
   );
 }
 
@@ -417,17 +424,10 @@ function CredentialTables({ userId, creds, reload }: { userId: number; creds: Cr
                     {t.hint}
                   </Text>
                 </Table.Td>
-                <Table.Td>{fmtDate(t.created)}</Table.Td>
-                <Table.Td>{t.expires ? fmtDate(t.expires) : 'never'}</Table.Td>
-                <Table.Td>{t.lastUsed ? `${fmtDate(t.lastUsed)} from ${t.lastUsedIp ?? '?'}` : 'never'}</Table.Td>
-                <Table.Td>
-                  <SmallDanger
-                    aria-label={`Revoke token ${t.name}`}
-                    onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/tokens/${t.id}`), 'Token revoked.').then(reload)}
-                  >
-                    Revoke
-                  </SmallDanger>
-                </Table.Td>
+                <TokenCells
+                  token={t}
+                  onRevoke={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/tokens/${t.id}`), 'Token revoked.').then(reload)}
+                />
               </Table.Tr>
             ))}
           </Table.Tbody>
