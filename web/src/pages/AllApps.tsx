@@ -67,7 +67,7 @@ export function AllAppsPage() {
                       </Badge>
                     )}
                   </Group>
-                  <Text size="xs" c="dimmed" className="qm-secret">
+                  <Text size="xs" c="dimmed" ff="monospace" miw={180} style={{ wordBreak: 'break-all' }}>
                     {a.client_id}
                   </Text>
                 </Stack>

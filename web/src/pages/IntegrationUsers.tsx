@@ -55,7 +55,7 @@ export function IntegrationUsersPage() {
                 </Table.Td>
                 <Table.Td>{u.groups.map((g) => g.name).join(', ') || 'none'}</Table.Td>
                 <Table.Td>{u.warehouseIds.length ? u.warehouseIds.map((w) => warehouse.get(w) ?? `#${w}`).join(', ') : 'all'}</Table.Td>
-                <Table.Td>
+                <Table.Td miw={100}>
                   <UserState user={u} />
                 </Table.Td>
                 <Table.Td>{fmtDate(u.created)}</Table.Td>
