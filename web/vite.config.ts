@@ -20,6 +20,8 @@ export default defineConfig({
     // along the dependencies no earlier group claimed.
     rolldownOptions: {
       output: {
+        // Mantine's parts are named after every screen that shares them; the file name keeps only "mantine".
+        chunkFileNames: (chunk) => `assets/${chunk.name.startsWith('mantine~') ? 'mantine' : '[name]'}-[hash].js`,
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler|cookie|set-cookie-parser)[\\/]/, priority: 4 },
