@@ -14,6 +14,30 @@ export default defineConfig({
     // One origin, no inline scripts: the server's Content-Security-Policy allows 'self' scripts only.
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 1500,
+    // Route-level chunks (App.tsx lazy-loads the pages), and the libraries in chunks of their own (Rolldown's
+    // codeSplitting groups, what manualChunks became in Vite 8), so a release that changes a screen leaves them
+    // cached and the charts load with the Overview only. Higher priority claims a module first; each group takes
+    // along the dependencies no earlier group claimed.
+    rolldownOptions: {
+      output: {
+        // Mantine's parts are named after every screen that shares them; the file name keeps only "mantine".
+        chunkFileNames: (chunk) => `assets/${chunk.name.startsWith('mantine~') ? 'mantine' : '[name]'}-[hash].js`,
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler|cookie|set-cookie-parser)[\\/]/, priority: 4 },
+            {
+              name: 'mantine',
+              test: /node_modules[\\/]@mantine[\\/](core|hooks|notifications)[\\/]/,
+              priority: 3,
+              entriesAware: true,
+              entriesAwareMergeThreshold: 20_000,
+            },
+            { name: 'icons', test: /node_modules[\\/]@tabler[\\/]/, priority: 2 },
+            { name: 'charts', test: /node_modules[\\/](recharts|@mantine[\\/]charts)[\\/]/, priority: 1 },
+          ],
+        },
+      },
+    },
   },
   server: { port: 18106, proxy: { '/api': 'http://127.0.0.1:8000', '/o': 'http://127.0.0.1:8000' } },
 });

@@ -52,6 +52,10 @@ export interface AuditDetails {
   'group.created': { groupId: number; name: string; permissions: unknown; reports: string[] };
   'group.updated': { groupId: number; name: string; permissions: unknown; reports: string[] };
   'group.deleted': { groupId: number; name: string };
+  /** A superuser rotated an application's client secret (All applications; the secret is never in the trail). */
+  'app.secret_rotated': { client_id: string };
+  /** A superuser deleted an application (All applications). */
+  'app.deleted': { client_id: string };
 }
 
 export type AuditEvent = keyof AuditDetails;
@@ -81,6 +85,8 @@ export const AUDIT_EVENTS = Object.freeze([
   'group.created',
   'group.updated',
   'group.deleted',
+  'app.secret_rotated',
+  'app.deleted',
 ] as const satisfies readonly AuditEvent[]);
 
 // Every event of the type is in the list, and the list names nothing else.

@@ -5,6 +5,7 @@ import { rotateSigningKey } from './keys.js';
 import { PATHS } from './provider.js';
 import { interactionRoutes } from './interactions/index.js';
 import { appRoutes } from '../modules/app/routes.js';
+import { allApplicationRoutes } from '../modules/app/all.js';
 
 /** Where each public URL lands inside oidc-provider. The seeds' token URLs are all the one token endpoint. */
 const MOUNTS: [string, string][] = [
@@ -83,6 +84,7 @@ export async function oauthRoutes(app: FastifyInstance) {
 
   await app.register(interactionRoutes);
   await app.register(appRoutes);
+  await app.register(allApplicationRoutes);
 }
 // Not encapsulated (what fastify-plugin does), so `app.oauth` is visible to the whole application.
 (oauthRoutes as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { basic, makeAccount, personalToken, type TestUser } from '../helpers/app.js';
-import { logIn, screenshot, startConsole } from './console-helpers.js';
+import { choose, logIn, screenshot, startConsole } from './console-helpers.js';
 
 let c: Awaited<ReturnType<typeof startConsole>>;
 let acc: Awaited<ReturnType<typeof makeAccount>>;
@@ -37,18 +37,14 @@ describe('an admin creates a read-only user limited to one warehouse, who sees e
   it('creates the user in the Users screen; the user sees one warehouse and disabled actions', async () => {
     const page = await c.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await logIn(page, c.base, admin);
-    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
     await page.getByRole('button', { name: 'New user' }).click();
     const dialog = page.getByRole('dialog', { name: 'New user' });
     await dialog.getByLabel('Username').fill('dockhand');
     await dialog.getByLabel('Email').fill('dockhand@harbour.test');
     await dialog.getByLabel(/^Password\b/).fill('a long dock password');
-    await dialog.getByLabel('Groups').click();
-    await page.getByRole('option', { name: 'staff' }).click();
-    await page.keyboard.press('Escape');
-    await dialog.getByLabel('Warehouses').click();
-    await page.getByRole('option', { name: /NORTH/ }).click();
-    await page.keyboard.press('Escape');
+    await choose(page, dialog.getByLabel('Groups'), 'staff');
+    await choose(page, dialog.getByLabel('Warehouses'), /NORTH/);
     await dialog.getByLabel('Read-only').check();
     await screenshot(page, 'new-user');
     await dialog.getByRole('button', { name: 'Create user' }).click();

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { PASSWORD, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -45,4 +45,11 @@ export async function logIn(page: Page, base: string, user: TestUser, pin?: stri
     await page.getByRole('button', { name: 'Confirm PIN' }).click();
   }
   await page.getByRole('button', { name: 'Log out' }).waitFor();
+}
+
+/** Picks options in a Mantine multi-select (the field opens a list; Escape closes it, not the dialog around it). */
+export async function choose(page: Page, field: Locator, ...options: (string | RegExp)[]) {
+  await field.click();
+  for (const name of options) await page.getByRole('option', { name }).click();
+  await page.keyboard.press('Escape');
 }

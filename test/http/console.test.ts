@@ -48,6 +48,23 @@ describe('the console is served at / and at its client-side routes', () => {
     expect(String(res.headers['cache-control'])).toContain('immutable');
     expect(res.body.length).toBeGreaterThan(1000);
   });
+
+  it('serves every chunk of the code-split build: what the page loads first and every chunk the screens load later', async () => {
+    const page = (await get('/')).body;
+    const first = [...page.matchAll(/(?:src|href)="\/assets\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+    // The entry, React, and Mantine come first; the charts only with the Overview screen.
+    expect(first.filter((f) => f.endsWith('.js')).length).toBeGreaterThan(2);
+    expect(first.some((f) => f.startsWith('charts'))).toBe(false);
+    const all = readdirSync(`${CONSOLE_ROOT}assets`).filter((f) => /\.(js|css)$/.test(f));
+    expect(all.some((f) => /^charts.*\.js$/.test(f))).toBe(true);
+    expect(all.some((f) => /^Overview.*\.js$/.test(f))).toBe(true);
+    for (const f of new Set([...first, ...all])) {
+      const res = await get(`/assets/${encodeURIComponent(f)}`);
+      expect(res.statusCode, f).toBe(200);
+      expect(res.headers['content-type'], f).toMatch(f.endsWith('.js') ? /javascript/ : /text\/css/);
+      expect(res.headers['x-content-type-options'], f).toBe('nosniff');
+    }
+  });
 });
 
 describe('API paths keep their own answers', () => {

@@ -2,17 +2,27 @@ import { AppShell, Burger, Button, Center, Group, Loader, NavLink, ScrollArea, T
 import { useDisclosure } from '@mantine/hooks';
 import { Navigate, NavLink as RouterLink, Route, Routes, useLocation } from 'react-router';
 import { useSession, type Action } from './session';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { LoginPage } from './pages/Login';
-import { MePage } from './pages/Me';
-import { AppsPage, AppDetailPage } from './pages/Apps';
-import { UsersPage, UserDetailPage } from './pages/Users';
-import { GroupsPage } from './pages/Groups';
-import { AuditPage } from './pages/Audit';
-import { OverviewPage } from './pages/Overview';
-import { ItemsPage } from './pages/Items';
-import { StockPage } from './pages/Stock';
-import { OrdersPage } from './pages/Orders';
-import { ReportsPage } from './pages/Reports';
+
+/** A page loaded when first shown: each screen is a chunk of its own (code-split), the login page comes with the shell. */
+function page<M>(load: () => Promise<M>, name: keyof M) {
+  return lazy(async () => ({ default: (await load())[name] as ComponentType }));
+}
+const MePage = page(() => import('./pages/Me'), 'MePage');
+const AppsPage = page(() => import('./pages/Apps'), 'AppsPage');
+const AppDetailPage = page(() => import('./pages/Apps'), 'AppDetailPage');
+const UsersPage = page(() => import('./pages/Users'), 'UsersPage');
+const UserDetailPage = page(() => import('./pages/Users'), 'UserDetailPage');
+const GroupsPage = page(() => import('./pages/Groups'), 'GroupsPage');
+const AuditPage = page(() => import('./pages/Audit'), 'AuditPage');
+const OverviewPage = page(() => import('./pages/Overview'), 'OverviewPage');
+const ItemsPage = page(() => import('./pages/Items'), 'ItemsPage');
+const StockPage = page(() => import('./pages/Stock'), 'StockPage');
+const OrdersPage = page(() => import('./pages/Orders'), 'OrdersPage');
+const ReportsPage = page(() => import('./pages/Reports'), 'ReportsPage');
+const AllAppsPage = page(() => import('./pages/AllApps'), 'AllAppsPage');
+const IntegrationUsersPage = page(() => import('./pages/IntegrationUsers'), 'IntegrationUsersPage');
 
 interface NavEntry {
   to: string;
@@ -45,6 +55,8 @@ const NAV: { title: string; entries: NavEntry[] }[] = [
       { to: '/admin/users', label: 'Users', need: ['user', 'view'] },
       { to: '/admin/groups', label: 'Groups', need: ['user', 'view'] },
       { to: '/admin/audit', label: 'Audit log', need: ['user', 'view'] },
+      { to: '/admin/integration-users', label: 'Integration users', need: ['user', 'view'] },
+      { to: '/admin/applications', label: 'All applications', need: ['app', 'view'], superuser: true },
     ],
   },
 ];
@@ -123,23 +135,27 @@ export function App() {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>
-        <Routes>
-          <Route path="/" element={<Navigate to={home} replace />} />
-          <Route path="/login" element={<Navigate to={safeNext(location.search) ?? home} replace />} />
-          <Route path="/me" element={<MePage />} />
-          <Route path="/apps" element={<AppsPage />} />
-          <Route path="/apps/:id" element={<AppDetailPage />} />
-          <Route path="/items" element={<ItemsPage />} />
-          <Route path="/stock" element={<StockPage />} />
-          <Route path="/orders" element={<OrdersPage />} />
-          <Route path="/reports" element={<ReportsPage />} />
-          <Route path="/overview" element={<OverviewPage />} />
-          <Route path="/admin/users" element={<UsersPage />} />
-          <Route path="/admin/users/:id" element={<UserDetailPage />} />
-          <Route path="/admin/groups" element={<GroupsPage />} />
-          <Route path="/admin/audit" element={<AuditPage />} />
-          <Route path="*" element={<Text>Nothing here. Pick a screen from the menu.</Text>} />
-        </Routes>
+        <Suspense fallback={<Loader size="sm" aria-label="Loading" />}>
+          <Routes>
+            <Route path="/" element={<Navigate to={home} replace />} />
+            <Route path="/login" element={<Navigate to={safeNext(location.search) ?? home} replace />} />
+            <Route path="/me" element={<MePage />} />
+            <Route path="/apps" element={<AppsPage />} />
+            <Route path="/apps/:id" element={<AppDetailPage />} />
+            <Route path="/items" element={<ItemsPage />} />
+            <Route path="/stock" element={<StockPage />} />
+            <Route path="/orders" element={<OrdersPage />} />
+            <Route path="/reports" element={<ReportsPage />} />
+            <Route path="/overview" element={<OverviewPage />} />
+            <Route path="/admin/users" element={<UsersPage />} />
+            <Route path="/admin/users/:id" element={<UserDetailPage />} />
+            <Route path="/admin/groups" element={<GroupsPage />} />
+            <Route path="/admin/audit" element={<AuditPage />} />
+            <Route path="/admin/integration-users" element={<IntegrationUsersPage />} />
+            <Route path="/admin/applications" element={me.superuser ? <AllAppsPage /> : <Text>Only superusers manage every application.</Text>} />
+            <Route path="*" element={<Text>Nothing here. Pick a screen from the menu.</Text>} />
+          </Routes>
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );

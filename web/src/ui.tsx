@@ -1,5 +1,22 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ActionIcon, Alert, Badge, Card, Code, CopyButton, Group, Loader, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { useCallback, useEffect, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Code,
+  CopyButton,
+  Group,
+  Loader,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+  type ButtonProps,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { errorText } from './api';
@@ -112,6 +129,84 @@ export function Secret({ label, value }: { label: string; value: string }) {
   );
 }
 
+/**
+ * A dialog that shows secrets once (a new token, an API secret, a rotated client secret): a sentence that says so,
+ * each secret with its copy button, anything else the caller adds, and Done. Open while `secrets` is not null.
+ */
+export function ShownOnce({
+  title,
+  note,
+  secrets,
+  onClose,
+  children,
+}: {
+  title: string;
+  note: ReactNode;
+  secrets: { label: string; value: string }[] | null;
+  onClose: () => void;
+  children?: ReactNode;
+}) {
+  return (
+    <Modal opened={secrets !== null} onClose={onClose} title={title} size="lg">
+      {secrets && (
+        <Stack>
+          <Text size="sm">{note}</Text>
+          {secrets.map((s) => (
+            <Secret key={s.label} label={s.label} value={s.value} />
+          ))}
+          {children}
+          <Button onClick={onClose}>Done</Button>
+        </Stack>
+      )}
+    </Modal>
+  );
+}
+
+/** A new client secret, in place: the secret with its copy button and the warning that it is shown only this once. */
+export function ClientSecretOnce({ secret }: { secret: string }) {
+  return (
+    <>
+      <Secret label="Client Secret" value={secret} />
+      <Text size="sm" c="orange.8">
+        Copy the client secret now: it is shown only this once.
+      </Text>
+    </>
+  );
+}
+
+/** Asks before what cannot be undone: a sentence, Cancel, and the red button that does it. */
+export function ConfirmDialog({
+  opened,
+  title,
+  confirm,
+  onCancel,
+  onConfirm,
+  children,
+}: {
+  opened: boolean;
+  title: string;
+  confirm: string;
+  onCancel: () => void;
+  onConfirm: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Modal opened={opened} onClose={onCancel} title={title}>
+      <Stack>
+        <Text size="sm">{children}</Text>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button color="red" onClick={onConfirm}>
+            {confirm}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
 export function YesNo({ value, yes, no }: { value: boolean; yes: string; no: string }) {
   return (
     <Badge color={value ? 'green' : 'gray'} variant="light">
@@ -128,4 +223,89 @@ export function Why({ reason, children }: { reason: string | null; children: Rea
       <span style={{ display: 'inline-block' }}>{children}</span>
     </Tooltip>
   );
+}
+
+/** A table's one row when it has none: a dimmed sentence across every column. */
+export function EmptyRow({ cols, children }: { cols: number; children: ReactNode }) {
+  return (
+    <Table.Tr>
+      <Table.Td colSpan={cols}>
+        <Text size="sm" c="dimmed">
+          {children}
+        </Text>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+/**
+ * A list as a table: its error, a loader until the first answer, the column heads, a dimmed sentence when the list is
+ * empty (`empty` null: nothing to say), then the rows.
+ */
+export function ListTable({
+  label,
+  columns,
+  error,
+  loading,
+  empty,
+  children,
+}: {
+  label: string;
+  columns: string[];
+  error: string | null;
+  loading: boolean;
+  empty: ReactNode | null;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <ErrorNote error={error} />
+      {loading ? (
+        <Loading />
+      ) : (
+        <div className="qm-table-wrap">
+          <Table striped highlightOnHover aria-label={label}>
+            <Table.Thead>
+              <Table.Tr>
+                {columns.map((c, i) => (
+                  <Table.Th key={i}>{c}</Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {empty !== null && <EmptyRow cols={columns.length}>{empty}</EmptyRow>}
+              {children}
+            </Table.Tbody>
+          </Table>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** A personal token's dates and its Revoke button: the end of a row in the token tables (yours, and a user's for admins). */
+export function TokenCells({
+  token: t,
+  onRevoke,
+}: {
+  token: { name: string; created: string; expires: string | null; lastUsed: string | null; lastUsedIp: string | null };
+  onRevoke: () => void;
+}) {
+  return (
+    <>
+      <Table.Td>{fmtDate(t.created)}</Table.Td>
+      <Table.Td>{t.expires ? fmtDate(t.expires) : 'never'}</Table.Td>
+      <Table.Td>{t.lastUsed ? `${fmtDate(t.lastUsed)} from ${t.lastUsedIp ?? '?'}` : 'never'}</Table.Td>
+      <Table.Td>
+        <SmallDanger aria-label={`Revoke token ${t.name}`} onClick={onRevoke}>
+          Revoke
+        </SmallDanger>
+      </Table.Td>
+    </>
+  );
+}
+
+/** The small red button of a table row or a section (revoke, end, delete). */
+export function SmallDanger(props: ButtonProps & Omit<ComponentPropsWithoutRef<'button'>, keyof ButtonProps>) {
+  return <Button size="xs" color="red" variant="light" {...props} />;
 }

@@ -162,13 +162,17 @@ export async function updateApp(ctx: RequestContext, { id, changes: input }: { i
 
 /** A new secret, shown once. Tokens already issued stay valid until they expire (seed 001). */
 export async function rotateSecret(ctx: RequestContext, id: number) {
-  const row = await loadApp(ctx, id);
+  return rotateClientSecret(ctx, await loadApp(ctx, id));
+}
+
+/** A new secret for a client the caller may manage (found by `loadApp`, or a superuser's instance-wide client). */
+export async function rotateClientSecret(ctx: RequestContext, row: ClientRow) {
   if (!row.secretHash) throw new ApiError('conflict', 'A public client has no secret.');
   const secret = makeSecret('cs');
   await ctx.db
     .update(oauthClients)
     .set({ secretHash: hashSecret(secret), secretRotatedAt: new Date() })
-    .where(ctx.byId(oauthClients, id));
+    .where(and(eq(oauthClients.id, row.id), inAccountOrShared(ctx, oauthClients)));
   await ctx.invalidate({ t: 'client', id: row.clientId });
   return { client_id: row.clientId, client_secret: secret };
 }
@@ -182,7 +186,7 @@ export async function deleteApp(ctx: RequestContext, id: number) {
  * Deletes a client the caller may manage (found by `loadApp` or `manageable`: its account's, or for a superuser an
  * instance-wide one), what it issued, and its integration user.
  */
-async function deleteClientRow(ctx: RequestContext, row: ClientRow) {
+export async function deleteClientRow(ctx: RequestContext, row: ClientRow) {
   const { db, machinery } = ctx;
   await db.delete(oauthClients).where(and(eq(oauthClients.id, row.id), inAccountOrShared(ctx, oauthClients)));
   // Tokens of the client, whichever account their users are in (an instance-wide client serves every account).

@@ -3,7 +3,23 @@ import { ActionIcon, Anchor, Badge, Button, Checkbox, Group, Modal, SimpleGrid, 
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { del, errorText, get, patch, post } from '../api';
 import { useSession } from '../session';
-import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Secret, Section, useLoad, Why } from '../ui';
+import {
+  attempt,
+  ClientSecretOnce,
+  ConfirmDialog,
+  ErrorNote,
+  fmtDate,
+  Loading,
+  PageTitle,
+  Secret,
+  Section,
+  ShownOnce,
+  useLoad,
+  Why,
+  EmptyRow,
+  SmallDanger,
+  ListTable,
+} from '../ui';
 
 export interface AppView {
   id: number;
@@ -86,48 +102,27 @@ export function AppsPage() {
           </form>
         </Section>
         <Section title="Apps">
-          <ErrorNote error={apps.error} />
-          {apps.loading && !apps.data ? (
-            <Loading />
-          ) : (
-            <div className="qm-table-wrap">
-              <Table striped highlightOnHover aria-label="Apps">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th>Client ID</Table.Th>
-                    <Table.Th>Grants</Table.Th>
-                    <Table.Th>Created</Table.Th>
-                    <Table.Th>State</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {apps.data?.length === 0 && (
-                    <Table.Tr>
-                      <Table.Td colSpan={5}>
-                        <Text size="sm" c="dimmed">
-                          No apps yet.
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  )}
-                  {apps.data?.map((a) => (
-                    <Table.Tr key={a.id}>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/apps/${a.id}`}>
-                          {a.name}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td className="qm-secret">{a.client_id}</Table.Td>
-                      <Table.Td>{a.grant_types.join(', ')}</Table.Td>
-                      <Table.Td>{fmtDate(a.created)}</Table.Td>
-                      <Table.Td>{a.disabled ? <Badge color="red">disabled</Badge> : <Badge color="green">active</Badge>}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </div>
-          )}
+          <ListTable
+            label="Apps"
+            columns={['Name', 'Client ID', 'Grants', 'Created', 'State']}
+            error={apps.error}
+            loading={apps.loading && !apps.data}
+            empty={apps.data?.length === 0 ? 'No apps yet.' : null}
+          >
+            {apps.data?.map((a) => (
+              <Table.Tr key={a.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/apps/${a.id}`}>
+                    {a.name}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td className="qm-secret">{a.client_id}</Table.Td>
+                <Table.Td>{a.grant_types.join(', ')}</Table.Td>
+                <Table.Td>{fmtDate(a.created)}</Table.Td>
+                <Table.Td>{a.disabled ? <Badge color="red">disabled</Badge> : <Badge color="green">active</Badge>}</Table.Td>
+              </Table.Tr>
+            ))}
+          </ListTable>
         </Section>
       </Stack>
     </>
@@ -170,12 +165,7 @@ export function AppDetailPage() {
           <Stack gap="sm">
             <Secret label="Client ID" value={a.client_id} />
             {secret ? (
-              <>
-                <Secret label="Client Secret" value={secret} />
-                <Text size="sm" c="orange.8">
-                  Copy the client secret now: it is shown only this once.
-                </Text>
-              </>
+              <ClientSecretOnce secret={secret} />
             ) : (
               <Text size="sm" c="dimmed">
                 {a.client_type === 'public'
@@ -229,15 +219,7 @@ export function AppDetailPage() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {tokens.data?.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={6}>
-                      <Text size="sm" c="dimmed">
-                        No tokens yet: generate one to finish setting up the app.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
+                {tokens.data?.length === 0 && <EmptyRow cols={6}>No tokens yet: generate one to finish setting up the app.</EmptyRow>}
                 {tokens.data?.map((t) => (
                   <Table.Tr key={t.id}>
                     <Table.Td>{t.name}</Table.Td>
@@ -248,16 +230,13 @@ export function AppDetailPage() {
                     <Table.Td>{fmtDate(t.last_used)}</Table.Td>
                     <Table.Td>{fmtDate(t.expires)}</Table.Td>
                     <Table.Td>
-                      <Button
-                        size="xs"
-                        color="red"
-                        variant="light"
+                      <SmallDanger
                         disabled={!mayDelete}
                         aria-label={`Revoke token ${t.name}`}
                         onClick={() => void attempt(() => del(`/api/v1/App/${id}/Token/${t.id}`), 'Token revoked.').then(tokens.reload)}
                       >
                         Revoke
-                      </Button>
+                      </SmallDanger>
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -277,33 +256,28 @@ export function AppDetailPage() {
           void tokens.reload();
         }}
       />
-      <Modal opened={issued !== null} onClose={() => setIssued(null)} title={`Token “${issued?.name ?? ''}”`} size="lg">
-        {issued && (
-          <Stack>
-            <Text size="sm">
-              Copy these now: they are not shown again. Use the access token as Authorization: Bearer …; it is valid for {Math.round(issued.expires_in / 3600)}{' '}
-              hours.
-            </Text>
-            <Secret label="Access Token" value={issued.access_token} />
-            <Secret label="Refresh Token" value={issued.refresh_token} />
-            <Text size="sm">Scopes: {issued.scope}</Text>
-            <Button onClick={() => setIssued(null)}>Done</Button>
-          </Stack>
-        )}
-      </Modal>
-      <Modal opened={confirmDelete} onClose={() => setConfirmDelete(false)} title={`Delete “${a.name}”?`}>
-        <Stack>
-          <Text size="sm">Every token it issued stops working at once.</Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmDelete(false)}>
-              Cancel
-            </Button>
-            <Button color="red" onClick={() => void attempt(() => del(`/api/v1/App/${id}`), 'App deleted.').then((ok) => ok && navigate('/apps'))}>
-              Delete
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ShownOnce
+        title={`Token “${issued?.name ?? ''}”`}
+        note={`Copy these now: they are not shown again. Use the access token as Authorization: Bearer …; it is valid for ${Math.round((issued?.expires_in ?? 0) / 3600)} hours.`}
+        secrets={
+          issued && [
+            { label: 'Access Token', value: issued.access_token },
+            { label: 'Refresh Token', value: issued.refresh_token },
+          ]
+        }
+        onClose={() => setIssued(null)}
+      >
+        <Text size="sm">Scopes: {issued?.scope}</Text>
+      </ShownOnce>
+      <ConfirmDialog
+        opened={confirmDelete}
+        title={`Delete “${a.name}”?`}
+        confirm="Delete"
+        onCancel={() => setConfirmDelete(false)}
+        onConfirm={() => void attempt(() => del(`/api/v1/App/${id}`), 'App deleted.').then((ok) => ok && navigate('/apps'))}
+      >
+        Every token it issued stops working at once.
+      </ConfirmDialog>
     </>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Modal, NumberInput, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, NumberInput, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { del, errorText, get, post } from '../api';
 import { useSession } from '../session';
-import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Secret, Section, useLoad } from '../ui';
+import { attempt, ConfirmDialog, ErrorNote, fmtDate, ListTable, PageTitle, Section, ShownOnce, SmallDanger, useLoad, TokenCells } from '../ui';
 
 interface TokenMeta {
   id: number;
@@ -164,63 +164,27 @@ function PersonalTokens() {
         </Group>
         <ErrorNote error={error} />
       </form>
-      <Modal opened={shown !== null} onClose={() => setShown(null)} title={`Token “${shown?.name ?? ''}”`} size="lg">
-        <Stack>
-          <Text size="sm">Copy it now: it will not be shown again.</Text>
-          {shown && <Secret label="Token" value={shown.token} />}
-          <Button onClick={() => setShown(null)}>Done</Button>
-        </Stack>
-      </Modal>
-      <ErrorNote error={tokens.error} />
-      {tokens.loading && !tokens.data ? (
-        <Loading />
-      ) : (
-        <div className="qm-table-wrap">
-          <Table striped highlightOnHover aria-label="Personal tokens">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Token</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>Expires</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {tokens.data?.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={6}>
-                    <Text c="dimmed" size="sm">
-                      No tokens yet.
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-              {tokens.data?.map((t) => (
-                <Table.Tr key={t.id}>
-                  <Table.Td>{t.name}</Table.Td>
-                  <Table.Td className="qm-secret">{t.hint}</Table.Td>
-                  <Table.Td>{fmtDate(t.created)}</Table.Td>
-                  <Table.Td>{t.expires ? fmtDate(t.expires) : 'never'}</Table.Td>
-                  <Table.Td>{t.lastUsed ? `${fmtDate(t.lastUsed)} from ${t.lastUsedIp ?? '?'}` : 'never'}</Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      color="red"
-                      variant="light"
-                      aria-label={`Revoke token ${t.name}`}
-                      onClick={() => void attempt(() => del(`/api/user/tokens/${t.id}`), 'Token revoked.').then(tokens.reload)}
-                    >
-                      Revoke
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </div>
-      )}
+      <ShownOnce
+        title={`Token “${shown?.name ?? ''}”`}
+        note="Copy it now: it will not be shown again."
+        secrets={shown && [{ label: 'Token', value: shown.token }]}
+        onClose={() => setShown(null)}
+      />
+      <ListTable
+        label="Personal tokens"
+        columns={['Name', 'Token', 'Created', 'Expires', 'Last used', '']}
+        error={tokens.error}
+        loading={tokens.loading && !tokens.data}
+        empty={tokens.data?.length === 0 ? 'No tokens yet.' : null}
+      >
+        {tokens.data?.map((t) => (
+          <Table.Tr key={t.id}>
+            <Table.Td>{t.name}</Table.Td>
+            <Table.Td className="qm-secret">{t.hint}</Table.Td>
+            <TokenCells token={t} onRevoke={() => void attempt(() => del(`/api/user/tokens/${t.id}`), 'Token revoked.').then(tokens.reload)} />
+          </Table.Tr>
+        ))}
+      </ListTable>
     </Section>
   );
 }
@@ -276,31 +240,21 @@ function ApiKey() {
           )}
         </Group>
       </Stack>
-      <Modal opened={secret !== null} onClose={() => setSecret(null)} title="API Secret" size="lg">
-        <Stack>
-          <Text size="sm">
-            Copy this value and keep it somewhere safe (a password manager). It will not be shown again; the API key stays visible in this section.
-          </Text>
-          {secret && <Secret label="API Secret" value={secret} />}
-          <Button onClick={() => setSecret(null)}>Done</Button>
-        </Stack>
-      </Modal>
-      <Modal opened={confirmRevoke} onClose={() => setConfirmRevoke(false)} title="Revoke the API key?">
-        <Stack>
-          <Text size="sm">Scripts using it stop working at once.</Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirmRevoke(false)}>
-              Cancel
-            </Button>
-            <Button
-              color="red"
-              onClick={() => void attempt(() => del('/api/user/apikey/'), 'API key revoked.').then(() => (setConfirmRevoke(false), key.reload()))}
-            >
-              Revoke
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ShownOnce
+        title="API Secret"
+        note="Copy this value and keep it somewhere safe (a password manager). It will not be shown again; the API key stays visible in this section."
+        secrets={secret === null ? null : [{ label: 'API Secret', value: secret }]}
+        onClose={() => setSecret(null)}
+      />
+      <ConfirmDialog
+        opened={confirmRevoke}
+        title="Revoke the API key?"
+        confirm="Revoke"
+        onCancel={() => setConfirmRevoke(false)}
+        onConfirm={() => void attempt(() => del('/api/user/apikey/'), 'API key revoked.').then(() => (setConfirmRevoke(false), key.reload()))}
+      >
+        Scripts using it stop working at once.
+      </ConfirmDialog>
     </Section>
   );
 }
@@ -336,14 +290,7 @@ function Sessions() {
                 </Table.Td>
                 <Table.Td>
                   {!s.current && (
-                    <Button
-                      size="xs"
-                      variant="light"
-                      color="red"
-                      onClick={() => void attempt(() => del(`/api/user/sessions/${s.id}`), 'Session ended.').then(sessions.reload)}
-                    >
-                      End
-                    </Button>
+                    <SmallDanger onClick={() => void attempt(() => del(`/api/user/sessions/${s.id}`), 'Session ended.').then(sessions.reload)}>End</SmallDanger>
                   )}
                 </Table.Td>
               </Table.Tr>

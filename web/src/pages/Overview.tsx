@@ -1,3 +1,4 @@
+import '@mantine/charts/styles.css';
 import { AreaChart, BarChart } from '@mantine/charts';
 import { Badge, Button, Group, SegmentedControl, SimpleGrid, Table, Text } from '@mantine/core';
 import { get } from '../api';

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Anchor, Badge, Button, Group, Modal, MultiSelect, PasswordInput, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { Link, useParams } from 'react-router';
-import { del, errorText, get, patch, post, put, type Page } from '../api';
+import { del, errorText, get, patch, post, type Page } from '../api';
 import { useSession } from '../session';
-import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Section, useLoad, Why } from '../ui';
+import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Section, useLoad, Why, EmptyRow, SmallDanger, TokenCells } from '../ui';
 
 export interface UserRow {
   id: number;
@@ -20,11 +20,11 @@ export interface UserRow {
   created: string;
   lastLogin: string | null;
 }
-interface GroupRow {
+export interface GroupRow {
   id: number;
   name: string;
 }
-interface WarehouseRow {
+export interface WarehouseRow {
   wID: number;
   code: string;
   name: string;
@@ -95,25 +95,7 @@ export function UsersPage() {
                   <Table.Td>{u.groups.map((g) => g.name).join(', ') || '—'}</Table.Td>
                   <Table.Td>{u.warehouseIds.length ? u.warehouseIds.map((w) => `#${w}`).join(', ') : 'all'}</Table.Td>
                   <Table.Td>
-                    <Group gap={4}>
-                      {u.active ? (
-                        <Badge color="green" variant="light">
-                          active
-                        </Badge>
-                      ) : (
-                        <Badge color="red">disabled</Badge>
-                      )}
-                      {u.readOnly && (
-                        <Badge color="orange" variant="light">
-                          read-only
-                        </Badge>
-                      )}
-                      {u.superuser && (
-                        <Badge color="grape" variant="light">
-                          superuser
-                        </Badge>
-                      )}
-                    </Group>
+                    <UserState user={u} />
                   </Table.Td>
                   <Table.Td>{fmtDate(u.lastLogin)}</Table.Td>
                 </Table.Tr>
@@ -124,6 +106,31 @@ export function UsersPage() {
       </Section>
       <CreateUser opened={creating} onClose={() => setCreating(false)} onCreated={() => (setCreating(false), void users.reload())} />
     </>
+  );
+}
+
+/** A user's state as badges: active or disabled, read-only, superuser. */
+export function UserState({ user: u }: { user: UserRow }) {
+  return (
+    <Group gap={4} wrap="nowrap">
+      {u.active ? (
+        <Badge color="green" variant="light">
+          active
+        </Badge>
+      ) : (
+        <Badge color="red">disabled</Badge>
+      )}
+      {u.readOnly && (
+        <Badge color="orange" variant="light">
+          read-only
+        </Badge>
+      )}
+      {u.superuser && (
+        <Badge color="grape" variant="light">
+          superuser
+        </Badge>
+      )}
+    </Group>
   );
 }
 
@@ -273,65 +280,69 @@ export function UserDetailPage() {
   );
 }
 
-function EditUser({
-  user,
-  refs,
-  disabled,
-  onSaved,
-}: {
+interface AccessProps {
   user: UserRow;
   refs: { groups: GroupRow[]; warehouses: WarehouseRow[] } | null;
   disabled: boolean;
   onSaved: () => Promise<void>;
-}) {
+}
+
+function EditUser(props: AccessProps) {
+  return (
+    <Section title="Profile and access">
+      <AccessForm {...props} />
+    </Section>
+  );
+}
+
+/** A user's email, groups, warehouses and read-only flag, saved in one PATCH: for people and integration users alike. */
+export function AccessForm({ user, refs, disabled, onSaved }: AccessProps) {
   const [email, setEmail] = useState(user.email);
   const [groupIds, setGroupIds] = useState(user.groups.map((g) => String(g.id)));
   const [warehouseIds, setWarehouseIds] = useState(user.warehouseIds.map(String));
   const [readOnly, setReadOnly] = useState(user.readOnly);
   const [error, setError] = useState<string | null>(null);
   return (
-    <Section title="Profile and access">
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setError(null);
-          try {
-            await patch(`/api/v1/User/${user.id}`, { email, readOnly, groupIds: groupIds.map(Number), warehouseIds: warehouseIds.map(Number) });
-            await attempt(onSaved, 'Saved.');
-          } catch (err) {
-            setError(errorText(err));
-          }
-        }}
-      >
-        <Stack gap="sm">
-          <TextInput label="Email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} disabled={disabled} />
-          <MultiSelect
-            label="Groups"
-            data={(refs?.groups ?? []).map((g) => ({ value: String(g.id), label: g.name }))}
-            value={groupIds}
-            onChange={setGroupIds}
-            disabled={disabled}
-            searchable
-          />
-          <MultiSelect
-            label="Warehouses"
-            description="Empty: every warehouse."
-            data={(refs?.warehouses ?? []).map((w) => ({ value: String(w.wID), label: `${w.code} · ${w.name}` }))}
-            value={warehouseIds}
-            onChange={setWarehouseIds}
-            disabled={disabled}
-            searchable
-          />
-          <Switch label="Read-only" checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} disabled={disabled} />
-          <ErrorNote error={error} />
-          <Group>
-            <Button type="submit" disabled={disabled}>
-              Save
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Section>
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setError(null);
+        try {
+          await patch(`/api/v1/User/${user.id}`, { email, readOnly, groupIds: groupIds.map(Number), warehouseIds: warehouseIds.map(Number) });
+          await attempt(onSaved, 'Saved.');
+        } catch (err) {
+          setError(errorText(err));
+        }
+      }}
+    >
+      <Stack gap="sm">
+        <TextInput label="Email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} disabled={disabled} />
+        <MultiSelect
+          label="Groups"
+          data={(refs?.groups ?? []).map((g) => ({ value: String(g.id), label: g.name }))}
+          value={groupIds}
+          onChange={setGroupIds}
+          disabled={disabled}
+          searchable
+        />
+        <MultiSelect
+          label="Warehouses"
+          description="Empty: every warehouse."
+          data={(refs?.warehouses ?? []).map((w) => ({ value: String(w.wID), label: `${w.code} · ${w.name}` }))}
+          value={warehouseIds}
+          onChange={setWarehouseIds}
+          disabled={disabled}
+          searchable
+        />
+        <Switch label="Read-only" checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} disabled={disabled} />
+        <ErrorNote error={error} />
+        <Group>
+          <Button type="submit" disabled={disabled}>
+            Save
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }
 
@@ -404,15 +415,7 @@ function CredentialTables({ userId, creds, reload }: { userId: number; creds: Cr
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {creds.tokens.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={5}>
-                  <Text size="sm" c="dimmed">
-                    No personal tokens.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
+            {creds.tokens.length === 0 && <EmptyRow cols={5}>No personal tokens.</EmptyRow>}
             {creds.tokens.map((t) => (
               <Table.Tr key={t.id}>
                 <Table.Td>
@@ -421,20 +424,10 @@ function CredentialTables({ userId, creds, reload }: { userId: number; creds: Cr
                     {t.hint}
                   </Text>
                 </Table.Td>
-                <Table.Td>{fmtDate(t.created)}</Table.Td>
-                <Table.Td>{t.expires ? fmtDate(t.expires) : 'never'}</Table.Td>
-                <Table.Td>{t.lastUsed ? `${fmtDate(t.lastUsed)} from ${t.lastUsedIp ?? '?'}` : 'never'}</Table.Td>
-                <Table.Td>
-                  <Button
-                    size="xs"
-                    color="red"
-                    variant="light"
-                    aria-label={`Revoke token ${t.name}`}
-                    onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/tokens/${t.id}`), 'Token revoked.').then(reload)}
-                  >
-                    Revoke
-                  </Button>
-                </Table.Td>
+                <TokenCells
+                  token={t}
+                  onRevoke={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/tokens/${t.id}`), 'Token revoked.').then(reload)}
+                />
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -446,27 +439,17 @@ function CredentialTables({ userId, creds, reload }: { userId: number; creds: Cr
           {creds.apiKey && ` (last used ${fmtDate(creds.apiKey.lastUsed)})`}
         </Text>
         {creds.apiKey && (
-          <Button
-            size="xs"
-            color="red"
-            variant="light"
-            onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/apikey`), 'API key revoked.').then(reload)}
-          >
+          <SmallDanger onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/apikey`), 'API key revoked.').then(reload)}>
             Revoke API key
-          </Button>
+          </SmallDanger>
         )}
       </Group>
       <Group justify="space-between">
         <Text size="sm">Live sessions: {creds.sessions.length}</Text>
         {creds.sessions.length > 0 && (
-          <Button
-            size="xs"
-            color="red"
-            variant="light"
-            onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/sessions`), 'Sessions ended.').then(reload)}
-          >
+          <SmallDanger onClick={() => void attempt(() => del(`/api/v1/User/${userId}/Credentials/sessions`), 'Sessions ended.').then(reload)}>
             End all sessions
-          </Button>
+          </SmallDanger>
         )}
       </Group>
     </Stack>
