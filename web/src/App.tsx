@@ -11,7 +11,11 @@ import { AuditPage } from './pages/Audit';
 import { OverviewPage } from './pages/Overview';
 import { ItemsPage } from './pages/Items';
 import { StockPage } from './pages/Stock';
-import { OrdersPage } from './pages/Orders';
+import { OrderDetailPage, OrdersPage } from './pages/Orders';
+import { LotsPage } from './pages/Lots';
+import { CustomersPage } from './pages/Customers';
+import { CategoriesPage } from './pages/Categories';
+import { WarehousesPage } from './pages/Warehouses';
 import { ReportsPage } from './pages/Reports';
 
 interface NavEntry {
@@ -34,7 +38,11 @@ const NAV: { title: string; entries: NavEntry[] }[] = [
     entries: [
       { to: '/items', label: 'Items', need: ['item', 'view'] },
       { to: '/stock', label: 'Stock', need: ['stock', 'view'] },
+      { to: '/lots', label: 'Lots', need: ['stock', 'view'] },
       { to: '/orders', label: 'Sales orders', need: ['order', 'view'] },
+      { to: '/customers', label: 'Customers', need: ['customer', 'view'] },
+      { to: '/categories', label: 'Categories', need: ['category', 'view'] },
+      { to: '/warehouses', label: 'Warehouses', need: ['warehouse', 'view'] },
       { to: '/reports', label: 'Reports', need: ['report', 'view'] },
     ],
   },
@@ -132,6 +140,11 @@ export function App() {
           <Route path="/items" element={<ItemsPage />} />
           <Route path="/stock" element={<StockPage />} />
           <Route path="/orders" element={<OrdersPage />} />
+          <Route path="/orders/:id" element={<OrderDetailPage />} />
+          <Route path="/lots" element={<LotsPage />} />
+          <Route path="/customers" element={<CustomersPage />} />
+          <Route path="/categories" element={<CategoriesPage />} />
+          <Route path="/warehouses" element={<WarehousesPage />} />
           <Route path="/reports" element={<ReportsPage />} />
           <Route path="/overview" element={<OverviewPage />} />
           <Route path="/admin/users" element={<UsersPage />} />
