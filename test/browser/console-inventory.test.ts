@@ -64,8 +64,19 @@ describe('sales orders', () => {
     await pick(page, dialog, 'Item, line 1', 'mooring', /ROPE-12 · Mooring rope/);
     await dialog.getByLabel('Units, line 1').fill('4');
     await dialog.getByRole('button', { name: 'Add line' }).click();
-    await pick(page, dialog, 'Item, line 2', 'buoy', /BUOY-S/);
-    await dialog.getByLabel('Units, line 2').fill('2.5');
+    // The second line by keyboard only: type, arrow down to the match, Enter, Tab to the units.
+    const second = dialog.getByRole('combobox', { name: 'Item, line 2' });
+    await second.focus();
+    await page.keyboard.type('buoy');
+    await page.getByRole('option', { name: /BUOY-S/ }).waitFor();
+    await page.getByRole('option', { name: /ROPE-12/ }).waitFor({ state: 'detached' });
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect(second.inputValue()).resolves.toBe('BUOY-S · Fender buoy, small');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('2.5');
+    await expect(dialog.getByLabel('Units, line 2').inputValue()).resolves.toBe('2.5');
     await screenshot(page, 'order-new');
     await dialog.getByRole('button', { name: 'Create order' }).click();
 
@@ -205,6 +216,21 @@ describe('categories, customers and warehouses', () => {
     const cats = (await call('GET', '/api/v1/Category?pageSize=50')).value as { categoryID: number; name: string; parentID: number | null }[];
     const deck = cats.find((x) => x.name === 'Deck hardware')!;
     expect(cats.find((x) => x.name === 'Cleats')?.parentID).toBe(deck.categoryID);
+    // Items are put in a category from the item form.
+    await page.getByRole('link', { name: 'Items' }).click();
+    await page.getByRole('button', { name: 'Edit CLEAT-200' }).click();
+    dialog = page.getByRole('dialog', { name: 'Edit CLEAT-200' });
+    await dialog.getByLabel('Category').selectOption({ label: 'Deck hardware' });
+    await dialog.getByRole('button', { name: 'Save item' }).click();
+    await expect(
+      page
+        .getByRole('table', { name: 'Items' })
+        .getByRole('row', { name: /CLEAT-200/ })
+        .getByText('Deck hardware')
+        .waitFor(),
+    ).resolves.toBeUndefined();
+    expect((await call('GET', `/api/v1/Item/${part['CLEAT-200']}`)).categoryID).toBe(deck.categoryID);
+    await page.getByRole('link', { name: 'Categories' }).click();
     // A category with children is kept: the API's 409 is shown in words.
     await page.getByRole('button', { name: 'Delete Deck hardware' }).click();
     dialog = page.getByRole('dialog', { name: 'Delete Deck hardware?' });

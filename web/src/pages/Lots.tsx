@@ -63,7 +63,7 @@ export function LotsPage() {
         title="Lots"
         description={
           lots.data
-            ? `${lots.data.totalCount} lots${held ? `, ${held} on hold on this page` : ''}. A lot on hold cannot be issued or reserved for an order.`
+            ? `${lots.data.totalCount} ${lots.data.totalCount === 1 ? 'lot' : 'lots'}${held ? `, ${held} on hold on this page` : ''}. A lot on hold cannot be issued or reserved for an order.`
             : undefined
         }
       >
@@ -129,7 +129,7 @@ export function LotsPage() {
                     <Table.Td>#{l.recNo}</Table.Td>
                     <Table.Td className="qm-secret">{sku}</Table.Td>
                     <Table.Td>{warehouseCode(warehouses.data, l.wID)}</Table.Td>
-                    <Table.Td>{l.spot || '—'}</Table.Td>
+                    <Table.Td className="qm-secret">{l.spot || '—'}</Table.Td>
                     <Table.Td>{l.serial ?? '—'}</Table.Td>
                     <Table.Td ta="right">{l.units}</Table.Td>
                     <Table.Td ta="right">{l.reserved}</Table.Td>
