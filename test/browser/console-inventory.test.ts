@@ -116,6 +116,25 @@ describe('sales orders', () => {
     await page.close();
   });
 
+  it('edits a draft order: the picker shows the line’s item, and the changed units reach the API', async () => {
+    const o = await call('POST', '/api/v1/SalesOrder', { wID: north.id, reference: 'DRAFT-1', lines: [{ partNo: part['ROPE-12'], units: 1 }] });
+    const page = await c.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await logIn(page, c.base, admin);
+    await page.goto(`${c.base}/orders/${o.orderID}`);
+    await page.getByRole('button', { name: 'Edit order' }).click();
+    const dialog = page.getByRole('dialog', { name: `Edit order #${o.orderID}` });
+    await expect.poll(() => dialog.getByRole('combobox', { name: 'Item, line 1' }).inputValue()).toBe('ROPE-12 · Mooring rope 12 mm');
+    await dialog.getByLabel('Units, line 1').fill('3');
+    await dialog.getByLabel('Reference').fill('DRAFT-1b');
+    await dialog.getByRole('button', { name: 'Save order' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('table', { name: 'Order lines' }).getByText('3.0000').waitFor();
+    const saved = await call('GET', `/api/v1/SalesOrder/${o.orderID}`);
+    expect(saved).toMatchObject({ status: 'draft', reference: 'DRAFT-1b', lines: [{ partNo: part['ROPE-12'], units: '3.0000' }] });
+    await call('POST', `/api/v1/SalesOrder/${o.orderID}/Cancel`);
+    await page.close();
+  });
+
   it('cancels a confirmed order from the list, which releases its reservation', async () => {
     const customer = (await call('GET', '/api/v1/Customer?q=Bayside')).value[0];
     const o = await call('POST', '/api/v1/SalesOrder', {
