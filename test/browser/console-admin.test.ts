@@ -157,7 +157,7 @@ describe('at a phone’s width', () => {
     const page = await c.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await logIn(page, c.base, admin);
     await page.getByRole('button', { name: 'Menu' }).click();
-    await page.getByRole('link', { name: 'Me' }).click();
+    await page.getByRole('link', { name: 'Me', exact: true }).click();
     await page.getByRole('heading', { name: 'Me' }).waitFor();
     for (const path of ['/me', '/admin/users', '/stock']) {
       await page.goto(`${c.base}${path}`);

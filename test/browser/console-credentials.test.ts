@@ -92,7 +92,7 @@ describe('seed 004 in the console: API Access → Generate Keys', () => {
     const clerk = await acc.user({ group: 'staff' });
     const page = await c.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await logIn(page, c.base, clerk);
-    await page.getByRole('link', { name: 'Me' }).click();
+    await page.getByRole('link', { name: 'Me', exact: true }).click();
     const section = page.getByRole('region', { name: 'API Access' });
     await section.getByText('No API key yet').waitFor();
     await section.getByRole('button', { name: 'Generate Keys' }).click();

@@ -20,6 +20,11 @@ const OverviewPage = page(() => import('./pages/Overview'), 'OverviewPage');
 const ItemsPage = page(() => import('./pages/Items'), 'ItemsPage');
 const StockPage = page(() => import('./pages/Stock'), 'StockPage');
 const OrdersPage = page(() => import('./pages/Orders'), 'OrdersPage');
+const OrderDetailPage = page(() => import('./pages/Orders'), 'OrderDetailPage');
+const LotsPage = page(() => import('./pages/Lots'), 'LotsPage');
+const CustomersPage = page(() => import('./pages/Customers'), 'CustomersPage');
+const CategoriesPage = page(() => import('./pages/Categories'), 'CategoriesPage');
+const WarehousesPage = page(() => import('./pages/Warehouses'), 'WarehousesPage');
 const ReportsPage = page(() => import('./pages/Reports'), 'ReportsPage');
 const AllAppsPage = page(() => import('./pages/AllApps'), 'AllAppsPage');
 const IntegrationUsersPage = page(() => import('./pages/IntegrationUsers'), 'IntegrationUsersPage');
@@ -44,7 +49,11 @@ const NAV: { title: string; entries: NavEntry[] }[] = [
     entries: [
       { to: '/items', label: 'Items', need: ['item', 'view'] },
       { to: '/stock', label: 'Stock', need: ['stock', 'view'] },
+      { to: '/lots', label: 'Lots', need: ['stock', 'view'] },
       { to: '/orders', label: 'Sales orders', need: ['order', 'view'] },
+      { to: '/customers', label: 'Customers', need: ['customer', 'view'] },
+      { to: '/categories', label: 'Categories', need: ['category', 'view'] },
+      { to: '/warehouses', label: 'Warehouses', need: ['warehouse', 'view'] },
       { to: '/reports', label: 'Reports', need: ['report', 'view'] },
     ],
   },
@@ -145,6 +154,11 @@ export function App() {
             <Route path="/items" element={<ItemsPage />} />
             <Route path="/stock" element={<StockPage />} />
             <Route path="/orders" element={<OrdersPage />} />
+            <Route path="/orders/:id" element={<OrderDetailPage />} />
+            <Route path="/lots" element={<LotsPage />} />
+            <Route path="/customers" element={<CustomersPage />} />
+            <Route path="/categories" element={<CategoriesPage />} />
+            <Route path="/warehouses" element={<WarehousesPage />} />
             <Route path="/reports" element={<ReportsPage />} />
             <Route path="/overview" element={<OverviewPage />} />
             <Route path="/admin/users" element={<UsersPage />} />

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Modal, SimpleGrid, Stack, Switch, Table, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Modal, NativeSelect, SimpleGrid, Stack, Switch, Table, TextInput } from '@mantine/core';
 import { errorText, get, patch, post, type Page } from '../api';
 import { useSession } from '../session';
 import { ErrorNote, PageTitle, Section, useLoad, Why } from '../ui';
@@ -9,6 +9,7 @@ interface Item {
   shortID: string;
   description: string;
   unit: string;
+  categoryID: number | null;
   active: boolean;
   cost: string | null;
   price: string | null;
@@ -31,6 +32,11 @@ export function ItemsPage() {
   const [q, setQ] = useState('');
   const items = useLoad(() => get<Page<Item>>('/api/v1/Item', { q, pageSize: 50, sort: 'shortID' }), [q]);
   const [editing, setEditing] = useState<Item | 'new' | null>(null);
+  // Category names for the table and the form (none when the user may not view categories).
+  const categories = useLoad(() =>
+    can('category', 'view') ? get<Page<Category>>('/api/v1/Category', { pageSize: 500, sort: 'name' }).then((p) => p.value) : Promise.resolve([]),
+  );
+  const categoryName = (id: number | null) => (id === null ? '—' : (categories.data?.find((c) => c.categoryID === id)?.name ?? `#${id}`));
   const addBlocked = writeBlocked(can, me?.readOnly ?? false, 'item', 'add');
   const changeBlocked = writeBlocked(can, me?.readOnly ?? false, 'item', 'change');
   return (
@@ -55,6 +61,7 @@ export function ItemsPage() {
               <Table.Tr>
                 <Table.Th>SKU</Table.Th>
                 <Table.Th>Description</Table.Th>
+                <Table.Th>Category</Table.Th>
                 <Table.Th>Unit</Table.Th>
                 <Table.Th ta="right">Price</Table.Th>
                 <Table.Th ta="right">Reorder at</Table.Th>
@@ -67,6 +74,7 @@ export function ItemsPage() {
                 <Table.Tr key={i.partNo}>
                   <Table.Td className="qm-secret">{i.shortID}</Table.Td>
                   <Table.Td>{i.description}</Table.Td>
+                  <Table.Td>{categoryName(i.categoryID)}</Table.Td>
                   <Table.Td>{i.unit}</Table.Td>
                   <Table.Td ta="right">{i.price ?? '—'}</Table.Td>
                   <Table.Td ta="right">{i.reorderPoint ?? '—'}</Table.Td>
@@ -93,17 +101,28 @@ export function ItemsPage() {
         </div>
       </Section>
       {editing && (
-        <ItemForm item={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), void items.reload())} />
+        <ItemForm
+          item={editing === 'new' ? null : editing}
+          categories={categories.data ?? []}
+          onClose={() => setEditing(null)}
+          onSaved={() => (setEditing(null), void items.reload())}
+        />
       )}
     </>
   );
 }
 
-function ItemForm({ item, onClose, onSaved }: { item: Item | null; onClose: () => void; onSaved: () => void }) {
+interface Category {
+  categoryID: number;
+  name: string;
+}
+
+function ItemForm({ item, categories, onClose, onSaved }: { item: Item | null; categories: Category[]; onClose: () => void; onSaved: () => void }) {
   const [f, setF] = useState({
     shortID: item?.shortID ?? '',
     description: item?.description ?? '',
     unit: item?.unit ?? 'pcs',
+    categoryID: item?.categoryID ? String(item.categoryID) : '',
     price: item?.price ?? '',
     cost: item?.cost ?? '',
     reorderPoint: item?.reorderPoint ?? '',
@@ -121,6 +140,7 @@ function ItemForm({ item, onClose, onSaved }: { item: Item | null; onClose: () =
             description: f.description,
             unit: f.unit,
             active: f.active,
+            ...(f.categoryID || item?.categoryID ? { categoryID: f.categoryID ? Number(f.categoryID) : null } : {}),
             ...(f.price ? { price: f.price } : {}),
             ...(f.cost ? { cost: f.cost } : {}),
             ...(f.reorderPoint ? { reorderPoint: f.reorderPoint } : {}),
@@ -140,6 +160,14 @@ function ItemForm({ item, onClose, onSaved }: { item: Item | null; onClose: () =
             <TextInput label="Unit" value={f.unit} onChange={(e) => setF({ ...f, unit: e.currentTarget.value })} />
           </SimpleGrid>
           <TextInput label="Description" value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} required />
+          {categories.length > 0 && (
+            <NativeSelect
+              label="Category"
+              value={f.categoryID}
+              onChange={(e) => setF({ ...f, categoryID: e.currentTarget.value })}
+              data={[{ value: '', label: 'None' }, ...categories.map((c) => ({ value: String(c.categoryID), label: c.name }))]}
+            />
+          )}
           <SimpleGrid cols={3}>
             <TextInput label="Price" inputMode="decimal" value={f.price} onChange={(e) => setF({ ...f, price: e.currentTarget.value })} />
             <TextInput label="Cost" inputMode="decimal" value={f.cost} onChange={(e) => setF({ ...f, cost: e.currentTarget.value })} />

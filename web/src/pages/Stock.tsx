@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { Button, Group, NativeSelect, SegmentedControl, Stack, Table, TextInput } from '@mantine/core';
 import { errorText, get, post, type Page } from '../api';
-import { useSession } from '../session';
 import { attempt, ErrorNote, PageTitle, Section, useLoad, Why } from '../ui';
-import { writeBlocked } from './Items';
+import { BinPicker, ItemPicker, useBlocked, WarehouseSelect, type Warehouse } from '../inventory';
 
 interface Level {
   partNo: number;
@@ -14,21 +13,16 @@ interface Level {
   reserved: string;
   available: string;
 }
-interface Warehouse {
-  wID: number;
-  code: string;
-  name: string;
-}
 
 type Kind = 'Receive' | 'Issue' | 'Move' | 'Adjust';
 
 /** Stock levels per warehouse (only the warehouses the user may use) and the four stock transactions. */
 export function StockPage() {
-  const { can, me } = useSession();
+  const blockedFor = useBlocked();
   const [wID, setWID] = useState('');
   const warehouses = useLoad(() => get<Page<Warehouse>>('/api/v1/Warehouse', { pageSize: 500 }));
   const levels = useLoad(() => get<Page<Level>>('/api/v1/Inventory/StockLevels', { wID: wID || undefined, pageSize: 100 }), [wID]);
-  const blocked = writeBlocked(can, me?.readOnly ?? false, 'stock', 'change');
+  const blocked = blockedFor('stock', 'change');
   const whName = (id: number) => warehouses.data?.value.find((w) => w.wID === id)?.code ?? `#${id}`;
   return (
     <>
@@ -80,83 +74,118 @@ export function StockPage() {
   );
 }
 
+interface LotChoice {
+  recNo: number;
+  spot: string;
+  serial: string | null;
+  units: string;
+  onHold: boolean;
+}
+
 function Transaction({ warehouses, blocked, onDone }: { warehouses: Warehouse[]; blocked: string | null; onDone: () => Promise<void> }) {
   const [kind, setKind] = useState<Kind>('Receive');
-  const [f, setF] = useState({ partNo: '', wID: '', toWID: '', spot: '', units: '', reason: '' });
+  const [partNo, setPartNo] = useState<number | null>(null);
+  const [wID, setWID] = useState<number | null>(null);
+  const [toWID, setToWID] = useState<number | null>(null);
+  const [f, setF] = useState({ spot: '', fromSpot: '', serial: '', units: '', reason: '', remark: '', recNo: '' });
   const [error, setError] = useState<string | null>(null);
-  const whs = [{ value: '', label: 'Choose…' }, ...warehouses.map((w) => ({ value: String(w.wID), label: `${w.code} · ${w.name}` }))];
+  const off = blocked !== null;
+  // Adjust corrects one lot: the lots of the chosen item in the chosen warehouse.
+  const lots = useLoad(
+    async () =>
+      kind === 'Adjust' && partNo !== null && wID !== null
+        ? (await get<Page<LotChoice>>('/api/v1/Inventory', { partNo, wID, empty: false, pageSize: 100 })).value
+        : [],
+    [kind, partNo, wID],
+  );
+  const remark = f.remark.trim() ? { remark: f.remark.trim() } : {};
   const body = () => {
-    const partNo = Number(f.partNo);
-    if (kind === 'Move') return { partNo, fromWID: Number(f.wID), toWID: Number(f.toWID), units: f.units, ...(f.spot ? { toSpot: f.spot } : {}) };
-    if (kind === 'Adjust') return { partNo, wID: Number(f.wID), delta: f.units, reason: f.reason || 'count' };
-    return { partNo, wID: Number(f.wID), units: f.units, ...(kind === 'Receive' && f.spot ? { spot: f.spot } : {}) };
+    if (kind === 'Move')
+      return { partNo, fromWID: wID, toWID, units: f.units, ...(f.fromSpot ? { fromSpot: f.fromSpot } : {}), ...(f.spot ? { toSpot: f.spot } : {}), ...remark };
+    if (kind === 'Adjust') return { recNo: Number(f.recNo), units: f.units, reason: f.reason.trim() || 'count', ...remark };
+    if (kind === 'Issue') return { partNo, wID, units: f.units, ...remark };
+    return { partNo, wID, units: f.units, ...(f.spot ? { spot: f.spot } : {}), ...(f.serial.trim() ? { serial: f.serial.trim() } : {}), ...remark };
   };
   return (
-    <Section title="Stock transaction" description="Receive into a warehouse, issue out, move between warehouses, or adjust a count (a signed change).">
+    <Section
+      title="Stock transaction"
+      description="Receive into a warehouse bin, issue out (oldest lots first), move between warehouses or bins, or correct a lot after a count."
+    >
       <form
         onSubmit={async (e) => {
           e.preventDefault();
           setError(null);
+          if (partNo === null) return setError('Pick an item.');
+          if (wID === null) return setError('Choose a warehouse.');
+          if (kind === 'Move' && toWID === null) return setError('Choose the warehouse to move to.');
+          if (kind === 'Adjust' && !f.recNo) return setError('Choose the lot that was counted.');
           try {
             await post(`/api/v1/Inventory/${kind}`, body());
-            await attempt(onDone, `${kind} done.`);
+            setF({ ...f, units: '', serial: '', recNo: '' });
+            await attempt(async () => Promise.all([onDone(), lots.reload()]), `${kind} done.`);
           } catch (err) {
             setError(errorText(err));
           }
         }}
       >
         <Stack gap="sm">
-          <SegmentedControl
-            value={kind}
-            onChange={(v) => setKind(v as Kind)}
-            data={['Receive', 'Issue', 'Move', 'Adjust']}
-            aria-label="Transaction"
-            disabled={blocked !== null}
-          />
+          <SegmentedControl value={kind} onChange={(v) => setKind(v)} data={['Receive', 'Issue', 'Move', 'Adjust']} aria-label="Transaction" disabled={off} />
           <Group wrap="wrap" align="flex-end">
-            <TextInput
-              label="Item number (partNo)"
-              value={f.partNo}
-              onChange={(e) => setF({ ...f, partNo: e.currentTarget.value })}
-              required
-              w={170}
-              disabled={blocked !== null}
-            />
-            <NativeSelect
+            <ItemPicker label="Item" value={partNo} onChange={(id) => setPartNo(id)} required disabled={off} w={280} />
+            <WarehouseSelect
               label={kind === 'Move' ? 'From warehouse' : 'Warehouse'}
-              data={whs}
-              value={f.wID}
-              onChange={(e) => setF({ ...f, wID: e.currentTarget.value })}
+              warehouses={warehouses}
+              value={wID}
+              onChange={setWID}
               required
-              disabled={blocked !== null}
+              disabled={off}
             />
             {kind === 'Move' && (
-              <NativeSelect
-                label="To warehouse"
-                data={whs}
-                value={f.toWID}
-                onChange={(e) => setF({ ...f, toWID: e.currentTarget.value })}
-                required
-                disabled={blocked !== null}
+              <BinPicker label="From bin" wID={wID} value={f.fromSpot} onChange={(v) => setF({ ...f, fromSpot: v })} disabled={off} w={130} />
+            )}
+            {kind === 'Move' && <WarehouseSelect label="To warehouse" warehouses={warehouses} value={toWID} onChange={setToWID} required disabled={off} />}
+            {(kind === 'Receive' || kind === 'Move') && (
+              <BinPicker
+                label={kind === 'Move' ? 'To bin' : 'Bin'}
+                wID={kind === 'Move' ? toWID : wID}
+                value={f.spot}
+                onChange={(v) => setF({ ...f, spot: v })}
+                disabled={off}
+                w={130}
               />
             )}
-            {(kind === 'Receive' || kind === 'Move') && (
-              <TextInput label="Bin" value={f.spot} onChange={(e) => setF({ ...f, spot: e.currentTarget.value })} w={110} disabled={blocked !== null} />
+            {kind === 'Adjust' && (
+              <NativeSelect
+                label="Lot"
+                value={f.recNo}
+                onChange={(e) => setF({ ...f, recNo: e.currentTarget.value })}
+                data={[
+                  { value: '', label: partNo === null || wID === null ? 'Pick item and warehouse' : lots.data?.length ? 'Choose…' : 'No lots here' },
+                  ...(lots.data ?? []).map((l) => ({
+                    value: String(l.recNo),
+                    label: `#${l.recNo} · ${l.spot || 'no bin'}${l.serial ? ` · ${l.serial}` : ''} · ${l.units}${l.onHold ? ' · on hold' : ''}`,
+                  })),
+                ]}
+                required
+                disabled={off}
+              />
             )}
             <TextInput
-              label={kind === 'Adjust' ? 'Change (±units)' : 'Units'}
+              label={kind === 'Adjust' ? 'Counted units' : 'Units'}
               inputMode="decimal"
               value={f.units}
               onChange={(e) => setF({ ...f, units: e.currentTarget.value })}
               required
               w={130}
-              disabled={blocked !== null}
+              disabled={off}
             />
-            {kind === 'Adjust' && (
-              <TextInput label="Reason" value={f.reason} onChange={(e) => setF({ ...f, reason: e.currentTarget.value })} disabled={blocked !== null} />
+            {kind === 'Receive' && (
+              <TextInput label="Serial / lot number" value={f.serial} onChange={(e) => setF({ ...f, serial: e.currentTarget.value })} w={170} disabled={off} />
             )}
+            {kind === 'Adjust' && <TextInput label="Reason" value={f.reason} onChange={(e) => setF({ ...f, reason: e.currentTarget.value })} disabled={off} />}
+            <TextInput label="Remark" value={f.remark} onChange={(e) => setF({ ...f, remark: e.currentTarget.value })} disabled={off} />
             <Why reason={blocked}>
-              <Button type="submit" disabled={blocked !== null}>
+              <Button type="submit" disabled={off}>
                 {kind}
               </Button>
             </Why>
