@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { auditLog, users } from '../../../src/db/schema/index.js';
+import { auditLog, oauthPayloads, users } from '../../../src/db/schema/index.js';
 import { basic, makeAccount, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
 import { createApp, FORM, setIntegrationUser, type CreatedApp } from '../../oauth/helpers.js';
 
@@ -139,6 +139,19 @@ describe('actions on an application (superusers)', () => {
     expect(refused.json().error.key).toBe('conflict');
     const rotate = await call(su, 'POST', `/api/v1/Application/${instance.id}/secret`);
     expect(rotate.statusCode).toBe(409);
+  });
+
+  it("revoking the instance-wide client's tokens ends this account's grants only; other accounts keep theirs", async () => {
+    const list = (await call(su, 'GET', '/api/v1/Application')).json<{ id: number; client_id: string }[]>();
+    const instance = list.find((a) => a.client_id === DEFAULT_CLIENT)!;
+    const grant = (key: string, userId: number) => ({ key: `Grant:${key}`, model: 'Grant', grantId: key, clientId: DEFAULT_CLIENT, userId, payload: {} });
+    await t.db.insert(oauthPayloads).values([grant('ours-1', owner.id), grant('theirs-1', foreignSu.id)]);
+    const res = await call(su, 'DELETE', `/api/v1/Application/${instance.id}/Token`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().revoked).toBe(1);
+    const left = await t.db.select({ key: oauthPayloads.key }).from(oauthPayloads).where(eq(oauthPayloads.clientId, DEFAULT_CLIENT));
+    expect(left.map((r) => r.key)).toContain('Grant:theirs-1');
+    expect(left.map((r) => r.key)).not.toContain('Grant:ours-1');
   });
 
   it("a superuser of another account can neither rotate, revoke nor delete this account's app (404, nothing changes)", async () => {
