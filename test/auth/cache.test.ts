@@ -5,7 +5,7 @@ import { hashSecret, makeSecret } from '../../src/auth/secrets.js';
 import { apiKeys, oauthPayloads, personalTokens } from '../../src/db/schema/index.js';
 import { CACHES } from '../../src/defaults.js';
 import { apiKey, basic, makeAccount, personalToken, startTestApp, type TestApp } from '../helpers/app.js';
-import { createApp, FORM, setIntegrationUser } from '../oauth/helpers.js';
+import { createApp, FORM, setIntegrationUser } from '../helpers/oauth.js';
 
 const policy = (o: Partial<{ max: number; ttlMs: number; negativeMax: number; negativeTtlMs: number }> = {}) => ({
   max: 3,

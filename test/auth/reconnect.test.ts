@@ -25,7 +25,7 @@ let child: ChildProcess | null = null;
 let other = '';
 
 async function startSecondInstance(url: string): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'test/oauth/instance.ts'], {
+  child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/instance.ts'], {
     env: { ...process.env, DATABASE_URL: url },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

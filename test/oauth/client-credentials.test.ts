@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
-import { createApp, setIntegrationUser, form, FORM } from './helpers.js';
+import { createApp, setIntegrationUser, form, FORM } from '../helpers/oauth.js';
 import { and, desc, eq } from 'drizzle-orm';
 import { auditLog, items } from '../../src/db/schema/index.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
-import { createApp, form, FORM, setIntegrationUser } from './helpers.js';
+import { createApp, form, FORM, setIntegrationUser } from '../helpers/oauth.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
-import { createApp, setIntegrationUser, FORM } from './helpers.js';
+import { createApp, setIntegrationUser, FORM } from '../helpers/oauth.js';
 import { auditLog, oauthPayloads } from '../../src/db/schema/index.js';
 import { hashSecret } from '../../src/auth/secrets.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
-import { createApp, form, FORM } from './helpers.js';
+import { createApp, form, FORM } from '../helpers/oauth.js';
 import { eq } from 'drizzle-orm';
 import { users } from '../../src/db/schema/index.js';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
-import { createApp, setIntegrationUser, FORM } from './helpers.js';
+import { createApp, setIntegrationUser, FORM } from '../helpers/oauth.js';
 
 /**
  * Disabling a client or a user rejects its tokens on every instance within one second (SPEC §4). Two server
@@ -17,7 +17,7 @@ let child: ChildProcess | null = null;
 let other = '';
 
 async function startSecondInstance(url: string): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'test/oauth/instance.ts'], {
+  child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/instance.ts'], {
     env: { ...process.env, DATABASE_URL: url },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
