@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
+import { caller } from '../helpers/request.js';
 import { seedAccount } from '../../src/cli/seed.js';
-import { caller } from '../helpers/domain.js';
-import { makeAccount } from '../helpers/app.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,6 +1,9 @@
-import { userGroups, userWarehouses, users } from '../../src/db/schema/index.js';
 import { eq } from 'drizzle-orm';
-import { basic, type TestApp, type TestUser } from './app.js';
+import { userGroups, userWarehouses, users } from '../../src/db/schema/index.js';
+import type { TestApp, TestUser } from './app.js';
+import { request } from './request.js';
+
+/** OAuth fixtures made the way an admin makes them: through the API. */
 
 export interface CreatedApp {
   id: number;
@@ -11,7 +14,7 @@ export interface CreatedApp {
 
 /** Creates an app through the API, as `owner`. */
 export async function createApp(t: TestApp, owner: TestUser, body: Record<string, unknown>): Promise<CreatedApp> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/App', headers: { authorization: basic(owner.username, owner.password) }, payload: body });
+  const res = await request(t, { method: 'POST', url: '/api/v1/App', auth: owner, payload: body });
   if (res.statusCode !== 201) throw new Error(`create app: ${res.statusCode} ${res.body}`);
   return res.json();
 }
@@ -33,5 +36,16 @@ export async function setIntegrationUser(
   await t.services.bus.publish({ t: 'user', id: userId });
 }
 
-export const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+/** A real OAuth access token from the token manager (seed 002), with the scope asked for. */
+export async function appToken(t: TestApp, owner: TestUser, scope: string): Promise<string> {
+  const app = await request(t, {
+    method: 'POST',
+    url: '/api/v1/App',
+    auth: owner,
+    payload: { name: `App ${scope}`, redirect_uris: ['https://shop.example/cb'], grant_types: ['authorization_code', 'refresh_token'], scope },
+  });
+  if (app.statusCode !== 201) throw new Error(`app: ${app.body}`);
+  const tok = await request(t, { method: 'POST', url: `/api/v1/App/${app.json().id}/Token`, auth: owner, payload: { name: 'test', scope } });
+  if (tok.statusCode >= 300) throw new Error(`token: ${tok.body}`);
+  return tok.json().access_token as string;
+}

@@ -25,7 +25,7 @@ import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
-import { caller } from '../helpers/domain.js';
+import { caller, request } from '../helpers/request.js';
 
 const SEED = Number(process.env.QM_FUZZ_SEED ?? 20261123);
 const RUNS = Number(process.env.QM_FUZZ_RUNS ?? 5);
@@ -399,7 +399,7 @@ async function seedData() {
 
 beforeAll(async () => {
   t = await startTestApp();
-  doc = (await t.app.inject({ method: 'GET', url: '/api/schema/' })).json();
+  doc = (await request(t, { method: 'GET', url: '/api/schema/' })).json();
   ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false });
   addFormats(ajv);
   await seedData();
@@ -438,7 +438,7 @@ async function probe(o: Op, who: keyof typeof users, r: Req, state: { requests: 
       payload = JSON.stringify(r.body);
     }
   }
-  const res = await t.app.inject({ method: r.method as 'GET', url: r.url, query: r.query, headers, payload });
+  const res = await request(t, { method: r.method, url: r.url, query: r.query, headers, payload });
   state.requests++;
   const where = describeReq(r, who);
   expect(res.statusCode, `${where} → ${res.statusCode} ${res.body.slice(0, 300)}`).toBeLessThan(500);

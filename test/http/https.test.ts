@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog } from '../../src/db/schema/index.js';
-import { basic, makeAccount, PASSWORD, personalToken, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { makeAccount, PASSWORD, personalToken, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { basic, request } from '../helpers/request.js';
 
 const REMOTE = '203.0.113.5';
 
@@ -30,16 +31,16 @@ describe('credentials over plain HTTP (no proxy configured)', () => {
       { method: 'POST' as const, url: '/api/auth/pin', payload: { pin_token: 'qm_pin_x', pin: '1234' } },
     ];
     for (const a of attempts) {
-      const res = await t.app.inject({ ...a, remoteAddress: REMOTE });
+      const res = await request(t, { ...a, remoteAddress: REMOTE });
       expect(res.statusCode, a.url).toBe(403);
       expect(res.json().error.key).toBe('https.required');
     }
     // No password was checked: nothing was counted against the user.
-    expect((await t.app.inject({ method: 'GET', url: '/api/user/me/', headers: { authorization: basic(u.username, PASSWORD) } })).statusCode).toBe(200);
+    expect((await request(t, { method: 'GET', url: '/api/user/me/', auth: basic(u.username, PASSWORD) })).statusCode).toBe(200);
   });
 
   it('a login over plain HTTP is refused before its body is even parsed (a broken body still gets 403)', async () => {
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/auth/login',
       remoteAddress: REMOTE,
@@ -51,20 +52,20 @@ describe('credentials over plain HTTP (no proxy configured)', () => {
   });
 
   it('without credentials the answer is the usual 401', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/user/me/', remoteAddress: REMOTE });
+    const res = await request(t, { method: 'GET', url: '/api/user/me/', remoteAddress: REMOTE });
     expect(res.statusCode).toBe(401);
     expect(res.json().error.key).toBe('auth.required');
   });
 
   it('loopback (IPv4 and IPv6) is allowed', async () => {
     for (const remoteAddress of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
-      const res = await t.app.inject({ method: 'GET', url: '/api/user/me/', remoteAddress, headers: { authorization: basic(u.username, PASSWORD) } });
+      const res = await request(t, { method: 'GET', url: '/api/user/me/', remoteAddress, auth: basic(u.username, PASSWORD) });
       expect(res.statusCode, remoteAddress).toBe(200);
     }
   });
 
   it('X-Forwarded-Proto from an untrusted peer is ignored', async () => {
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'GET',
       url: '/api/user/me/',
       remoteAddress: REMOTE,
@@ -84,7 +85,7 @@ describe('behind a trusted proxy (QM_TRUST_PROXY)', () => {
   afterAll(() => t.close());
 
   const viaProxy = (proto: string | undefined, extra: Record<string, string> = {}) =>
-    t.app.inject({
+    request(t, {
       method: 'GET',
       url: '/api/user/me/',
       remoteAddress: '10.1.2.3',
@@ -105,7 +106,7 @@ describe('behind a trusted proxy (QM_TRUST_PROXY)', () => {
   });
 
   it('login through the proxy over https works and is audited with the client address', async () => {
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/auth/login?token=1',
       remoteAddress: '10.1.2.3',
@@ -146,7 +147,7 @@ describe('TLS served directly (QM_TLS_CERT / QM_TLS_KEY)', () => {
 
   function get(url: string, headers: Record<string, string>) {
     return new Promise<{ status: number; headers: Record<string, unknown>; body: string; encrypted: boolean }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: url, headers, rejectUnauthorized: false }, (res) => {
+      const req = httpsRequest({ host: '127.0.0.1', port, path: url, headers, rejectUnauthorized: false }, (res) => {
         let body = '';
         const encrypted = Boolean((res.socket as { encrypted?: boolean }).encrypted);
         res.on('data', (c) => (body += c));

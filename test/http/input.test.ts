@@ -1,23 +1,15 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
-import { createApp, FORM } from '../helpers/oauth.js';
-import { caller, type Caller } from '../helpers/domain.js';
+import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
+import { createApp } from '../helpers/oauth.js';
+import { basic, caller, type Caller, expectError, FORM, request } from '../helpers/request.js';
 
 let t: TestApp;
 let api: Caller;
 let owner: Awaited<ReturnType<Awaited<ReturnType<typeof makeAccount>>['user']>>;
 let wID: number;
 let partNo: number;
-
-/** The documented error body, with its key. */
-function expectError(res: { statusCode: number; json: () => any }, status: number, key: string) {
-  expect(res.statusCode).toBe(status);
-  const body = res.json();
-  expect(body).toEqual({ error: { key, description: expect.any(String), fields: expect.any(Object) } });
-  return body.error as { key: string; description: string; fields: Record<string, string[]> };
-}
 
 async function lotCount() {
   const res = await api.get(`/api/v1/Inventory?partNo=${partNo}&pageSize=500`);
@@ -38,23 +30,23 @@ afterAll(() => t?.close());
 
 describe('NUL and broken Unicode are refused at the edge', () => {
   it('Basic credentials holding a NUL answer 401 credentials.invalid', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/user/me/', headers: { authorization: basic('bo\u0000ss', 'x') } });
+    const res = await request(t, { method: 'GET', url: '/api/user/me/', auth: basic('bo\u0000ss', 'x') });
     expectError(res, 401, 'credentials.invalid');
     expect(res.headers['www-authenticate']).toBeDefined();
     const latin = `Basic ${Buffer.from([0x62, 0xff, 0x3a, 0x78]).toString('base64')}`; // "b\xff:x", not UTF-8
-    expectError(await t.app.inject({ method: 'GET', url: '/api/user/me/', headers: { authorization: latin } }), 401, 'credentials.invalid');
+    expectError(await request(t, { method: 'GET', url: '/api/user/me/', auth: latin }), 401, 'credentials.invalid');
   });
 
   it('a login whose email holds a NUL answers 400 validation.failed naming it (JSON and form)', async () => {
-    const json = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'bo\u0000ss@example.com', password: 'x' } });
+    const json = await request(t, { method: 'POST', url: '/api/auth/login', payload: { email: 'bo\u0000ss@example.com', password: 'x' } });
     expect(expectError(json, 400, 'validation.failed').fields).toEqual({ email: ['must not contain NUL characters'] });
-    const form = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: FORM, payload: 'username=bo%00ss&password=x' });
+    const form = await request(t, { method: 'POST', url: '/api/auth/login', headers: FORM, payload: 'username=bo%00ss&password=x' });
     expectError(form, 400, 'validation.failed');
   });
 
   it('the password grant with a NUL in the username answers invalid_grant (RFC 6749), not server_error', async () => {
     const app = await createApp(t, owner, { name: 'POS', grant_types: ['refresh_token'], allow_password_grant: true, scope: 'products' });
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/auth/token/',
       headers: { ...FORM, authorization: basic(app.client_id, app.client_secret!) },
@@ -74,14 +66,14 @@ describe('NUL and broken Unicode are refused at the edge', () => {
 
   it('invalid UTF-8 in JSON, a lone surrogate, or in a percent-encoded query answers 400; nothing is stored', async () => {
     const raw = Buffer.concat([Buffer.from('{"shortID":"X'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/v1/Item',
       headers: { authorization: api.authorization, 'content-type': 'application/json' },
       payload: raw,
     });
     expect(expectError(res, 400, 'validation.failed').fields).toEqual({ body: ['is not valid UTF-8'] });
-    const lone = await t.app.inject({
+    const lone = await request(t, {
       method: 'POST',
       url: '/api/v1/Item',
       headers: { authorization: api.authorization, 'content-type': 'application/json' },
@@ -95,23 +87,23 @@ describe('NUL and broken Unicode are refused at the edge', () => {
 
   it('JSON declared as UTF-16 answers 415; text/plain answers 415; an unknown type 415', async () => {
     const headers = { authorization: api.authorization };
-    const utf16 = await t.app.inject({
+    const utf16 = await request(t, {
       method: 'POST',
       url: '/api/v1/Item',
       headers: { ...headers, 'content-type': 'application/json; charset=utf-16' },
       payload: '{"shortID":"U16"}',
     });
     expectError(utf16, 415, 'media_type.unsupported');
-    const text = await t.app.inject({
+    const text = await request(t, {
       method: 'POST',
       url: '/api/v1/Item',
       headers: { ...headers, 'content-type': 'text/plain' },
       payload: '{"shortID":"TXT"}',
     });
     expectError(text, 415, 'media_type.unsupported');
-    const xml = await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { ...headers, 'content-type': 'application/xml' }, payload: '<a/>' });
+    const xml = await request(t, { method: 'POST', url: '/api/v1/Item', headers: { ...headers, 'content-type': 'application/xml' }, payload: '<a/>' });
     expectError(xml, 415, 'media_type.unsupported');
-    const utf8 = await t.app.inject({
+    const utf8 = await request(t, {
       method: 'POST',
       url: '/api/v1/Item',
       headers: { ...headers, 'content-type': 'application/json; charset=UTF-8' },
@@ -186,7 +178,7 @@ describe('ids and numbers fit the database', () => {
   });
 
   it('a Move naming "recNo": 9223372036854775808 answers 400 naming recNo', async () => {
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/v1/Inventory/Move',
       headers: { authorization: api.authorization, 'content-type': 'application/json' },
@@ -231,19 +223,19 @@ describe('fields named like Object.prototype members', () => {
   });
 
   it.each(names)('a form field "%s" on the login is just a field: the login answers 401, not 500', async (name) => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: FORM, payload: `username=nobody-${name}&password=y&${name}=1` });
+    const res = await request(t, { method: 'POST', url: '/api/auth/login', headers: FORM, payload: `username=nobody-${name}&password=y&${name}=1` });
     expectError(res, 401, 'credentials.invalid');
   });
 
   it('__proto__ in JSON, a form or the query answers 400', async () => {
-    const json = await t.app.inject({
+    const json = await request(t, {
       method: 'POST',
       url: '/api/v1/Item',
       headers: { authorization: api.authorization, 'content-type': 'application/json' },
       payload: '{"shortID":"P","__proto__":{"x":1}}',
     });
     expectError(json, 400, 'validation.failed');
-    const form = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: FORM, payload: 'username=nobody-proto&password=y&__proto__=1' });
+    const form = await request(t, { method: 'POST', url: '/api/auth/login', headers: FORM, payload: 'username=nobody-proto&password=y&__proto__=1' });
     expectError(form, 401, 'credentials.invalid');
     const query = await api.get('/api/v1/Item?__proto__=1');
     expect(Object.keys(expectError(query, 400, 'validation.failed').fields)).toEqual(['__proto__']);
@@ -291,13 +283,13 @@ describe("the framework's own errors in the documented shape", () => {
   it('a body over 1 MiB answers 413, bad JSON 400, an empty JSON body 400', async () => {
     const headers = { authorization: api.authorization, 'content-type': 'application/json' };
     expectError(
-      await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers, payload: `{"shortID":"${'a'.repeat(1024 * 1024)}"}` }),
+      await request(t, { method: 'POST', url: '/api/v1/Item', headers, payload: `{"shortID":"${'a'.repeat(1024 * 1024)}"}` }),
       413,
       'payload.too_large',
     );
-    const bad = expectError(await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers, payload: '{"shortID":' }), 400, 'validation.failed');
+    const bad = expectError(await request(t, { method: 'POST', url: '/api/v1/Item', headers, payload: '{"shortID":' }), 400, 'validation.failed');
     expect(bad.description).toBe('The body is not valid JSON.');
-    expectError(await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers, payload: '' }), 400, 'validation.failed');
+    expectError(await request(t, { method: 'POST', url: '/api/v1/Item', headers, payload: '' }), 400, 'validation.failed');
   });
 
   it('a malformed percent-encoding in the path answers 400 in the documented shape', async () => {

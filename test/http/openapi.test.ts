@@ -3,13 +3,14 @@ import YAML from 'yaml';
 import { CANONICAL_SCOPES } from '../../src/access/scopes.js';
 import { documentRoute, ErrorBody } from '../../src/http/openapi.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { request } from '../helpers/request.js';
 
 let t: TestApp;
 let doc: any;
 
 beforeAll(async () => {
   t = await startTestApp();
-  const res = await t.app.inject({ method: 'GET', url: '/api/schema/' });
+  const res = await request(t, { method: 'GET', url: '/api/schema/' });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toContain('application/json');
   doc = res.json();
@@ -155,18 +156,18 @@ describe('OpenAPI document at /api/schema/', () => {
   });
 
   it('?format=yaml answers the same document as YAML', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/schema/?format=yaml' });
+    const res = await request(t, { method: 'GET', url: '/api/schema/?format=yaml' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('yaml');
     expect(YAML.parse(res.body)).toEqual(doc);
   });
 
   it('the interactive docs answer at /api-doc/ without credentials', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api-doc/' });
+    const res = await request(t, { method: 'GET', url: '/api-doc/' });
     expect(res.statusCode).toBeLessThan(400);
-    const page = res.statusCode === 302 ? await t.app.inject({ method: 'GET', url: res.headers.location as string }) : res;
+    const page = res.statusCode === 302 ? await request(t, { method: 'GET', url: res.headers.location }) : res;
     expect(page.body).toContain('swagger');
-    const json = await t.app.inject({ method: 'GET', url: '/api-doc/json' });
+    const json = await request(t, { method: 'GET', url: '/api-doc/json' });
     expect(json.json().openapi).toBe('3.1.0');
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
-import { createApp, form, FORM } from '../helpers/oauth.js';
+import { createApp } from '../helpers/oauth.js';
+import { form, FORM } from '../helpers/request.js';
 import { Browser, authorize } from '../helpers/flow.js';
 
 let t: TestApp;

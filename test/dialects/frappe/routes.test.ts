@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKey, basic, makeAccount, startTestApp, unique, type TestApp, type TestUser } from '../../helpers/app.js';
-import { appToken } from '../../helpers/dialects.js';
+import { apiKey, makeAccount, startTestApp, type TestApp, type TestUser, unique } from '../../helpers/app.js';
+import { appToken } from '../../helpers/oauth.js';
+import { basic, request } from '../../helpers/request.js';
 
 /**
  * The Frappe dialect, called the way frappe-client calls it: `POST /` with a form `cmd=login&usr=…&pwd=…` and
@@ -20,11 +21,11 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'app
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 type Headers = Record<string, string>;
 const auth = (u: TestUser): Headers => ({ authorization: basic(u.username, u.password) });
-const get = (url: string, headers: Headers) => t.app.inject({ method: 'GET', url, headers: { accept: 'application/json', ...headers } });
+const get = (url: string, headers: Headers) => request(t, { method: 'GET', url, headers: { accept: 'application/json', ...headers } });
 const post = (url: string, headers: Headers, fields: Record<string, string>) =>
-  t.app.inject({ method: 'POST', url, headers: { ...FORM, ...headers }, payload: form(fields) });
+  request(t, { method: 'POST', url, headers: { ...FORM, ...headers }, payload: form(fields) });
 const put = (url: string, headers: Headers, fields: Record<string, string>) =>
-  t.app.inject({ method: 'PUT', url, headers: { ...FORM, ...headers }, payload: form(fields) });
+  request(t, { method: 'PUT', url, headers: { ...FORM, ...headers }, payload: form(fields) });
 const list = (doctype: string, headers: Headers, params: Record<string, string> = {}) =>
   get(`/api/resource/${encodeURIComponent(doctype)}?${new URLSearchParams(params)}`, headers);
 const insert = (doc: Record<string, unknown>, headers: Headers) =>
@@ -76,7 +77,7 @@ describe('login and the sid cookie', () => {
   });
 
   it('POST /api/method/login takes JSON as well; a wrong password is 401 AuthenticationError with exc (the client raises)', async () => {
-    const ok = await t.app.inject({
+    const ok = await request(t, {
       method: 'POST',
       url: '/api/method/login',
       headers: { accept: 'application/json' },
@@ -165,7 +166,7 @@ describe('login and the sid cookie', () => {
   it('over plain HTTP from another machine, login and the sid cookie are refused (https.required); other cookies do not count', async () => {
     const { cookie } = await login(owner);
     const remote = { remoteAddress: '203.0.113.7' };
-    const loginRes = await t.app.inject({
+    const loginRes = await request(t, {
       method: 'POST',
       url: '/',
       headers: FORM,
@@ -173,8 +174,8 @@ describe('login and the sid cookie', () => {
       ...remote,
     });
     expectFrappeError(loginRes, 403, 'PermissionError', 'https.required');
-    expectFrappeError(await t.app.inject({ method: 'GET', url: '/api/resource/Item', headers: cookie, ...remote }), 403, 'PermissionError', 'https.required');
-    const other = await t.app.inject({ method: 'GET', url: '/api/resource/Item', headers: { cookie: 'consider=1; xsid=2' }, ...remote });
+    expectFrappeError(await request(t, { method: 'GET', url: '/api/resource/Item', headers: cookie, ...remote }), 403, 'PermissionError', 'https.required');
+    const other = await request(t, { method: 'GET', url: '/api/resource/Item', headers: { cookie: 'consider=1; xsid=2' }, ...remote });
     expectFrappeError(other, 401, 'AuthenticationError', 'auth.required');
   });
 
@@ -268,7 +269,7 @@ describe('Item, as frappe-client reads and writes it', () => {
     const del = await post('/', cookie, { cmd: 'frappe.client.delete', doctype: 'Item', name: `${code}-B` });
     expect(del.statusCode).toBe(200);
     expectFrappeError(await get(`/api/resource/Item/${code}-B`, cookie), 404, 'DoesNotExistError', 'not_found');
-    const rest = await t.app.inject({ method: 'DELETE', url: `/api/resource/Item/${code}`, headers: cookie });
+    const rest = await request(t, { method: 'DELETE', url: `/api/resource/Item/${code}`, headers: cookie });
     expect(rest.statusCode).toBe(202);
     expect(rest.json()).toEqual({ message: 'ok' });
   });
@@ -313,7 +314,7 @@ describe('Item, as frappe-client reads and writes it', () => {
     await insert({ doctype: 'Item', item_code: code }, h);
     expectFrappeError(await insert({ doctype: 'Item', item_code: code }, h), 409, 'DuplicateEntryError', 'conflict');
     await insert({ doctype: 'Stock Entry', stock_entry_type: 'Material Receipt', items: [{ item_code: code, qty: 1, t_warehouse: mine.code }] }, h);
-    expectFrappeError(await t.app.inject({ method: 'DELETE', url: `/api/resource/Item/${code}`, headers: h }), 417, 'LinkExistsError', 'conflict');
+    expectFrappeError(await request(t, { method: 'DELETE', url: `/api/resource/Item/${code}`, headers: h }), 417, 'LinkExistsError', 'conflict');
   });
 });
 
@@ -325,14 +326,14 @@ describe('other DocTypes', () => {
     expect(w.json().data).toMatchObject({ name: wname, warehouse_name: wname, disabled: 0 });
     expect((await put(`/api/resource/Warehouse/${wname}`, h, { data: JSON.stringify({ disabled: 1 }) })).json().data.disabled).toBe(1);
     expect((await list('Warehouse', h, { filters: JSON.stringify({ disabled: 1 }), fields: '["name"]' })).json().data).toContainEqual({ name: wname });
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/resource/Warehouse/${wname}`, headers: h })).statusCode).toBe(202);
+    expect((await request(t, { method: 'DELETE', url: `/api/resource/Warehouse/${wname}`, headers: h })).statusCode).toBe(202);
 
     const c = await insert({ doctype: 'Customer', customer_name: 'ACME Ltd', email_id: 'ops@acme.example' }, h);
     const name = c.json().data.name as string;
     expect(name).toMatch(/^CUST-\d{5,}$/);
     expect((await get(`/api/resource/Customer/${name}`, h)).json().data).toMatchObject({ customer_name: 'ACME Ltd', email_id: 'ops@acme.example' });
     expect((await put(`/api/resource/Customer/${name}`, h, { data: JSON.stringify({ mobile_no: '+49 30 1234' }) })).json().data.mobile_no).toBe('+49 30 1234');
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/resource/Customer/${name}`, headers: h })).statusCode).toBe(202);
+    expect((await request(t, { method: 'DELETE', url: `/api/resource/Customer/${name}`, headers: h })).statusCode).toBe(202);
   });
 
   it('Stock Entry: receipt, transfer and issue go through the ledger; Bin shows the levels and is read only', async () => {
@@ -348,7 +349,7 @@ describe('other DocTypes', () => {
       docstatus: 1,
       items: [{ item_code: code, qty: 10, s_warehouse: null, t_warehouse: mine.code }],
     });
-    const transfer = await t.app.inject({
+    const transfer = await request(t, {
       method: 'POST',
       url: '/api/resource/Stock%20Entry',
       headers: h,
@@ -408,7 +409,7 @@ describe('other DocTypes', () => {
     });
     expect((await list('Sales Order', h, { filters: JSON.stringify({ status: 'Draft', customer }) })).json()).toEqual({ data: [{ name }] });
     expect((await put(`/api/resource/Sales%20Order/${name}`, h, { data: JSON.stringify({ po_no: 'PO-2' }) })).json().data.po_no).toBe('PO-2');
-    expectFrappeError(await t.app.inject({ method: 'DELETE', url: `/api/resource/Sales%20Order/${name}`, headers: h }), 405, 'MethodNotAllowed');
+    expectFrappeError(await request(t, { method: 'DELETE', url: `/api/resource/Sales%20Order/${name}`, headers: h }), 405, 'MethodNotAllowed');
   });
 });
 
@@ -528,7 +529,7 @@ describe('attacks', () => {
       await post('/api/resource/Item', h, { data: 'not json' }),
       await post('/api/resource/Item', h, { data: '["a"]' }),
       await post('/api/resource/Item', h, { data: JSON.stringify({ __proto__: { item_code: 'p' }, item_code: { $ne: 1 } }) }),
-      await t.app.inject({ method: 'POST', url: '/api/resource/Item', headers: { ...h, 'content-type': 'application/json' }, payload: '{"item_code": "a", ' }),
+      await request(t, { method: 'POST', url: '/api/resource/Item', headers: { ...h, 'content-type': 'application/json' }, payload: '{"item_code": "a", ' }),
       await insert({ doctype: 'Stock Entry', stock_entry_type: 'Material Receipt', items: [{ item_code: 'nope', qty: 'NaN', t_warehouse: mine.code }] }, h),
       await insert({ doctype: 'Stock Entry', stock_entry_type: 'Material Receipt', items: 'x' }, h),
       await insert({ doctype: 'Sales Order', items: [null] }, h),
@@ -554,7 +555,7 @@ describe('attacks', () => {
 
 describe('OpenAPI document', () => {
   it('lists the Frappe routes tagged Frappe, with Frappe error shapes and the declared permission', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/api/schema/' })).json();
+    const doc = (await request(t, { method: 'GET', url: '/api/schema/' })).json();
     const op = doc.paths['/api/resource/Item/{name}'].put;
     expect(op.tags).toEqual(['Frappe']);
     expect(op.description).toContain('**change** on ruleset **item**');

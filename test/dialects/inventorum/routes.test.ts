@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, startTestApp, unique, type TestApp, type TestUser } from '../../helpers/app.js';
-import { appToken } from '../../helpers/dialects.js';
+import { makeAccount, startTestApp, type TestApp, type TestUser, unique } from '../../helpers/app.js';
+import { appToken } from '../../helpers/oauth.js';
+import { basic, request } from '../../helpers/request.js';
 
 /** Seed 002's standard query, verbatim: `GET /api/products/?page=1` with `Accept: application/json` and a Bearer token. */
 let t: TestApp;
@@ -9,7 +10,7 @@ let stranger: TestUser;
 let partNo: number;
 let sku: string;
 
-const call = (url: string, token: string) => t.app.inject({ method: 'GET', url, headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
+const call = (url: string, token: string) => request(t, { method: 'GET', url, headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -17,18 +18,18 @@ beforeAll(async () => {
   owner = await acc.user({ group: 'owner' });
   stranger = await (await makeAccount(t, 'Other')).user({ group: 'owner' });
   sku = unique('INV');
-  const res = await t.app.inject({
+  const res = await request(t, {
     method: 'POST',
     url: '/api/v1/Item',
-    headers: { authorization: basic(owner.username, owner.password) },
+    auth: basic(owner.username, owner.password),
     payload: { shortID: sku, description: 'Espresso cup', price: '4.5' },
   });
   partNo = res.json().partNo;
   for (let i = 0; i < 2; i++) {
-    await t.app.inject({
+    await request(t, {
       method: 'POST',
       url: '/api/v1/Item',
-      headers: { authorization: basic(owner.username, owner.password) },
+      auth: basic(owner.username, owner.password),
       payload: { shortID: unique('INV') },
     });
   }
@@ -112,7 +113,7 @@ describe('GET /api/products/ (seed 002)', () => {
 
 describe('OpenAPI document', () => {
   it("lists the product routes tagged Inventorum, needing products:read, with seed 002's error body", async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/api/schema/' })).json();
+    const doc = (await request(t, { method: 'GET', url: '/api/schema/' })).json();
     const op = doc.paths['/api/products/'].get;
     expect(op.tags).toEqual(['Inventorum']);
     expect(op.security).toContainEqual({ oauth2: ['products:read'] });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKey, basic, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { apiKey, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let acct: Awaited<ReturnType<typeof makeAccount>>;
@@ -20,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const get = (url: string, authorization: string) => t.app.inject({ method: 'GET', url, headers: { authorization } });
+const get = (url: string, authorization: string) => request(t, { method: 'GET', url, auth: authorization });
 
 describe('GET /api/v1/AuditLog', () => {
   it('records each credentialed request with user, credential kind and id, method, path, status and ip', async () => {
@@ -83,8 +84,7 @@ describe('GET /api/v1/AuditLog', () => {
 
   it('administrative changes are events of their own, naming who did what to whom (never the secret)', async () => {
     const target = await acct.user({ group: 'staff' });
-    const post = (url: string, payload?: object) =>
-      t.app.inject({ method: 'POST', url, headers: { authorization: adminAuth }, ...(payload ? { payload } : {}) });
+    const post = (url: string, payload?: object) => request(t, { method: 'POST', url, auth: adminAuth, ...(payload ? { payload } : {}) });
     expect((await post(`/api/v1/User/${target.id}/password`, { password: 'secret new password' })).statusCode).toBe(200);
     expect((await post(`/api/v1/User/${target.id}/disable`)).statusCode).toBe(200);
     expect((await post('/api/v1/Group', { name: 'auditors', permissions: { report: ['view'] } })).statusCode).toBe(201);

@@ -4,7 +4,8 @@ import { auditLog } from '../../../src/db/schema/index.js';
 import { loadConfig } from '../../../src/config.js';
 import { startAuditRetention, sweepAuditLog } from '../../../src/modules/audit/retention.js';
 import { AuditEntriesDropped, AuditWriter } from '../../../src/modules/audit/writer.js';
-import { makeAccount, startTestApp, unique, type TestApp } from '../../helpers/app.js';
+import { makeAccount, startTestApp, type TestApp, unique } from '../../helpers/app.js';
+import { request } from '../../helpers/request.js';
 
 let t: TestApp;
 let accountId: number;
@@ -65,7 +66,7 @@ describe('audit retention', () => {
   });
 
   it('the API document says how long entries are kept', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/api/schema/' })).json();
+    const doc = (await request(t, { method: 'GET', url: '/api/schema/' })).json();
     const op = Object.entries(doc.paths as Record<string, { get?: { description?: string } }>).find(([p]) => p.toLowerCase() === '/api/v1/auditlog')![1];
     expect(op.get!.description).toContain('kept for 3650 days (QM_AUDIT_RETENTION_DAYS)');
   });

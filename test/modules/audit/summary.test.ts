@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { apiKeys, personalTokens } from '../../../src/db/schema/index.js';
-import { apiKey, basic, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { apiKey, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
 import { createApp } from '../../helpers/oauth.js';
+import { basic, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let acct: Awaited<ReturnType<typeof makeAccount>>;
@@ -21,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const get = (url: string, authorization: string) => t.app.inject({ method: 'GET', url, headers: { authorization } });
+const get = (url: string, authorization: string) => request(t, { method: 'GET', url, auth: authorization });
 const sum = (rows: Record<string, unknown>[], key: string) => rows.reduce((n, r) => n + Number(r[key] ?? 0), 0);
 
 describe('GET /api/v1/AuditLog/Summary', () => {
@@ -52,7 +53,7 @@ describe('GET /api/v1/AuditLog/Summary', () => {
 
   it('names the busiest OAuth apps', async () => {
     const app = await createApp(t, admin, { name: 'Busy shop', grant_types: ['client_credentials'] });
-    const tok = await t.app.inject({
+    const tok = await request(t, {
       method: 'POST',
       url: '/api/v1/Token',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { ownerOf } from '../../helpers/domain.js';
+import { ownerOf, startTestApp, type TestApp } from '../../helpers/app.js';
 
 let t: TestApp;
 beforeAll(async () => {

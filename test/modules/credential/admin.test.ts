@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, startTestApp, unique, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, startTestApp, type TestApp, type TestUser, unique } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let admin: TestUser;
@@ -21,12 +22,12 @@ afterAll(() => t.close());
 
 const as = (u: TestUser) => basic(u.username, u.password);
 const req = (method: 'GET' | 'POST' | 'DELETE', url: string, authorization: string, payload?: object) =>
-  t.app.inject({ method, url, headers: { authorization }, ...(payload ? { payload } : {}) });
+  request(t, { method, url, auth: authorization, ...(payload ? { payload } : {}) });
 
 async function giveCredentials(u: TestUser) {
   const token = (await req('POST', '/api/user/tokens/', as(u), { name: unique('script') })).json();
   const key = (await req('POST', '/api/user/apikey/', as(u))).json();
-  const session = (await t.app.inject({ method: 'POST', url: '/api/auth/login?token=1', payload: { username: u.username, password: u.password } })).json();
+  const session = (await request(t, { method: 'POST', url: '/api/auth/login?token=1', payload: { username: u.username, password: u.password } })).json();
   return { token, key, session };
 }
 

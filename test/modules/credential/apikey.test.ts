@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let owner: TestUser;
@@ -13,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const req = (method: 'GET' | 'POST' | 'DELETE', url: string, authorization: string) => t.app.inject({ method, url, headers: { authorization } });
+const req = (method: 'GET' | 'POST' | 'DELETE', url: string, authorization: string) => request(t, { method, url, auth: authorization });
 const whoami = (authorization: string) => req('GET', '/api/method/frappe.auth.get_logged_user', authorization);
 
 describe('/api/user/apikey/ (seed 004)', () => {
@@ -69,10 +70,10 @@ describe('/api/user/apikey/ (seed 004)', () => {
     const res = await req('POST', '/api/user/apikey/', basic(readOnly.username, readOnly.password));
     expect(res.statusCode).toBe(201);
     const { api_key, api_secret } = res.json();
-    const write = await t.app.inject({
+    const write = await request(t, {
       method: 'POST',
       url: '/api/v1/Item',
-      headers: { authorization: `token ${api_key}:${api_secret}` },
+      auth: `token ${api_key}:${api_secret}`,
       payload: { shortID: 'RO-1' },
     });
     expect(write.statusCode).toBe(403);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { auditLog } from '../../../src/db/schema/index.js';
-import { basic, makeAccount, PASSWORD, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, PASSWORD, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let admin: TestUser;
@@ -27,7 +28,7 @@ async function authEvents(userId: number) {
 describe('auth events are audited', () => {
   it('login, login.failed, pin.failed, token.issued, token.revoked, apikey.generated, apikey.revoked, session.revoked', async () => {
     const inject = (method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string> = {}, payload?: object) =>
-      t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+      request(t, { method, url, headers, ...(payload ? { payload } : {}) });
     const as = basic(u.username, PASSWORD);
 
     await inject('POST', '/api/auth/login', {}, { username: u.username, password: 'wrong password' });
@@ -64,13 +65,11 @@ describe('auth events are audited', () => {
   });
 
   it("an admin's revocation is logged against the user, naming the admin", async () => {
-    const created = (
-      await t.app.inject({ method: 'POST', url: '/api/user/tokens/', headers: { authorization: basic(u.username, PASSWORD) }, payload: { name: 'adm' } })
-    ).json();
-    const res = await t.app.inject({
+    const created = (await request(t, { method: 'POST', url: '/api/user/tokens/', auth: basic(u.username, PASSWORD), payload: { name: 'adm' } })).json();
+    const res = await request(t, {
       method: 'DELETE',
       url: `/api/v1/User/${u.id}/Credentials/tokens/${created.id}`,
-      headers: { authorization: basic(admin.username, PASSWORD) },
+      auth: basic(admin.username, PASSWORD),
     });
     expect(res.statusCode).toBe(204);
     const last = (await authEvents(u.id)).at(-1)!;

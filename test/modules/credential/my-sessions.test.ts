@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, PASSWORD, personalToken, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
 import { createApp } from '../../helpers/oauth.js';
+import { basic, consoleLogin as login, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let acct: Awaited<ReturnType<typeof makeAccount>>;
@@ -18,23 +19,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** A console login: the session cookie and its CSRF token. */
-async function consoleLogin(u: TestUser, userAgent = 'test-browser') {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    headers: { 'user-agent': userAgent },
-    payload: { username: u.username, password: PASSWORD },
-  });
-  expect(res.statusCode).toBe(200);
-  const cookie = String(res.headers['set-cookie']).split(';')[0]!;
-  return { cookie, csrf: res.json().csrf_token as string };
-}
+const consoleLogin = (u: TestUser, userAgent?: string) => login(t, u, userAgent);
 
 describe('GET /api/user/sessions/ and DELETE /api/user/sessions/{id}: my live sessions', () => {
   it('lists my sessions, marks the one in use, and ends another one', async () => {
     const laptop = await consoleLogin(owner, 'laptop');
     const phone = await consoleLogin(owner, 'phone');
-    const res = await t.app.inject({ method: 'GET', url: '/api/user/sessions/', headers: { cookie: laptop.cookie } });
+    const res = await request(t, { method: 'GET', url: '/api/user/sessions/', headers: { cookie: laptop.cookie } });
     expect(res.statusCode).toBe(200);
     const list = res.json() as { id: number; userAgent: string; current: boolean; kind: string }[];
     expect(list.map((s) => [s.userAgent, s.current, s.kind])).toEqual([
@@ -43,63 +34,63 @@ describe('GET /api/user/sessions/ and DELETE /api/user/sessions/{id}: my live se
     ]);
     const phoneId = list.find((s) => s.userAgent === 'phone')!.id;
 
-    const end = await t.app.inject({ method: 'DELETE', url: `/api/user/sessions/${phoneId}`, headers: { cookie: laptop.cookie, 'x-csrf-token': laptop.csrf } });
+    const end = await request(t, { method: 'DELETE', url: `/api/user/sessions/${phoneId}`, headers: { cookie: laptop.cookie, 'x-csrf-token': laptop.csrf } });
     expect(end.statusCode).toBe(204);
-    const phoneNow = await t.app.inject({ method: 'GET', url: '/api/user/me/', headers: { cookie: phone.cookie } });
+    const phoneNow = await request(t, { method: 'GET', url: '/api/user/me/', headers: { cookie: phone.cookie } });
     expect(phoneNow.statusCode).toBe(401);
     expect(phoneNow.json().error.key).toBe('token.invalid');
-    const laptopNow = await t.app.inject({ method: 'GET', url: '/api/user/sessions/', headers: { cookie: laptop.cookie } });
+    const laptopNow = await request(t, { method: 'GET', url: '/api/user/sessions/', headers: { cookie: laptop.cookie } });
     expect(laptopNow.json().map((s: { userAgent: string }) => s.userAgent)).toEqual(['laptop']);
   });
 
   it('a read-only user may see and end their own sessions', async () => {
     const a = await consoleLogin(reader, 'one');
     const b = await consoleLogin(reader, 'two');
-    const list = (await t.app.inject({ method: 'GET', url: '/api/user/sessions/', headers: { cookie: a.cookie } })).json();
+    const list = (await request(t, { method: 'GET', url: '/api/user/sessions/', headers: { cookie: a.cookie } })).json();
     const other = list.find((s: { userAgent: string }) => s.userAgent === 'two');
-    const end = await t.app.inject({ method: 'DELETE', url: `/api/user/sessions/${other.id}`, headers: { cookie: a.cookie, 'x-csrf-token': a.csrf } });
+    const end = await request(t, { method: 'DELETE', url: `/api/user/sessions/${other.id}`, headers: { cookie: a.cookie, 'x-csrf-token': a.csrf } });
     expect(end.statusCode).toBe(204);
-    expect((await t.app.inject({ method: 'GET', url: '/api/user/me/', headers: { cookie: b.cookie } })).statusCode).toBe(401);
+    expect((await request(t, { method: 'GET', url: '/api/user/me/', headers: { cookie: b.cookie } })).statusCode).toBe(401);
   });
 });
 
 describe('my sessions: attacks', () => {
   it("another user's session id is not found and stays alive, even for an owner of the same account", async () => {
     const victim = await consoleLogin(stranger, 'victim');
-    const victimId = (await t.app.inject({ method: 'GET', url: '/api/user/sessions/', headers: { cookie: victim.cookie } })).json()[0].id;
-    const res = await t.app.inject({
+    const victimId = (await request(t, { method: 'GET', url: '/api/user/sessions/', headers: { cookie: victim.cookie } })).json()[0].id;
+    const res = await request(t, {
       method: 'DELETE',
       url: `/api/user/sessions/${victimId}`,
-      headers: { authorization: basic(owner.username, owner.password) },
+      auth: basic(owner.username, owner.password),
     });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.key).toBe('not_found');
-    expect((await t.app.inject({ method: 'GET', url: '/api/user/me/', headers: { cookie: victim.cookie } })).statusCode).toBe(200);
-    const mine = (await t.app.inject({ method: 'GET', url: '/api/user/sessions/', headers: { authorization: basic(owner.username, owner.password) } })).json();
+    expect((await request(t, { method: 'GET', url: '/api/user/me/', headers: { cookie: victim.cookie } })).statusCode).toBe(200);
+    const mine = (await request(t, { method: 'GET', url: '/api/user/sessions/', auth: basic(owner.username, owner.password) })).json();
     expect(mine.map((s: { id: number }) => s.id)).not.toContain(victimId);
   });
 
   it('ending a session with the cookie needs the CSRF token', async () => {
     const a = await consoleLogin(owner, 'csrf-a');
     const b = await consoleLogin(owner, 'csrf-b');
-    const list = (await t.app.inject({ method: 'GET', url: '/api/user/sessions/', headers: { cookie: a.cookie } })).json();
+    const list = (await request(t, { method: 'GET', url: '/api/user/sessions/', headers: { cookie: a.cookie } })).json();
     const bId = list.find((s: { userAgent: string }) => s.userAgent === 'csrf-b').id;
-    const res = await t.app.inject({ method: 'DELETE', url: `/api/user/sessions/${bId}`, headers: { cookie: a.cookie } });
+    const res = await request(t, { method: 'DELETE', url: `/api/user/sessions/${bId}`, headers: { cookie: a.cookie } });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.key).toBe('csrf.failed');
-    expect((await t.app.inject({ method: 'GET', url: '/api/user/me/', headers: { cookie: b.cookie } })).statusCode).toBe(200);
+    expect((await request(t, { method: 'GET', url: '/api/user/me/', headers: { cookie: b.cookie } })).statusCode).toBe(200);
   });
 
   it('an OAuth token cannot list or end sessions', async () => {
     const app = await createApp(t, owner, { name: 'Narrow', grant_types: ['refresh_token'] });
-    const issued = await t.app.inject({
+    const issued = await request(t, {
       method: 'POST',
       url: `/api/v1/App/${app.id}/Token`,
-      headers: { authorization: basic(owner.username, owner.password) },
+      auth: basic(owner.username, owner.password),
       payload: { name: 'n', scope: 'products:read' },
     });
     const bearer = `Bearer ${issued.json().access_token}`;
-    const res = await t.app.inject({ method: 'GET', url: '/api/user/sessions/', headers: { authorization: bearer } });
+    const res = await request(t, { method: 'GET', url: '/api/user/sessions/', auth: bearer });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.key).toBe('scope.wrong');
   });
@@ -107,7 +98,7 @@ describe('my sessions: attacks', () => {
 
 describe('GET /api/user/scopes/: what I may put on a token, in words', () => {
   it('an owner gets every canonical scope, described', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/user/scopes/', headers: { authorization: basic(owner.username, owner.password) } });
+    const res = await request(t, { method: 'GET', url: '/api/user/scopes/', auth: basic(owner.username, owner.password) });
     expect(res.statusCode).toBe(200);
     const list = res.json() as { scope: string; description: string }[];
     expect(list).toContainEqual({ scope: 'products:read', description: 'Read products' });
@@ -116,9 +107,7 @@ describe('GET /api/user/scopes/: what I may put on a token, in words', () => {
   });
 
   it('a read-only user is offered read scopes only', async () => {
-    const list = (
-      await t.app.inject({ method: 'GET', url: '/api/user/scopes/', headers: { authorization: basic(reader.username, reader.password) } })
-    ).json() as { scope: string }[];
+    const list = (await request(t, { method: 'GET', url: '/api/user/scopes/', auth: basic(reader.username, reader.password) })).json() as { scope: string }[];
     const canonical = list.map((s) => s.scope).filter((s) => s.includes(':'));
     expect(canonical.length).toBeGreaterThan(0);
     expect(canonical.every((s) => s.endsWith(':read'))).toBe(true);
@@ -126,17 +115,15 @@ describe('GET /api/user/scopes/: what I may put on a token, in words', () => {
 
   it('a narrow credential is offered no more than its own scope', async () => {
     const token = await personalToken(t, owner);
-    expect((await t.app.inject({ method: 'GET', url: '/api/user/scopes/', headers: { authorization: `Token ${token}` } })).statusCode).toBe(200);
+    expect((await request(t, { method: 'GET', url: '/api/user/scopes/', auth: `Token ${token}` })).statusCode).toBe(200);
     const app = await createApp(t, owner, { name: 'Narrow2', grant_types: ['refresh_token'] });
-    const issued = await t.app.inject({
+    const issued = await request(t, {
       method: 'POST',
       url: `/api/v1/App/${app.id}/Token`,
-      headers: { authorization: basic(owner.username, owner.password) },
+      auth: basic(owner.username, owner.password),
       payload: { name: 'n', scope: 'products:read orders:read' },
     });
-    const list = (
-      await t.app.inject({ method: 'GET', url: '/api/user/scopes/', headers: { authorization: `Bearer ${issued.json().access_token}` } })
-    ).json() as { scope: string }[];
+    const list = (await request(t, { method: 'GET', url: '/api/user/scopes/', auth: `Bearer ${issued.json().access_token}` })).json() as { scope: string }[];
     expect(
       list
         .map((s) => s.scope)

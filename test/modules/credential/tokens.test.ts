@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScopes } from '../../../src/access/scopes.js';
 import { personalTokens, serverKeys } from '../../../src/db/schema/index.js';
-import { basic, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let owner: TestUser;
@@ -23,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const req = (method: 'GET' | 'POST' | 'DELETE', url: string, authorization: string, payload?: object) =>
-  t.app.inject({ method, url, headers: { authorization }, ...(payload ? { payload } : {}) });
+  request(t, { method, url, auth: authorization, ...(payload ? { payload } : {}) });
 const items = (authorization: string) => req('GET', '/api/v1/Item', authorization);
 
 describe('GET /api/user/token/ (seed 000)', () => {
@@ -63,7 +64,7 @@ describe('GET /api/user/token/ (seed 000)', () => {
 
   it('HEAD does not issue (or rotate) anything', async () => {
     const { token } = (await req('GET', '/api/user/token/?name=head', basic(owner.username, owner.password))).json();
-    const head = await t.app.inject({ method: 'HEAD', url: '/api/user/token/?name=head', headers: { authorization: basic(owner.username, owner.password) } });
+    const head = await request(t, { method: 'HEAD', url: '/api/user/token/?name=head', auth: basic(owner.username, owner.password) });
     expect(head.statusCode).toBe(404);
     expect((await items(`Token ${token}`)).statusCode).toBe(200);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, personalToken, startTestApp, unique, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, personalToken, startTestApp, type TestApp, type TestUser, unique } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let acct: Awaited<ReturnType<typeof makeAccount>>;
@@ -17,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const call = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, authorization: string, payload?: unknown) =>
-  t.app.inject({ method, url, headers: { authorization }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  request(t, { method, url, auth: authorization, ...(payload !== undefined ? { payload: payload as object } : {}) });
 
 describe('groups: CRUD', () => {
   it('lists the built-in groups with their permissions and member counts', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { ownerOf } from '../../helpers/domain.js';
+import { ownerOf, startTestApp, type TestApp } from '../../helpers/app.js';
+import { request } from '../../helpers/request.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -33,7 +33,7 @@ test('200 concurrent issues and moves on the same lots never go negative, never 
             : kind === 3
               ? { url: '/api/v1/Inventory/Move', payload: { recNo: lotIds[i % 3], toWID: w2.id, units: '0.3' } }
               : { url: '/api/v1/Inventory/Issue', payload: { partNo, wID: w2.id, units: '0.4' } };
-    return t.app.inject({ method: 'POST', url: body.url, headers: { authorization: api.authorization }, payload: body.payload });
+    return request(t, { method: 'POST', url: body.url, auth: api.authorization, payload: body.payload });
   });
   const results = await Promise.all(requests);
   const statuses = new Map<number, number>();
@@ -103,9 +103,7 @@ test('concurrent order confirmations never reserve more than there is; concurren
           ];
     ids.push((await api.send('POST', '/api/v1/SalesOrder', { wID: w.id, lines })).json().orderID);
   }
-  const confirms = await Promise.all(
-    ids.map((id) => t.app.inject({ method: 'POST', url: `/api/v1/SalesOrder/${id}/Confirm`, headers: { authorization: api.authorization } })),
-  );
+  const confirms = await Promise.all(ids.map((id) => request(t, { method: 'POST', url: `/api/v1/SalesOrder/${id}/Confirm`, auth: api.authorization })));
   const confirmed = ids.filter((_, i) => confirms[i]!.statusCode === 200);
   for (const r of confirms) if (r.statusCode !== 200) expect(r.json().error.key, r.body).toBe('stock.insufficient');
   expect(confirmed.length).toBe(16);
@@ -114,9 +112,7 @@ test('concurrent order confirmations never reserve more than there is; concurren
 
   const half = confirmed.length / 2;
   await Promise.all(
-    confirmed.map((id, i) =>
-      t.app.inject({ method: 'POST', url: `/api/v1/SalesOrder/${id}/${i < half ? 'Ship' : 'Cancel'}`, headers: { authorization: api.authorization } }),
-    ),
+    confirmed.map((id, i) => request(t, { method: 'POST', url: `/api/v1/SalesOrder/${id}/${i < half ? 'Ship' : 'Cancel'}`, auth: api.authorization })),
   );
   lv = (await api.get(`/api/v1/Inventory/StockLevels/${w.id}?partNo=${a}`)).json().value[0];
   expect(lv).toMatchObject({ onHand: `${50 - 3 * half}.0000`, reserved: '0.0000' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { caller, ownerOf, type Caller } from '../../helpers/domain.js';
+import { ownerOf, startTestApp, type TestApp } from '../../helpers/app.js';
+import { caller, type Caller, request } from '../../helpers/request.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -252,7 +252,7 @@ describe('permissions and read-only', () => {
       expect(res.statusCode, `${method} ${url}`).toBe(403);
       expect(res.json().error.key).toBe('user.read_only');
     }
-    const tunnelled = await t.app.inject({
+    const tunnelled = await request(t, {
       method: 'GET',
       url: `/api/v1/Item/${partNo}`,
       headers: { authorization: ro.authorization, 'x-http-method-override': 'DELETE' },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScopes } from '../../../src/access/scopes.js';
-import { apiKey, basic, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { apiKey, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let owner: TestUser;
@@ -26,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const get = (url: string, authorization: string) => t.app.inject({ method: 'GET', url, headers: { authorization } });
+const get = (url: string, authorization: string) => request(t, { method: 'GET', url, auth: authorization });
 
 describe('GET /api/user/me/', () => {
   it('describes the user, account, groups, warehouses and the credential used', async () => {
@@ -73,7 +74,7 @@ describe('GET /api/user/me/', () => {
   });
 
   it('without credentials: 401 auth.required', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/user/me/' });
+    const res = await request(t, { method: 'GET', url: '/api/user/me/' });
     expect(res.statusCode).toBe(401);
     expect(res.json().error.key).toBe('auth.required');
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.js';
-import { caller, ownerOf } from '../../helpers/domain.js';
+import { ownerOf, startTestApp, type TestApp } from '../../helpers/app.js';
+import { caller } from '../../helpers/request.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { auditLog, users } from '../../../src/db/schema/index.js';
 import { hashPassword } from '../../../src/auth/passwords.js';
-import { basic, makeAccount, PASSWORD, setUser, startTestApp, unique, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, PASSWORD, setUser, startTestApp, type TestApp, type TestUser, unique } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let acct: Awaited<ReturnType<typeof makeAccount>>;
@@ -17,9 +18,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const login = (payload: object, query = '') => t.app.inject({ method: 'POST', url: `/api/auth/login${query}`, payload });
-const pin = (payload: object, query = '') => t.app.inject({ method: 'POST', url: `/api/auth/pin${query}`, payload });
-const me = (headers: Record<string, string>) => t.app.inject({ method: 'GET', url: '/api/user/me/', headers });
+const login = (payload: object, query = '') => request(t, { method: 'POST', url: `/api/auth/login${query}`, payload });
+const pin = (payload: object, query = '') => request(t, { method: 'POST', url: `/api/auth/pin${query}`, payload });
+const me = (headers: Record<string, string>) => request(t, { method: 'GET', url: '/api/user/me/', headers });
 
 async function events(userId: number, event: string) {
   await t.services.audit.flush();
@@ -48,7 +49,7 @@ describe('POST /api/auth/login without a PIN: a console session', () => {
     expect(who.statusCode).toBe(200);
     expect(who.json().credential).toEqual({ kind: 'session', id: expect.any(Number) });
 
-    const session = await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie } });
+    const session = await request(t, { method: 'GET', url: '/api/auth/session', headers: { cookie } });
     expect(session.json()).toEqual({ user: body.user, csrf_token: body.csrf_token });
     expect((await events(plain.id, 'login')).at(-1)?.detail).toEqual({ method: 'password', kind: 'cookie' });
   });
@@ -57,7 +58,7 @@ describe('POST /api/auth/login without a PIN: a console session', () => {
     const res = await login({ username: plain.username, password: PASSWORD });
     const cookie = `qm_session=${res.cookies[0]!.value}`;
     const post = (headers: Record<string, string>) =>
-      t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { cookie, ...headers }, payload: { shortID: unique('CSRF') } });
+      request(t, { method: 'POST', url: '/api/v1/Item', headers: { cookie, ...headers }, payload: { shortID: unique('CSRF') } });
     const none = await post({});
     expect(none.statusCode).toBe(403);
     expect(none.json().error.key).toBe('csrf.failed');
@@ -67,7 +68,7 @@ describe('POST /api/auth/login without a PIN: a console session', () => {
   });
 
   it('a form body and the email work as well', async () => {
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/auth/login',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -219,9 +220,9 @@ describe('logout', () => {
     const res = await login({ username: plain.username, password: PASSWORD });
     const cookie = `qm_session=${res.cookies[0]!.value}`;
     expect((await me({ cookie })).statusCode).toBe(200);
-    const noCsrf = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } });
+    const noCsrf = await request(t, { method: 'POST', url: '/api/auth/logout', headers: { cookie } });
     expect(noCsrf.json().error.key).toBe('csrf.failed');
-    const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie, 'x-csrf-token': res.json().csrf_token } });
+    const out = await request(t, { method: 'POST', url: '/api/auth/logout', headers: { cookie, 'x-csrf-token': res.json().csrf_token } });
     expect(out.statusCode).toBe(204);
     expect(String(out.headers['set-cookie'])).toMatch(/qm_session=;/);
     const after = await me({ cookie });
@@ -233,13 +234,13 @@ describe('logout', () => {
   it('ends a Bearer qm_ses access token', async () => {
     const { access_token } = (await login({ username: plain.username, password: PASSWORD }, '?token=1')).json();
     const authorization = `Bearer ${access_token}`;
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization } })).statusCode).toBe(204);
+    expect((await request(t, { method: 'POST', url: '/api/auth/logout', auth: authorization })).statusCode).toBe(204);
     expect((await me({ authorization })).json().error.key).toBe('token.invalid');
   });
 
   it('with a non-session credential → 400; GET /api/auth/session without a cookie session → 404', async () => {
     const authorization = basic(plain.username, PASSWORD);
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization } })).statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { authorization } })).statusCode).toBe(404);
+    expect((await request(t, { method: 'POST', url: '/api/auth/logout', auth: authorization })).statusCode).toBe(400);
+    expect((await request(t, { method: 'GET', url: '/api/auth/session', auth: authorization })).statusCode).toBe(404);
   });
 });

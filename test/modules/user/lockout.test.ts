@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let acct: Awaited<ReturnType<typeof makeAccount>>;
@@ -12,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const items = (authorization: string) => t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization } });
+const items = (authorization: string) => request(t, { method: 'GET', url: '/api/v1/Item', auth: authorization });
 
 describe('lockout and administration', () => {
   it('a locked-out user stays locked until an admin sets a new password', async () => {
@@ -21,10 +22,10 @@ describe('lockout and administration', () => {
     const locked = await items(basic(u.username, u.password));
     expect(locked.statusCode).toBe(429);
     expect(locked.json().error.key).toBe('rate_limited');
-    const reset = await t.app.inject({
+    const reset = await request(t, {
       method: 'POST',
       url: `/api/v1/User/${u.id}/password`,
-      headers: { authorization: basic(admin.username, admin.password) },
+      auth: basic(admin.username, admin.password),
       payload: { password: 'fresh start password' },
     });
     expect(reset.statusCode).toBe(200);
@@ -35,18 +36,18 @@ describe('lockout and administration', () => {
     const u = await acct.user({ group: 'staff' });
     const auth = basic(u.username, u.password);
     for (let i = 0; i < 3; i++) {
-      const res = await t.app.inject({
+      const res = await request(t, {
         method: 'POST',
         url: '/api/user/password/',
-        headers: { authorization: auth },
+        auth: auth,
         payload: { current_password: `guess ${i}`, new_password: 'whatever password' },
       });
       expect(res.statusCode).toBe(400);
     }
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/user/password/',
-      headers: { authorization: auth },
+      auth: auth,
       payload: { current_password: u.password, new_password: 'whatever password' },
     });
     expect(res.statusCode).toBe(429);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScopes } from '../../../src/access/scopes.js';
-import { makeAccount, startTestApp, unique, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, startTestApp, type TestApp, type TestUser, unique } from '../../helpers/app.js';
+import { request } from '../../helpers/request.js';
 
 /**
  * OAuth tokens reach the admin API through the bearer resolver the OAuth module registers; here a stand-in
@@ -26,13 +27,13 @@ afterAll(() => t.close());
 const bearer = (u: TestUser, scopes: string) => `Bearer test-${u.id}-${scopes}`;
 const create = (authorization: string, extra: Record<string, unknown> = {}) => {
   const username = unique('o');
-  return t.app.inject({ method: 'POST', url: '/api/v1/User', headers: { authorization }, payload: { username, email: `${username}@example.test`, ...extra } });
+  return request(t, { method: 'POST', url: '/api/v1/User', auth: authorization, payload: { username, email: `${username}@example.test`, ...extra } });
 };
 
 describe('the admin API with OAuth tokens', () => {
   it('users:read lists users but cannot create one (scope.wrong names users:create)', async () => {
     const auth = bearer(superuser, 'users:read');
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/User', headers: { authorization: auth } })).statusCode).toBe(200);
+    expect((await request(t, { method: 'GET', url: '/api/v1/User', auth: auth })).statusCode).toBe(200);
     const res = await create(auth);
     expect(res.statusCode).toBe(403);
     expect(res.json().error).toEqual({ key: 'scope.wrong', description: 'Your scope does not allow access here.', fields: {}, required_scope: 'users:create' });
@@ -44,10 +45,10 @@ describe('the admin API with OAuth tokens', () => {
     expect(res.statusCode).toBe(403);
     expect(res.json().error.key).toBe('permission.denied');
     const other = await acct.user({ superuser: true });
-    const pw = await t.app.inject({
+    const pw = await request(t, {
       method: 'POST',
       url: `/api/v1/User/${other.id}/password`,
-      headers: { authorization: auth },
+      auth: auth,
       payload: { password: 'taken over password' },
     });
     expect(pw.statusCode).toBe(403);
@@ -64,10 +65,10 @@ describe('the admin API with OAuth tokens', () => {
   });
 
   it("changing one's own password needs a first-party credential, not an OAuth token", async () => {
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/user/password/',
-      headers: { authorization: bearer(superuser, 'a:superuser') },
+      auth: bearer(superuser, 'a:superuser'),
       payload: { current_password: superuser.password, new_password: 'stolen token new pw' },
     });
     expect(res.statusCode).toBe(403);

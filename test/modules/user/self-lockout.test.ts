@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let acct: Awaited<ReturnType<typeof makeAccount>>;
@@ -11,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const call = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, user: TestUser, payload?: unknown, password = user.password) =>
-  t.app.inject({ method, url, headers: { authorization: basic(user.username, password) }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  request(t, { method, url, auth: basic(user.username, password), ...(payload !== undefined ? { payload: payload as object } : {}) });
 
 const me = async (u: TestUser, password = u.password) => (await call('GET', '/api/user/me/', u, undefined, password)).json();
 

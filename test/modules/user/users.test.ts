@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, personalToken, startTestApp, unique, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, personalToken, startTestApp, type TestApp, type TestUser, unique } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 let t: TestApp;
 let acct: Awaited<ReturnType<typeof makeAccount>>;
@@ -19,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const call = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, authorization: string, payload?: unknown) =>
-  t.app.inject({ method, url, headers: { authorization }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  request(t, { method, url, auth: authorization, ...(payload !== undefined ? { payload: payload as object } : {}) });
 
 const items = (authorization: string) => call('GET', '/api/v1/Item?page=1&pageSize=10', authorization);
 
