@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeScope } from '../../src/access/scope-words.js';
 import { ALIAS_SCOPES, CANONICAL_SCOPES, OIDC_SCOPES } from '../../src/access/scopes.js';
-import { basic, makeAccount, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
-import { Browser } from '../oauth/flow.js';
+import { makeAccount, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { Browser } from '../helpers/flow.js';
+import { basic, request } from '../helpers/request.js';
 
 /**
  * One scope vocabulary (src/access/scope-words.ts): the consent page, the OpenAPI document and the token manager's
@@ -51,10 +52,10 @@ async function consentWords(scope: string): Promise<Record<string, string>> {
 
 describe('one scope vocabulary', () => {
   it('the consent page, the OpenAPI document and GET /api/user/scopes/ say the same words for every scope', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/user/scopes/', headers: { authorization: basic(su.username, su.password) } });
+    const res = await request(t, { method: 'GET', url: '/api/user/scopes/', headers: { authorization: basic(su.username, su.password) } });
     const listed = res.json<{ scope: string; description: string }[]>();
     const api = Object.fromEntries(listed.map((s) => [s.scope, s.description]));
-    const doc = (await t.app.inject({ method: 'GET', url: '/api/schema/' })).json();
+    const doc = (await request(t, { method: 'GET', url: '/api/schema/' })).json();
     const flows = doc.components.securitySchemes.oauth2.flows;
     const consent = await consentWords(['openid', 'profile', 'email', ...CANONICAL_SCOPES, ...SOME_ALIASES].join(' '));
 

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { AUDIT_EVENTS, isAuditEvent, type AuditDetails, type AuditEvent } from '../../src/audit/events.js';
 import { auditLog } from '../../src/db/schema/index.js';
-import { basic, contextOf, makeAccount, PASSWORD, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
-import { createApp } from '../oauth/helpers.js';
+import { contextOf, makeAccount, PASSWORD, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { createApp } from '../helpers/oauth.js';
+import { basic, request } from '../helpers/request.js';
 
 /** Type-level: what `ctx.audit` accepts. An unknown name, or a detail of another event, does not compile. */
 function typed<E extends AuditEvent>(event: E, detail: AuditDetails[E]): [E, AuditDetails[E]] {
@@ -67,11 +68,11 @@ describe('the events the API writes', () => {
   it('are all in the list', async () => {
     const as = { authorization: basic(owner.username, PASSWORD) };
     const inject = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-      t.app.inject({ method, url, headers: as, ...(payload ? { payload } : {}) });
-    await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: withPin.username, password: 'not the password' } });
-    const { pin_token } = (await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: withPin.username, password: PASSWORD } })).json();
-    await t.app.inject({ method: 'POST', url: '/api/auth/pin', payload: { pin_token, pin: '0000' } });
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/pin', payload: { pin_token, pin: '1234' } })).statusCode).toBe(200);
+      request(t, { method, url, headers: as, ...(payload ? { payload } : {}) });
+    await request(t, { method: 'POST', url: '/api/auth/login', payload: { username: withPin.username, password: 'not the password' } });
+    const { pin_token } = (await request(t, { method: 'POST', url: '/api/auth/login', payload: { username: withPin.username, password: PASSWORD } })).json();
+    await request(t, { method: 'POST', url: '/api/auth/pin', payload: { pin_token, pin: '0000' } });
+    expect((await request(t, { method: 'POST', url: '/api/auth/pin', payload: { pin_token, pin: '1234' } })).statusCode).toBe(200);
     expect((await inject('GET', '/api/user/token/?name=events')).statusCode).toBe(200);
     const token = (await inject('POST', '/api/user/tokens/', { name: 'once' })).json();
     expect((await inject('DELETE', `/api/user/tokens/${token.id}`)).statusCode).toBe(204);
@@ -98,7 +99,7 @@ describe('the events the API writes', () => {
 
   it('an admin event records the request line and the caller', async () => {
     const group = (
-      await t.app.inject({
+      await request(t, {
         method: 'POST',
         url: '/api/v1/Group?x=1',
         headers: { authorization: basic(owner.username, PASSWORD) },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScopes } from '../../src/access/scopes.js';
-import { apiKey, basic, makeAccount, PASSWORD, personalToken, setUser, startTestApp, unique, type TestApp, type TestUser } from '../helpers/app.js';
+import { apiKey, makeAccount, PASSWORD, personalToken, setUser, startTestApp, type TestApp, type TestUser, unique } from '../helpers/app.js';
+import { basic, request } from '../helpers/request.js';
 
 let t: TestApp;
 let a: TestUser;
@@ -16,9 +17,7 @@ beforeAll(async () => {
   readOnly = await accountA.user({ group: 'owner', readOnly: true });
   b = await (await makeAccount(t, 'B')).user();
   const create = async (u: TestUser) =>
-    (
-      await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { authorization: basic(u.username, PASSWORD) }, payload: { shortID: unique('SKU') } })
-    ).json().partNo as number;
+    (await request(t, { method: 'POST', url: '/api/v1/Item', auth: basic(u.username, PASSWORD), payload: { shortID: unique('SKU') } })).json().partNo as number;
   itemOfA = await create(a);
   itemOfB = await create(b);
   t.services.authenticator.bearer.addResolver(async (token) => {
@@ -29,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const call = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, headers: Record<string, string>, payload?: object | string) =>
-  t.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
+  request(t, { method, url, headers, ...(payload !== undefined ? { payload } : {}) });
 
 describe('crossing accounts', () => {
   it("account A's token, API key and password on account B's item → 404 not_found (read, change, delete)", async () => {
@@ -158,7 +157,7 @@ describe('malformed Authorization headers → 401 with a key, never 500', () => 
   ];
   for (const [name, header, key] of cases) {
     it(name, async () => {
-      const res = await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: header } });
+      const res = await request(t, { method: 'GET', url: '/api/v1/Item', auth: header });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toEqual({ error: { key, description: expect.any(String), fields: {} } });
       expect(res.headers['www-authenticate']).toBeDefined();

@@ -4,8 +4,9 @@ import { CredentialCache, type CacheTrust } from '../../src/auth/cache.js';
 import { hashSecret, makeSecret } from '../../src/auth/secrets.js';
 import { apiKeys, oauthPayloads, personalTokens } from '../../src/db/schema/index.js';
 import { CACHES } from '../../src/defaults.js';
-import { apiKey, basic, makeAccount, personalToken, startTestApp, type TestApp } from '../helpers/app.js';
-import { createApp, FORM, setIntegrationUser } from '../oauth/helpers.js';
+import { apiKey, makeAccount, personalToken, startTestApp, type TestApp } from '../helpers/app.js';
+import { createApp, setIntegrationUser } from '../helpers/oauth.js';
+import { basic, FORM, request } from '../helpers/request.js';
 
 const policy = (o: Partial<{ max: number; ttlMs: number; negativeMax: number; negativeTtlMs: number }> = {}) => ({
   max: 3,
@@ -133,7 +134,7 @@ describe('negative entries in the schemes', () => {
     await t.close();
   });
 
-  const items = (authorization: string) => t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization } });
+  const items = (authorization: string) => request(t, { method: 'GET', url: '/api/v1/Item', auth: authorization });
 
   it('a revoked personal token is refused from a negative entry, without a lookup, until its key is invalidated', async () => {
     const acc = await makeAccount(t);
@@ -144,7 +145,7 @@ describe('negative entries in the schemes', () => {
       .select()
       .from(personalTokens)
       .where(eq(personalTokens.tokenHash, hashSecret(token)));
-    const del = await t.app.inject({ method: 'DELETE', url: `/api/user/tokens/${row!.id}`, headers: { authorization: basic(u.username, u.password) } });
+    const del = await request(t, { method: 'DELETE', url: `/api/user/tokens/${row!.id}`, auth: basic(u.username, u.password) });
     expect(del.statusCode).toBe(204);
     const refused = await items(`Token ${token}`);
     expect(refused.statusCode).toBe(401);
@@ -184,7 +185,7 @@ describe('negative entries in the schemes', () => {
     const key = await apiKey(t, u);
     const header = `token ${key.apiKey}:${key.apiSecret}`;
     expect((await items(header)).statusCode).toBe(200);
-    const del = await t.app.inject({ method: 'DELETE', url: '/api/user/apikey/', headers: { authorization: basic(u.username, u.password) } });
+    const del = await request(t, { method: 'DELETE', url: '/api/user/apikey/', auth: basic(u.username, u.password) });
     expect(del.statusCode).toBeLessThan(300);
     expect((await items(header)).json().error.key).toBe('credentials.invalid');
     expect(t.services.authenticator.apiKeys.cache.get(key.apiKey)).toBeNull();
@@ -199,7 +200,7 @@ describe('negative entries in the schemes', () => {
     const owner = await acc.user({ group: 'owner' });
     const a = await createApp(t, owner, { name: 'Shop', grant_types: ['client_credentials'] });
     await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
-    const issued = await t.app.inject({
+    const issued = await request(t, {
       method: 'POST',
       url: '/api/v1/Token',
       headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) },
@@ -212,7 +213,7 @@ describe('negative entries in the schemes', () => {
       .from(oauthPayloads)
       .where(eq(oauthPayloads.key, `ClientCredentials:${hashSecret(token)}`));
     expect(stored).toBeDefined();
-    const revoke = await t.app.inject({
+    const revoke = await request(t, {
       method: 'POST',
       url: '/o/revoke/',
       headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) },
@@ -229,11 +230,11 @@ describe('negative entries in the schemes', () => {
   it('a revoked session is refused from a negative entry until its key is invalidated', async () => {
     const acc = await makeAccount(t);
     const u = await acc.user();
-    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login?token=1', payload: { username: u.username, password: u.password } });
+    const login = await request(t, { method: 'POST', url: '/api/auth/login?token=1', payload: { username: u.username, password: u.password } });
     expect(login.statusCode).toBe(200);
     const session = login.json().access_token as string;
     expect((await items(`Bearer ${session}`)).statusCode).toBe(200);
-    const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${session}` } });
+    const out = await request(t, { method: 'POST', url: '/api/auth/logout', auth: `Bearer ${session}` });
     expect(out.statusCode).toBeLessThan(300);
     expect((await items(`Bearer ${session}`)).json().error.key).toBe('token.invalid');
     expect(t.services.authenticator.sessions.cache.get(hashSecret(session))).toBeNull();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, PASSWORD, startTestApp, unique, type TestApp } from '../helpers/app.js';
+import { makeAccount, PASSWORD, startTestApp, type TestApp, unique } from '../helpers/app.js';
+import { basic, request } from '../helpers/request.js';
 
 /**
  * Small policy: 3 failures per login/user, 8 per address. The app trusts the loopback proxy, so each test can
@@ -18,9 +19,9 @@ afterAll(() => t.close());
 
 const via = (ip: string) => ({ 'x-forwarded-for': ip, 'x-forwarded-proto': 'https' });
 const basicCall = (ip: string, user: string, password: string) =>
-  t.app.inject({ method: 'GET', url: '/api/user/me/', headers: { ...via(ip), authorization: basic(user, password) } });
+  request(t, { method: 'GET', url: '/api/user/me/', headers: { ...via(ip), authorization: basic(user, password) } });
 const loginCall = (ip: string, username: string, password: string) =>
-  t.app.inject({ method: 'POST', url: '/api/auth/login', headers: via(ip), payload: { username, password } });
+  request(t, { method: 'POST', url: '/api/auth/login', headers: via(ip), payload: { username, password } });
 
 function expectLocked(res: Awaited<ReturnType<typeof basicCall>>) {
   expect(res.statusCode).toBe(429);
@@ -91,7 +92,7 @@ describe('PIN lockout', () => {
     const pinToken = async () => (await loginCall(ip, u.username, PASSWORD)).json().pin_token as string;
     const first = await pinToken();
     const pin = (pin_token: string, value: string) =>
-      t.app.inject({ method: 'POST', url: '/api/auth/pin', headers: via(ip), payload: { pin_token, pin: value } });
+      request(t, { method: 'POST', url: '/api/auth/pin', headers: via(ip), payload: { pin_token, pin: value } });
     for (let i = 0; i < 3; i++) expect((await pin(first, '0000')).json().error.key).toBe('credentials.invalid');
     expectLocked(await pin(first, '4321'));
     expectLocked(await pin(await pinToken(), '4321'));

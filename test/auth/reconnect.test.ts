@@ -1,14 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { createInterface } from 'node:readline';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CredentialCache } from '../../src/auth/cache.js';
 import { InvalidationBus } from '../../src/auth/invalidation.js';
 import { openDatabase } from '../../src/db/client.js';
 import { listenerApplicationName } from '../../src/db/listener.js';
 import { CACHES, INVALIDATION } from '../../src/defaults.js';
-import { basic, makeAccount, personalToken, startTestApp, type TestApp } from '../helpers/app.js';
+import { makeAccount, personalToken, type TestApp } from '../helpers/app.js';
+import { onPostgres, refusedWithin, statusAt, useTwoInstances } from '../helpers/instances.js';
+import { basic, request } from '../helpers/request.js';
 
 /**
  * Revocation survives a dropped LISTEN connection (SPEC §8): an instance whose listening connection is killed
@@ -17,43 +18,15 @@ import { basic, makeAccount, personalToken, startTestApp, type TestApp } from '.
  * database. The embedded database (PGlite) runs in one process with no listening connection to drop, so on PGlite
  * only the last test applies (its caches never wait on another instance).
  */
-const onPostgres = !!process.env.DATABASE_URL;
 const BOUND_MS = 1_000; // SPEC §4: within one second on every instance
 
+const both = useTwoInstances();
 let t: TestApp;
-let child: ChildProcess | null = null;
-let other = '';
-
-async function startSecondInstance(url: string): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'test/oauth/instance.ts'], {
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const m = /^\{"port":(\d+)\}$/.exec(line.trim());
-    if (m) return `http://127.0.0.1:${m[1]}`;
-  }
-  throw new Error('second instance did not start');
-}
-
-/** Asks `url` with `authorization` until it answers 401, for at most `ms`: the status, error key and time taken. */
-async function refusedWithin(url: string, authorization: string, ms: number) {
-  const start = Date.now();
-  for (;;) {
-    const res = await fetch(`${url}/api/v1/Item`, { headers: { authorization } });
-    if (res.status === 401) return { status: 401, key: ((await res.json()) as { error: { key: string } }).error.key, after: Date.now() - start };
-    await res.arrayBuffer();
-    if (Date.now() - start > ms) return { status: res.status, key: '', after: Date.now() - start };
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function status(url: string, authorization: string): Promise<number> {
-  const res = await fetch(`${url}/api/v1/Item`, { headers: { authorization } });
-  await res.arrayBuffer();
-  return res.status;
-}
+let child: ChildProcess | null;
+let other: string;
+beforeAll(() => {
+  ({ t, child, other } = both);
+});
 
 /** Backend pids of a process's listening connection. */
 async function listenerPids(pid: number): Promise<number[]> {
@@ -80,15 +53,6 @@ async function waitForNewListener(pid: number, old: number[], ms = 10_000): Prom
   }
 }
 
-beforeAll(async () => {
-  t = await startTestApp();
-  if (onPostgres) other = await startSecondInstance(t.databaseUrl!);
-});
-afterAll(async () => {
-  child?.kill('SIGTERM');
-  await t?.close();
-});
-
 describe('revocation through a dropped LISTEN connection', () => {
   it.skipIf(!onPostgres)('a disabled user and a revoked token are refused within 1 s on an instance whose listening connection was killed', async () => {
     const acc = await makeAccount(t);
@@ -100,25 +64,25 @@ describe('revocation through a dropped LISTEN connection', () => {
     const revokedToken = `Token ${revoked}`;
     // Warm the other instance's caches.
     for (let i = 0; i < 2; i++) {
-      expect(await status(other, staffToken)).toBe(200);
-      expect(await status(other, revokedToken)).toBe(200);
+      expect(await statusAt(other, staffToken)).toBe(200);
+      expect(await statusAt(other, revokedToken)).toBe(200);
     }
 
     const old = await terminateListener(child!.pid!);
 
     // Changed on this instance while the other one's connection is down (its NOTIFY reaches no one there).
-    const disable = await t.app.inject({
+    const disable = await request(t, {
       method: 'POST',
       url: `/api/v1/User/${staff.id}/disable`,
-      headers: { authorization: basic(admin.username, admin.password) },
+      auth: basic(admin.username, admin.password),
     });
     expect(disable.statusCode).toBe(200);
-    const list = await t.app.inject({ method: 'GET', url: '/api/user/tokens/', headers: { authorization: basic(holder.username, holder.password) } });
+    const list = await request(t, { method: 'GET', url: '/api/user/tokens/', auth: basic(holder.username, holder.password) });
     const target = (list.json() as { name: string; id: number }[]).find((r) => r.name === 'revoked')!;
-    const del = await t.app.inject({
+    const del = await request(t, {
       method: 'DELETE',
       url: `/api/user/tokens/${target.id}`,
-      headers: { authorization: basic(holder.username, holder.password) },
+      auth: basic(holder.username, holder.password),
     });
     expect(del.statusCode).toBe(204);
 
@@ -132,12 +96,12 @@ describe('revocation through a dropped LISTEN connection', () => {
     expect(old).not.toContain(now[0]);
     const later = await acc.user({ group: 'staff' });
     const laterToken = `Token ${await personalToken(t, later)}`;
-    expect(await status(other, laterToken)).toBe(200);
-    expect(await status(other, laterToken)).toBe(200);
-    const off = await t.app.inject({
+    expect(await statusAt(other, laterToken)).toBe(200);
+    expect(await statusAt(other, laterToken)).toBe(200);
+    const off = await request(t, {
       method: 'POST',
       url: `/api/v1/User/${later.id}/disable`,
-      headers: { authorization: basic(admin.username, admin.password) },
+      auth: basic(admin.username, admin.password),
     });
     expect(off.statusCode).toBe(200);
     expect(await refusedWithin(other, laterToken, BOUND_MS)).toMatchObject({ status: 401, key: 'user.disabled' });
@@ -149,7 +113,7 @@ describe('revocation through a dropped LISTEN connection', () => {
     const acc = await makeAccount(t);
     const u = await acc.user();
     const token = await personalToken(t, u);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Token ${token}` } })).statusCode).toBe(200);
+    expect((await request(t, { method: 'GET', url: '/api/v1/Item', auth: `Token ${token}` })).statusCode).toBe(200);
     expect(t.services.authenticator.tokens.cache.size.positive).toBeGreaterThan(0);
 
     const old = await terminateListener(process.pid);
@@ -158,7 +122,7 @@ describe('revocation through a dropped LISTEN connection', () => {
     expect(bus.trustedUntil).toBeLessThanOrEqual(Date.now());
     expect(t.services.authenticator.tokens.cache.size.positive).toBe(0);
     // Meanwhile requests still work, from the database.
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Token ${token}` } })).statusCode).toBe(200);
+    expect((await request(t, { method: 'GET', url: '/api/v1/Item', auth: `Token ${token}` })).statusCode).toBe(200);
 
     const now = await waitForNewListener(process.pid, old);
     expect(now).toHaveLength(1);
@@ -167,7 +131,7 @@ describe('revocation through a dropped LISTEN connection', () => {
     while (bus.trustedUntil <= Date.now() && Date.now() - back < 2_000) await new Promise((r) => setTimeout(r, 10));
     expect(bus.trustedUntil).toBeGreaterThan(Date.now());
     expect(bus.trustedUntil).toBeLessThanOrEqual(Date.now() + INVALIDATION.leaseMs);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Token ${token}` } })).statusCode).toBe(200);
+    expect((await request(t, { method: 'GET', url: '/api/v1/Item', auth: `Token ${token}` })).statusCode).toBe(200);
     expect(t.services.authenticator.tokens.cache.size.positive).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKey, basic, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { apiKey, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { basic, request } from '../helpers/request.js';
 
 let t: TestApp;
 let owner: TestUser;
@@ -11,8 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const list = (authorization?: string) =>
-  t.app.inject({ method: 'GET', url: '/api/v1/Item?page=1&pageSize=10', headers: authorization ? { authorization } : {} });
+const list = (authorization?: string) => request(t, { method: 'GET', url: '/api/v1/Item?page=1&pageSize=10', headers: authorization ? { authorization } : {} });
 
 describe('every scheme reaches the API', () => {
   it('Basic username:password', async () => {
@@ -59,10 +59,10 @@ describe('failures answer in the seed 002 format', () => {
   });
 
   it('routes are case-insensitive and accept a trailing slash', async () => {
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'GET',
       url: '/API/V1/item/?page=1&pageSize=10',
-      headers: { authorization: basic(owner.username, owner.password) },
+      auth: basic(owner.username, owner.password),
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().pageSize).toBe(10);

@@ -3,7 +3,8 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { REDACTED_PATHS } from '../../src/app.js';
-import { basic, makeAccount, PASSWORD, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { makeAccount, PASSWORD, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { basic, request } from '../helpers/request.js';
 
 /** "A secret never appears in logs or responses after creation": every flow, with a trace-level logger. */
 let t: TestApp;
@@ -39,7 +40,7 @@ describe('secrets stay out of logs and later responses', () => {
   it('after token, API key, login, PIN and session flows', async () => {
     const secrets: string[] = [PASSWORD, WRONG_PASSWORD, PIN];
     const inject = async (opts: InjectOptions) => {
-      const res = await t.app.inject(opts);
+      const res = await request(t, opts);
       expect(res.statusCode, JSON.stringify(opts).slice(0, 80)).toBeLessThan(500);
       return res;
     };

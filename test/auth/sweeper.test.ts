@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inArray } from 'drizzle-orm';
 import { authFailures, loginChallenges, sessions } from '../../src/db/schema/index.js';
 import { sweepExpiredAuthState } from '../../src/auth/sweeper.js';
-import { makeAccount, startTestApp, unique, type TestApp } from '../helpers/app.js';
+import { makeAccount, startTestApp, type TestApp, unique } from '../helpers/app.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import { basic, makeAccount, personalToken, type TestUser } from '../helpers/app.js';
+import { makeAccount, personalToken, type TestUser } from '../helpers/app.js';
+import { basic, request } from '../helpers/request.js';
 import { choose, logIn, screenshot, startConsole } from './console-helpers.js';
 
 let c: Awaited<ReturnType<typeof startConsole>>;
@@ -10,7 +11,7 @@ let north: { id: number; code: string };
 let south: { id: number; code: string };
 
 async function call(method: string, url: string, payload?: object) {
-  const res = await c.t.app.inject({ method: method as 'POST', url, headers: { authorization: basic(admin.username, admin.password) }, payload });
+  const res = await request(c.t, { method, url, auth: basic(admin.username, admin.password), payload });
   if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
   return res.json();
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, type TestUser } from '../helpers/app.js';
+import { makeAccount, type TestUser } from '../helpers/app.js';
+import { basic, request } from '../helpers/request.js';
 import { choose, logIn, screenshot, startConsole } from './console-helpers.js';
 
 let c: Awaited<ReturnType<typeof startConsole>>;
@@ -13,7 +14,7 @@ let shop: { id: number; client_id: string };
 let erpSecret: string;
 
 async function call(u: TestUser, method: string, url: string, payload?: object) {
-  return c.t.app.inject({ method: method as 'POST', url, headers: { authorization: basic(u.username, u.password) }, payload });
+  return request(c.t, { method: method as 'POST', url, headers: { authorization: basic(u.username, u.password) }, payload });
 }
 async function ccToken(clientId: string, secret: string) {
   return fetch(`${c.base}/api/v1/Token`, {
@@ -32,7 +33,7 @@ beforeAll(async () => {
   south = await acc.warehouse('SOUTH');
   erp = (await call(admin, 'POST', '/api/v1/App', { name: 'Nightly ERP', grant_types: ['client_credentials'] })).json();
   shop = (await call(admin, 'POST', '/api/v1/App', { name: 'Web shop', grant_types: ['refresh_token'] })).json();
-  await c.t.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' }); // the instance-wide PKCE client
+  await request(c.t, { method: 'GET', url: '/.well-known/openid-configuration' }); // the instance-wide PKCE client
 });
 afterAll(() => c?.close());
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { basic, makeAccount, type TestUser } from '../helpers/app.js';
+import { makeAccount, type TestUser } from '../helpers/app.js';
+import { basic, request } from '../helpers/request.js';
 import { logIn, screenshot, startConsole } from './console-helpers.js';
 
 let c: Awaited<ReturnType<typeof startConsole>>;
@@ -11,7 +12,7 @@ let south: { id: number; code: string };
 const part: Record<string, number> = {};
 
 async function call(method: string, url: string, payload?: object) {
-  const res = await c.t.app.inject({ method: method as 'POST', url, headers: { authorization: basic(admin.username, admin.password) }, payload });
+  const res = await request(c.t, { method: method as 'POST', url, headers: { authorization: basic(admin.username, admin.password) }, payload });
   if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
   return res.statusCode === 204 ? null : res.json();
 }
@@ -181,7 +182,7 @@ describe('lots', () => {
     const ledger = await call('GET', `/api/v1/Inventory/Transactions?recNo=${recNo}&kind=hold`);
     expect(ledger.value).toMatchObject([{ kind: 'hold', remark: 'Crate dropped, check for dents' }]);
     // Held stock cannot be issued.
-    const issue = await c.t.app.inject({
+    const issue = await request(c.t, {
       method: 'POST',
       url: '/api/v1/Inventory/Issue',
       headers: { authorization: basic(admin.username, admin.password) },

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import * as oidc from 'openid-client';
-import { basic, makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
-import { createApp } from '../oauth/helpers.js';
+import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
+import { createApp } from '../helpers/oauth.js';
+import { basic } from '../helpers/request.js';
 import { screenshot } from './console-helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -12,6 +12,12 @@ import { hashPassword } from '../../src/auth/passwords.js';
 import { createServices, type Services, type ServiceOptions } from '../../src/services.js';
 import type { LockoutPolicy } from '../../src/auth/lockout.js';
 import type { Contexts, RequestContext } from '../../src/auth/context.js';
+import { caller } from './request.js';
+
+/**
+ * Fixtures: a fresh database, the app on it, accounts with users, groups and warehouses. Requests to the app go
+ * through ./request.ts; OAuth apps and tokens made through the API are in ./oauth.ts.
+ */
 
 /**
  * A fresh database for one test file (or benchmark): PGlite in memory (or in `dataDir`), or a new database on the
@@ -149,8 +155,11 @@ export async function makeAccount(t: TestApp, name = 'Test store') {
   return { account, groups: builtin, user, warehouse, group };
 }
 
-export function basic(userOrKey: string, password: string): string {
-  return `Basic ${Buffer.from(`${userOrKey}:${password}`).toString('base64')}`;
+/** A new account with an owner, and the owner as a caller. */
+export async function ownerOf(t: TestApp) {
+  const acc = await makeAccount(t);
+  const owner = await acc.user({ group: 'owner' });
+  return { acc, owner, api: caller(t, owner) };
 }
 
 /** A request context acting as `u` with its whole rights (a password login), outside any request. */

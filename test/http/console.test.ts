@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { CONSOLE_ROOT, isConsolePath } from '../../src/http/console.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { request } from '../helpers/request.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers });
+const get = (url: string, headers: Record<string, string> = {}) => request(t, { method: 'GET', url, headers });
 
 describe('the console is served at / and at its client-side routes', () => {
   it('answers the console HTML for / with a strict Content-Security-Policy', async () => {
@@ -106,7 +107,7 @@ describe('API paths keep their own answers', () => {
   });
 
   it('a write to a console path is not answered with the page', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/apps', payload: {} });
+    const res = await request(t, { method: 'POST', url: '/apps', payload: {} });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.key).toBe('not_found');
   });

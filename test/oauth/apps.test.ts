@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
-import { createApp, setIntegrationUser, form, FORM } from './helpers.js';
+import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
+import { createApp, setIntegrationUser } from '../helpers/oauth.js';
+import { basic, form, FORM, request } from '../helpers/request.js';
 
 let t: TestApp;
 let acc: Awaited<ReturnType<typeof makeAccount>>;
@@ -21,18 +22,18 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 async function ccToken(app: { client_id: string; client_secret: string | null }) {
-  return t.app.inject({
+  return request(t, {
     method: 'POST',
     url: '/api/v1/Token',
     headers: { ...FORM, authorization: basic(app.client_id, app.client_secret!) },
     payload: 'grant_type=client_credentials',
   });
 }
-const items = (token: string) => t.app.inject({ method: 'GET', url: '/api/v1/Item?page=1&pageSize=10', headers: { authorization: `Bearer ${token}` } });
+const items = (token: string) => request(t, { method: 'GET', url: '/api/v1/Item?page=1&pageSize=10', auth: `Bearer ${token}` });
 
 describe('apps (seed 002)', () => {
   it('creates an app answering client_id and client_secret once; lists it without the secret', async () => {
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/v1/App',
       headers: auth(owner),
@@ -47,18 +48,18 @@ describe('apps (seed 002)', () => {
     const body = res.json();
     expect(body.client_id).toMatch(/^[A-Za-z0-9]{40}$/);
     expect(body.client_secret).toMatch(/^qm_cs_/);
-    const list = await t.app.inject({ method: 'GET', url: '/api/v1/App', headers: auth(owner) });
+    const list = await request(t, { method: 'GET', url: '/api/v1/App', headers: auth(owner) });
     expect(list.json().map((a: { client_id: string }) => a.client_id)).toContain(body.client_id);
     expect(list.body).not.toContain(body.client_secret);
   });
 
   it("refuses another account's app (404) and validates input", async () => {
     const a = await createApp(t, owner, { name: 'Mine', grant_types: ['client_credentials'] });
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/App/${a.id}`, headers: auth(stranger) });
+    const res = await request(t, { method: 'GET', url: `/api/v1/App/${a.id}`, headers: auth(stranger) });
     expect(res.statusCode).toBe(404);
-    const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/App/${a.id}`, headers: auth(stranger) });
+    const del = await request(t, { method: 'DELETE', url: `/api/v1/App/${a.id}`, headers: auth(stranger) });
     expect(del.statusCode).toBe(404);
-    const bad = await t.app.inject({
+    const bad = await request(t, {
       method: 'POST',
       url: '/api/v1/App',
       headers: auth(owner),
@@ -72,7 +73,7 @@ describe('apps (seed 002)', () => {
     const a = await createApp(t, owner, { name: 'ERP', grant_types: ['client_credentials'] });
     await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
     const tok = (await ccToken(a)).json().access_token;
-    const rot = await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/secret`, headers: auth(owner) });
+    const rot = await request(t, { method: 'POST', url: `/api/v1/App/${a.id}/secret`, headers: auth(owner) });
     expect(rot.statusCode).toBe(200);
     const fresh = rot.json().client_secret;
     expect(fresh).not.toBe(a.client_secret);
@@ -86,7 +87,7 @@ describe('apps (seed 002)', () => {
     await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
     const tok = (await ccToken(a)).json().access_token;
     expect((await items(tok)).statusCode).toBe(200);
-    const off = await t.app.inject({ method: 'PATCH', url: `/api/v1/App/${a.id}`, headers: auth(owner), payload: { disabled: true } });
+    const off = await request(t, { method: 'PATCH', url: `/api/v1/App/${a.id}`, headers: auth(owner), payload: { disabled: true } });
     expect(off.statusCode).toBe(200);
     expect((await items(tok)).json().error.key).toBe('token.invalid');
     expect((await ccToken(a)).json().error).toBe('invalid_client');
@@ -117,7 +118,7 @@ describe('apps (seed 002)', () => {
 describe('token manager (seed 002)', () => {
   it('creates tokens with scopes within the user, lists them, refreshes with the app, revokes one and all', async () => {
     const a = await createApp(t, owner, { name: 'Shop', grant_types: ['refresh_token'] });
-    const mk = await t.app.inject({
+    const mk = await request(t, {
       method: 'POST',
       url: `/api/v1/App/${a.id}/Token`,
       headers: auth(owner),
@@ -129,7 +130,7 @@ describe('token manager (seed 002)', () => {
     expect(typeof tok.refresh_token).toBe('string');
     expect((await items(tok.access_token)).statusCode).toBe(200);
     // seed 002: refresh with the app's client credentials
-    const r = await t.app.inject({
+    const r = await request(t, {
       method: 'POST',
       url: '/api/auth/token/',
       headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) },
@@ -140,42 +141,42 @@ describe('token manager (seed 002)', () => {
     expect(r.json().scope).toBe('products:read orders:read');
 
     const second = (
-      await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 'second', scope: 'orders:read' } })
+      await request(t, { method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 'second', scope: 'orders:read' } })
     ).json();
-    await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${second.access_token}` } });
+    await request(t, { method: 'GET', url: '/api/v1/Item', auth: `Bearer ${second.access_token}` });
     await t.app.oauth.bearer.flushUsage();
-    const list = (await t.app.inject({ method: 'GET', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner) })).json();
+    const list = (await request(t, { method: 'GET', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner) })).json();
     expect(list.map((x: { name: string }) => x.name)).toEqual(['second', 'shop token']);
     expect(list[1]).toMatchObject({ scope: 'products:read orders:read' });
     expect(list[1].created).toBeTruthy();
     expect(list[1].expires).toBeTruthy();
     expect(list[1].last_used).toBeTruthy();
 
-    const one = await t.app.inject({ method: 'DELETE', url: `/api/v1/App/${a.id}/Token/${tok.id}`, headers: auth(owner) });
+    const one = await request(t, { method: 'DELETE', url: `/api/v1/App/${a.id}/Token/${tok.id}`, headers: auth(owner) });
     expect(one.json()).toEqual({ revoked: 1 });
     expect((await items(r.json().access_token)).json().error.key).toBe('token.invalid');
     expect((await items(second.access_token)).statusCode).toBe(403); // scope.wrong: items need products:read
-    const all = await t.app.inject({ method: 'DELETE', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner) });
+    const all = await request(t, { method: 'DELETE', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner) });
     expect(all.json()).toEqual({ revoked: 1 });
     expect((await items(second.access_token)).json().error.key).toBe('token.invalid');
   });
 
   it('refuses scopes the user lacks, and a narrow OAuth token cannot mint a wider one', async () => {
     const a = await createApp(t, owner, { name: 'Shop2', grant_types: ['refresh_token'] });
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(staff), payload: { name: 'x', scope: 'users:delete' } });
+    const res = await request(t, { method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(staff), payload: { name: 'x', scope: 'users:delete' } });
     expect(res.statusCode).toBe(403);
     const narrow = (
-      await t.app.inject({
+      await request(t, {
         method: 'POST',
         url: `/api/v1/App/${a.id}/Token`,
         headers: auth(owner),
         payload: { name: 'narrow', scope: 'apps:create apps:read' },
       })
     ).json();
-    const esc = await t.app.inject({
+    const esc = await request(t, {
       method: 'POST',
       url: `/api/v1/App/${a.id}/Token`,
-      headers: { authorization: `Bearer ${narrow.access_token}` },
+      auth: `Bearer ${narrow.access_token}`,
       payload: { name: 'wide', scope: 'products:delete' },
     });
     expect(esc.statusCode).toBe(403);
@@ -186,13 +187,13 @@ describe('token manager (seed 002)', () => {
     await setIntegrationUser(t, a.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.staff.id });
     const cc = (await ccToken(a)).json().access_token;
     const mk = (
-      await t.app.inject({ method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 't', scope: 'products:read' } })
+      await request(t, { method: 'POST', url: `/api/v1/App/${a.id}/Token`, headers: auth(owner), payload: { name: 't', scope: 'products:read' } })
     ).json();
-    const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/App/${a.id}`, headers: auth(owner) });
+    const del = await request(t, { method: 'DELETE', url: `/api/v1/App/${a.id}`, headers: auth(owner) });
     expect(del.statusCode).toBe(204);
     expect((await items(cc)).json().error.key).toBe('token.invalid');
     expect((await items(mk.access_token)).json().error.key).toBe('token.invalid');
-    const r = await t.app.inject({
+    const r = await request(t, {
       method: 'POST',
       url: '/api/auth/token/',
       headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) },
@@ -205,19 +206,19 @@ describe('token manager (seed 002)', () => {
 describe('/o/applications/ (superusers)', () => {
   it('lists every application, including the default PKCE client, as JSON and as a page; others are refused', async () => {
     const su = await acc.user({ group: 'owner', superuser: true });
-    await t.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' }); // first OAuth use creates the default client
-    const json = await t.app.inject({ method: 'GET', url: '/o/applications/', headers: { ...auth(su), accept: 'application/json' } });
+    await request(t, { method: 'GET', url: '/.well-known/openid-configuration' }); // first OAuth use creates the default client
+    const json = await request(t, { method: 'GET', url: '/o/applications/', headers: { ...auth(su), accept: 'application/json' } });
     expect(json.statusCode).toBe(200);
     expect(json.json().map((a: { client_id: string }) => a.client_id)).toContain('zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6');
-    const page = await t.app.inject({ method: 'GET', url: '/o/applications/', headers: { ...auth(su), accept: 'text/html' } });
+    const page = await request(t, { method: 'GET', url: '/o/applications/', headers: { ...auth(su), accept: 'text/html' } });
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.body).toContain('<table>');
-    const denied = await t.app.inject({ method: 'GET', url: '/o/applications/', headers: auth(owner) });
+    const denied = await request(t, { method: 'GET', url: '/o/applications/', headers: auth(owner) });
     expect(denied.statusCode).toBe(403);
   });
 
   it("a superuser of another account neither sees nor changes nor deletes this account's applications", async () => {
-    const mine = await t.app.inject({
+    const mine = await request(t, {
       method: 'POST',
       url: '/api/v1/App',
       headers: auth(owner),
@@ -226,17 +227,17 @@ describe('/o/applications/ (superusers)', () => {
     expect(mine.statusCode).toBe(201);
     const other = await makeAccount(t, 'Other store');
     const foreignSu = await other.user({ group: 'owner', superuser: true });
-    const list = await t.app.inject({ method: 'GET', url: '/o/applications/', headers: { ...auth(foreignSu), accept: 'application/json' } });
+    const list = await request(t, { method: 'GET', url: '/o/applications/', headers: { ...auth(foreignSu), accept: 'application/json' } });
     expect(list.statusCode).toBe(200);
     const ids = list.json().map((a: { client_id: string }) => a.client_id);
     expect(ids).not.toContain(mine.json().client_id);
     expect(ids).toContain('zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6');
     const id = mine.json().id;
-    const patch = await t.app.inject({ method: 'PATCH', url: `/o/applications/${id}`, headers: auth(foreignSu), payload: { disabled: true } });
+    const patch = await request(t, { method: 'PATCH', url: `/o/applications/${id}`, headers: auth(foreignSu), payload: { disabled: true } });
     expect(patch.statusCode).toBe(404);
-    const del = await t.app.inject({ method: 'DELETE', url: `/o/applications/${id}`, headers: auth(foreignSu) });
+    const del = await request(t, { method: 'DELETE', url: `/o/applications/${id}`, headers: auth(foreignSu) });
     expect(del.statusCode).toBe(404);
-    const still = await t.app.inject({ method: 'GET', url: `/api/v1/App/${id}`, headers: auth(owner) });
+    const still = await request(t, { method: 'GET', url: `/api/v1/App/${id}`, headers: auth(owner) });
     expect(still.statusCode).toBe(200);
     expect(still.json().disabled).toBe(false);
   });

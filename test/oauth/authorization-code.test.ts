@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
-import { createApp, form, FORM } from './helpers.js';
-import { Browser, authorize } from './flow.js';
+import { createApp } from '../helpers/oauth.js';
+import { form, FORM } from '../helpers/request.js';
+import { Browser, authorize } from '../helpers/flow.js';
 
 let t: TestApp;
 let base: string;

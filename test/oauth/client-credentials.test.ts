@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
-import { createApp, setIntegrationUser, form, FORM } from './helpers.js';
+import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
+import { createApp, setIntegrationUser } from '../helpers/oauth.js';
+import { basic, form, FORM, request } from '../helpers/request.js';
 import { and, desc, eq } from 'drizzle-orm';
 import { auditLog, items } from '../../src/db/schema/index.js';
 
@@ -22,7 +23,7 @@ afterAll(() => t?.close());
 describe('client_credentials (seed 001)', () => {
   it('answers a 4 h bearer token for form fields, then the token lists items', async () => {
     // curl -X POST https://your-host/api/v1/Token -d "grant_type=client_credentials" -d "client_id=…" -d "client_secret=…"
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/v1/Token',
       headers: FORM,
@@ -34,7 +35,7 @@ describe('client_credentials (seed 001)', () => {
     expect(body.expires_in).toBeGreaterThanOrEqual(14399);
     expect(body.expires_in).toBeLessThanOrEqual(14400);
     expect(typeof body.access_token).toBe('string');
-    const list = await t.app.inject({ method: 'GET', url: '/api/v1/Item?page=1&pageSize=10', headers: { authorization: `Bearer ${body.access_token}` } });
+    const list = await request(t, { method: 'GET', url: '/api/v1/Item?page=1&pageSize=10', auth: `Bearer ${body.access_token}` });
     expect(list.statusCode).toBe(200);
     expect(list.json().value.map((i: { shortID: string }) => i.shortID)).toEqual(['SKU-1']);
     // Seed 004: every request is logged against its user, and here against the client it came through.
@@ -55,7 +56,7 @@ describe('client_credentials (seed 001)', () => {
   });
 
   it('accepts HTTP Basic client authentication (-u CLIENT_ID:SECRET)', async () => {
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/v1/Token',
       headers: { ...FORM, authorization: basic(app1.client_id, app1.client_secret!) },
@@ -66,7 +67,7 @@ describe('client_credentials (seed 001)', () => {
   });
 
   it('answers RFC 6749 errors for a wrong secret, an unknown client, an unknown grant', async () => {
-    const wrong = await t.app.inject({
+    const wrong = await request(t, {
       method: 'POST',
       url: '/api/v1/Token',
       headers: FORM,
@@ -74,14 +75,14 @@ describe('client_credentials (seed 001)', () => {
     });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error).toBe('invalid_client');
-    const unknown = await t.app.inject({
+    const unknown = await request(t, {
       method: 'POST',
       url: '/o/token/',
       headers: FORM,
       payload: form({ grant_type: 'client_credentials', client_id: 'nope', client_secret: 'x' }),
     });
     expect(unknown.json().error).toBe('invalid_client');
-    const grant = await t.app.inject({
+    const grant = await request(t, {
       method: 'POST',
       url: '/api/auth/token/',
       headers: FORM,
@@ -95,20 +96,20 @@ describe('client_credentials (seed 001)', () => {
     const ro = await createApp(t, owner, { name: 'RO', grant_types: ['client_credentials'] });
     await setIntegrationUser(t, ro.integration_user_id!, { accountId: acc.account.id, groupId: acc.groups.owner.id, readOnly: true });
     const tok = (
-      await t.app.inject({
+      await request(t, {
         method: 'POST',
         url: '/api/v1/Token',
         headers: { ...FORM, authorization: basic(ro.client_id, ro.client_secret!) },
         payload: 'grant_type=client_credentials',
       })
     ).json().access_token;
-    const write = await t.app.inject({ method: 'POST', url: '/api/v1/Item', headers: { authorization: `Bearer ${tok}` }, payload: { shortID: 'X' } });
+    const write = await request(t, { method: 'POST', url: '/api/v1/Item', auth: `Bearer ${tok}`, payload: { shortID: 'X' } });
     expect(write.statusCode).toBe(403);
     expect(write.json().error.key).toBe('user.read_only');
   });
 
   it('a scoped token gets scope.wrong outside its scope; unknown scopes are invalid_scope; scopes never exceed the user', async () => {
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/v1/Token',
       headers: { ...FORM, authorization: basic(app1.client_id, app1.client_secret!) },
@@ -117,10 +118,10 @@ describe('client_credentials (seed 001)', () => {
     expect(res.statusCode).toBe(200);
     // staff may read orders but not delete users: the token only carries what its user has
     expect(res.json().scope).toBe('orders:read');
-    const items = await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${res.json().access_token}` } });
+    const items = await request(t, { method: 'GET', url: '/api/v1/Item', auth: `Bearer ${res.json().access_token}` });
     expect(items.statusCode).toBe(403);
     expect(items.json().error.key).toBe('scope.wrong');
-    const bad = await t.app.inject({
+    const bad = await request(t, {
       method: 'POST',
       url: '/api/v1/Token',
       headers: { ...FORM, authorization: basic(app1.client_id, app1.client_secret!) },
@@ -131,7 +132,7 @@ describe('client_credentials (seed 001)', () => {
   });
 
   it('answers token.invalid for an unknown bearer token', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: 'Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
+    const res = await request(t, { method: 'GET', url: '/api/v1/Item', auth: 'Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toEqual({ error: { key: 'token.invalid', description: 'Invalid token', fields: {} } });
   });

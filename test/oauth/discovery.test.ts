@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
-import { createApp, form, FORM, setIntegrationUser } from './helpers.js';
+import { createApp, setIntegrationUser } from '../helpers/oauth.js';
+import { form, FORM } from '../helpers/request.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

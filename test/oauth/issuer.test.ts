@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { request } from '../helpers/request.js';
 
 describe('issuer and endpoint URLs', () => {
   let pub: TestApp;
@@ -14,7 +15,7 @@ describe('issuer and endpoint URLs', () => {
   });
 
   it('QM_PUBLIC_URL is the issuer and the base of every endpoint, however the server is reached', async () => {
-    const doc = (await pub.app.inject({ method: 'GET', url: '/.well-known/openid-configuration', headers: { host: '10.0.0.5:8000' } })).json();
+    const doc = (await request(pub, { method: 'GET', url: '/.well-known/openid-configuration', headers: { host: '10.0.0.5:8000' } })).json();
     expect(doc.issuer).toBe('https://inventory.example.com');
     expect(doc.token_endpoint).toBe('https://inventory.example.com/o/token');
     expect(doc.jwks_uri).toBe('https://inventory.example.com/o/jwks');
@@ -22,7 +23,7 @@ describe('issuer and endpoint URLs', () => {
 
   it('ignores X-Forwarded-* sent by a client that is not a trusted proxy', async () => {
     const doc = (
-      await plain.app.inject({
+      await request(plain, {
         method: 'GET',
         url: '/.well-known/openid-configuration',
         headers: { host: 'qm.local:8000', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },

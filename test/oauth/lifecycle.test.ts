@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
-import { createApp, setIntegrationUser, FORM } from './helpers.js';
+import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
+import { createApp, setIntegrationUser } from '../helpers/oauth.js';
+import { basic, FORM, request } from '../helpers/request.js';
 import { auditLog, oauthPayloads } from '../../src/db/schema/index.js';
 import { hashSecret } from '../../src/auth/secrets.js';
 
@@ -17,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const cc = (a: { client_id: string; client_secret: string | null }, remoteAddress?: string) =>
-  t.app.inject({
+  request(t, {
     method: 'POST',
     url: '/api/v1/Token',
     headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) },
@@ -34,7 +35,7 @@ describe('token lifecycle', () => {
       .update(oauthPayloads)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(oauthPayloads.key, `ClientCredentials:${hashSecret(tok)}`));
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${tok}` } });
+    const res = await request(t, { method: 'GET', url: '/api/v1/Item', auth: `Bearer ${tok}` });
     expect(res.statusCode).toBe(401);
     expect(res.json().error.key).toBe('token.expired');
   });
@@ -66,13 +67,13 @@ describe('token lifecycle', () => {
 
   it('rotates the signing key: the new key signs, the old one stays published', async () => {
     const su = await acc.user({ group: 'owner', superuser: true });
-    const before = (await t.app.inject({ method: 'GET', url: '/o/jwks' })).json().keys.map((k: { kid: string }) => k.kid);
-    const res = await t.app.inject({ method: 'POST', url: '/o/jwks/rotate', headers: { authorization: basic(su.username, su.password) } });
+    const before = (await request(t, { method: 'GET', url: '/o/jwks' })).json().keys.map((k: { kid: string }) => k.kid);
+    const res = await request(t, { method: 'POST', url: '/o/jwks/rotate', auth: basic(su.username, su.password) });
     expect(res.statusCode).toBe(200);
-    const after = (await t.app.inject({ method: 'GET', url: '/o/jwks' })).json().keys.map((k: { kid: string }) => k.kid);
+    const after = (await request(t, { method: 'GET', url: '/o/jwks' })).json().keys.map((k: { kid: string }) => k.kid);
     expect(after[0]).toBe(res.json().kid);
     expect(after).toEqual(expect.arrayContaining(before));
-    const denied = await t.app.inject({ method: 'POST', url: '/o/jwks/rotate', headers: { authorization: basic(owner.username, owner.password) } });
+    const denied = await request(t, { method: 'POST', url: '/o/jwks/rotate', auth: basic(owner.username, owner.password) });
     expect(denied.statusCode).toBe(403);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
-import { createApp, form, FORM } from './helpers.js';
+import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
+import { createApp } from '../helpers/oauth.js';
+import { basic, form, FORM, request } from '../helpers/request.js';
 import { eq } from 'drizzle-orm';
 import { users } from '../../src/db/schema/index.js';
 
@@ -30,7 +31,7 @@ async function passwordGrant(
   extra: Record<string, string> = {},
 ) {
   // curl -X POST https://…/api/auth/token/ -u '{{client_id}}:{{secret}}' -d 'grant_type=password&username={{email}}&password={{password}}'
-  return t.app.inject({
+  return request(t, {
     method: 'POST',
     url: '/api/auth/token/',
     headers: { ...FORM, authorization: basic(client.client_id, client.client_secret!) },
@@ -42,7 +43,7 @@ async function passwordGrant(
 
 async function refresh(client: { client_id: string; client_secret: string | null }, refreshToken: string) {
   // curl -X POST https://…/api/auth/token/ -u '[CLIENT ID]:[CLIENT SECRET]' -d 'grant_type=refresh_token&refresh_token=[REFRESH TOKEN]'
-  return t.app.inject({
+  return request(t, {
     method: 'POST',
     url: '/api/auth/token/',
     headers: { ...FORM, authorization: basic(client.client_id, client.client_secret!) },
@@ -57,7 +58,7 @@ describe('password grant (seed 003, legacy)', () => {
     const body = res.json();
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 36000, scope: LEGACY_SCOPE });
     expect(typeof body.refresh_token).toBe('string');
-    const items = await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${body.access_token}` } });
+    const items = await request(t, { method: 'GET', url: '/api/v1/Item', auth: `Bearer ${body.access_token}` });
     expect(items.statusCode).toBe(200);
   });
 
@@ -80,10 +81,10 @@ describe('password grant (seed 003, legacy)', () => {
   });
 
   it('only a user-admin may switch the password grant on', async () => {
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/v1/App',
-      headers: { authorization: basic(staff.username, staff.password) },
+      auth: basic(staff.username, staff.password),
       payload: { name: 'x', allow_password_grant: true, grant_types: ['refresh_token'] },
     });
     expect([403]).toContain(res.statusCode);
@@ -112,7 +113,7 @@ describe('refresh_token rotation (seed 002) and reuse detection (RFC 9700)', () 
     expect(reuse.json().error).toBe('invalid_grant');
     const after = await refresh(legacy, b2.refresh_token);
     expect(after.json().error).toBe('invalid_grant');
-    const api = await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${b2.access_token}` } });
+    const api = await request(t, { method: 'GET', url: '/api/v1/Item', auth: `Bearer ${b2.access_token}` });
     expect(api.statusCode).toBe(401);
     expect(api.json().error.key).toBe('token.invalid');
   });
@@ -125,7 +126,7 @@ describe('refresh_token rotation (seed 002) and reuse detection (RFC 9700)', () 
 
   it('refuses a refresh asking for more scope than the token has', async () => {
     const first = (await passwordGrant(legacy, staff.username, staff.password, { scope: 'orders:read' })).json();
-    const res = await t.app.inject({
+    const res = await request(t, {
       method: 'POST',
       url: '/api/auth/token/',
       headers: { ...FORM, authorization: basic(legacy.client_id, legacy.client_secret!) },
@@ -137,10 +138,10 @@ describe('refresh_token rotation (seed 002) and reuse detection (RFC 9700)', () 
   it("a disabled user's tokens are rejected at once and cannot be refreshed", async () => {
     const u = await acc.user({ group: 'staff' });
     const first = (await passwordGrant(legacy, u.username, u.password)).json();
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${first.access_token}` } })).statusCode).toBe(200);
+    expect((await request(t, { method: 'GET', url: '/api/v1/Item', auth: `Bearer ${first.access_token}` })).statusCode).toBe(200);
     await t.db.update(users).set({ isActive: false }).where(eq(users.id, u.id));
     await t.services.bus.publish({ t: 'user', id: u.id });
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Bearer ${first.access_token}` } });
+    const res = await request(t, { method: 'GET', url: '/api/v1/Item', auth: `Bearer ${first.access_token}` });
     expect(res.statusCode).toBe(401);
     expect(res.json().error.key).toBe('user.disabled');
     expect((await refresh(legacy, first.refresh_token)).json().error).toBe('invalid_grant');

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
-import { createApp, setIntegrationUser } from './helpers.js';
+import { createApp, setIntegrationUser } from '../helpers/oauth.js';
 import { items } from '../../src/db/schema/index.js';
 
 /**

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeAccount, startTestApp, basic, type TestApp } from '../helpers/app.js';
-import { createApp, setIntegrationUser, FORM } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeAccount, type TestApp } from '../helpers/app.js';
+import { onPostgres, refusedWithin, useTwoInstances } from '../helpers/instances.js';
+import { createApp, setIntegrationUser } from '../helpers/oauth.js';
+import { basic, FORM, request } from '../helpers/request.js';
 
 /**
  * Disabling a client or a user rejects its tokens on every instance within one second (SPEC §4). Two server
@@ -10,43 +10,11 @@ import { createApp, setIntegrationUser, FORM } from './helpers.js';
  * database, so this runs in the PostgreSQL pass (DATABASE_URL set, as CI does); on PGlite the same invalidation
  * runs in process (see apps.test.ts).
  */
-const onPostgres = !!process.env.DATABASE_URL;
-
+const both = useTwoInstances();
 let t: TestApp;
-let child: ChildProcess | null = null;
-let other = '';
-
-async function startSecondInstance(url: string): Promise<string> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'test/oauth/instance.ts'], {
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    const m = /^\{"port":(\d+)\}$/.exec(line.trim());
-    if (m) return `http://127.0.0.1:${m[1]}`;
-  }
-  throw new Error('second instance did not start');
-}
-
-async function rejectedWithin(url: string, token: string, ms: number): Promise<{ status: number; key: string; after: number }> {
-  const start = Date.now();
-  for (;;) {
-    const res = await fetch(`${url}/api/v1/Item`, { headers: { authorization: `Bearer ${token}` } });
-    if (res.status === 401) return { status: 401, key: ((await res.json()) as { error: { key: string } }).error.key, after: Date.now() - start };
-    await res.arrayBuffer();
-    if (Date.now() - start > ms) return { status: res.status, key: '', after: Date.now() - start };
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-beforeAll(async () => {
-  t = await startTestApp();
-  if (onPostgres) other = await startSecondInstance(t.databaseUrl!);
-});
-afterAll(async () => {
-  child?.kill('SIGTERM');
-  await t?.close();
+let other: string;
+beforeAll(() => {
+  ({ t, other } = both);
 });
 
 describe(
@@ -59,7 +27,7 @@ describe(
       const owner = await acc.user({ group: 'owner' });
       const target = onPostgres ? other : `http://127.0.0.1:${await listen()}`;
       async function token(a: { client_id: string; client_secret: string | null }) {
-        const res = await t.app.inject({
+        const res = await request(t, {
           method: 'POST',
           url: '/api/v1/Token',
           headers: { ...FORM, authorization: basic(a.client_id, a.client_secret!) },
@@ -73,14 +41,14 @@ describe(
       // warm the other instance's caches
       expect((await fetch(`${target}/api/v1/Item`, { headers: { authorization: `Bearer ${tok}` } })).status).toBe(200);
       expect((await fetch(`${target}/api/v1/Item`, { headers: { authorization: `Bearer ${tok}` } })).status).toBe(200);
-      const off = await t.app.inject({
+      const off = await request(t, {
         method: 'PATCH',
         url: `/api/v1/App/${a.id}`,
-        headers: { authorization: basic(owner.username, owner.password) },
+        auth: basic(owner.username, owner.password),
         payload: { disabled: true },
       });
       expect(off.statusCode).toBe(200);
-      const r1 = await rejectedWithin(target, tok, 1000);
+      const r1 = await refusedWithin(target, `Bearer ${tok}`, 1000);
       expect(r1).toMatchObject({ status: 401, key: 'token.invalid' });
 
       const b = await createApp(t, owner, { name: 'ERP2', grant_types: ['client_credentials'] });
@@ -88,7 +56,7 @@ describe(
       const tok2 = await token(b);
       expect((await fetch(`${target}/api/v1/Item`, { headers: { authorization: `Bearer ${tok2}` } })).status).toBe(200);
       await setIntegrationUser(t, b.integration_user_id!, { accountId: acc.account.id, active: false });
-      const r2 = await rejectedWithin(target, tok2, 1000);
+      const r2 = await refusedWithin(target, `Bearer ${tok2}`, 1000);
       expect(r2).toMatchObject({ status: 401, key: 'user.disabled' });
     });
   },

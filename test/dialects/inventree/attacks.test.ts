@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 /** The attacker's side of the InvenTree dialect: every rule of the native API holds on its routes. */
 let t: TestApp;
@@ -17,7 +18,7 @@ let categoryPk: number;
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const call = (method: Method, url: string, authorization: string, payload?: unknown) =>
-  t.app.inject({
+  request(t, {
     method,
     url,
     headers: { authorization, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -103,7 +104,7 @@ describe('read-only users', () => {
       expect(res.json()).toEqual({ detail: expect.any(String), key: 'user.read_only' });
     }
     // A tunnelled method is a write too.
-    const tunnel = await t.app.inject({ method: 'GET', url: `/api/part/${partPk}/?_method=DELETE`, headers: { authorization: auth } });
+    const tunnel = await request(t, { method: 'GET', url: `/api/part/${partPk}/?_method=DELETE`, auth: auth });
     expect(tunnel.statusCode).toBe(403);
     expect((await call('GET', `/api/part/${partPk}/`, auth)).json()).toMatchObject({ name: 'HAMMER', description: '' });
     expect((await call('GET', `/api/stock/${lotA}/`, auth)).json().quantity).toBe(10);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, makeAccount, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { makeAccount, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { basic, request } from '../../helpers/request.js';
 
 /**
  * The InvenTree dialect, called the way InvenTree's python client calls it: the same URLs (an object's URL is
@@ -21,7 +22,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 async function call(method: Method, url: string, payload?: unknown, authorization = `Token ${token}`) {
   const write = method !== 'GET' && method !== 'DELETE';
   const full = write ? `${url}${url.includes('?') ? '&' : '?'}format=json` : url;
-  const res = await t.app.inject({
+  const res = await request(t, {
     method,
     url: full,
     headers: { authorization, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -33,7 +34,7 @@ async function call(method: Method, url: string, payload?: unknown, authorizatio
 
 describe('connecting (what InvenTreeAPI.connect does)', () => {
   it('GET /api/ is public and names the server and an integer apiVersion the client accepts (>= 206)', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/' });
+    const res = await request(t, { method: 'GET', url: '/api/' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/json');
     const body = res.json();
@@ -132,7 +133,7 @@ describe('parts', () => {
       active: true,
     });
     // The same part through the native API.
-    const native = await t.app.inject({ method: 'GET', url: `/api/v1/Item/${part.pk}`, headers: { authorization: `Token ${token}` } });
+    const native = await request(t, { method: 'GET', url: `/api/v1/Item/${part.pk}`, auth: `Token ${token}` });
     expect(native.json()).toMatchObject({ shortID: 'M3-10', categoryID: sub, unit: 'pcs', reorderPoint: '100.0000' });
   });
 
@@ -198,7 +199,7 @@ describe('stock locations and stock items', () => {
     expect(nested.statusCode).toBe(400);
     expect(Object.keys(nested.json())).toEqual(['parent']);
     // Natively: a warehouse with a bin.
-    const native = await t.app.inject({ method: 'GET', url: `/api/v1/Warehouse/${(Number(wh.pk) + 1) / 2}/Bin`, headers: { authorization: `Token ${token}` } });
+    const native = await request(t, { method: 'GET', url: `/api/v1/Warehouse/${(Number(wh.pk) + 1) / 2}/Bin`, auth: `Token ${token}` });
     expect(native.json()).toEqual([expect.objectContaining({ spot: 'A-01' })]);
   });
 
@@ -218,7 +219,7 @@ describe('stock locations and stock items', () => {
     expect(res.statusCode).toBe(201);
     item = res.json();
     expect(item).toMatchObject({ pk: expect.any(Number), part, location: bin.pk, quantity: 25, batch: 'LOT-7', notes: 'first delivery', status: 10 });
-    const ledger = await t.app.inject({ method: 'GET', url: `/api/v1/Inventory/Transactions?recNo=${item.pk}`, headers: { authorization: `Token ${token}` } });
+    const ledger = await request(t, { method: 'GET', url: `/api/v1/Inventory/Transactions?recNo=${item.pk}`, auth: `Token ${token}` });
     expect(ledger.json().value).toEqual([expect.objectContaining({ kind: 'receive', units: '25.0000', credential: 'token' })]);
     const noLocation = await call('POST', '/api/stock/', { part, quantity: 1 });
     expect(noLocation.statusCode).toBe(400);
@@ -235,7 +236,7 @@ describe('stock locations and stock items', () => {
     expect((await call('GET', `/api/stock//${item.pk}/`)).json().quantity).toBe(20);
     const tooMuch = await call('POST', '/api/stock/remove/', { items: at(500) });
     expect(tooMuch.statusCode).toBe(400);
-    const ledger = await t.app.inject({ method: 'GET', url: `/api/v1/Inventory/Transactions?recNo=${item.pk}`, headers: { authorization: `Token ${token}` } });
+    const ledger = await request(t, { method: 'GET', url: `/api/v1/Inventory/Transactions?recNo=${item.pk}`, auth: `Token ${token}` });
     expect(ledger.json().value.map((e: { kind: string; units: string }) => `${e.kind} ${e.units}`)).toEqual([
       'receive 25.0000',
       'adjust 5.0000',
@@ -274,7 +275,7 @@ describe('stock locations and stock items', () => {
     expect((await call('DELETE', `/api/stock//${item.pk}/`)).statusCode).toBe(204);
     expect((await call('GET', `/api/stock//${item.pk}/`)).statusCode).toBe(404);
     expect((await call('GET', `/api/stock/?part=${part}`)).json().map((s: { pk: number }) => s.pk)).not.toContain(item.pk);
-    const ledger = await t.app.inject({ method: 'GET', url: `/api/v1/Inventory/Transactions?recNo=${item.pk}`, headers: { authorization: `Token ${token}` } });
+    const ledger = await request(t, { method: 'GET', url: `/api/v1/Inventory/Transactions?recNo=${item.pk}`, auth: `Token ${token}` });
     expect(ledger.json().value.at(-1)).toMatchObject({ kind: 'issue', units: '-12.0000' });
   });
 
@@ -289,7 +290,7 @@ describe('stock locations and stock items', () => {
 
 describe('the OpenAPI document', () => {
   it('tags the dialect routes InvenTree, with response schemas including the DRF error shape', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/api/schema/' })).json();
+    const doc = (await request(t, { method: 'GET', url: '/api/schema/' })).json();
     const op = doc.paths['/api/part/'].get;
     expect(op.tags).toEqual(['InvenTree']);
     expect(op.responses['200']).toBeDefined();

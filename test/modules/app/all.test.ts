@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog, oauthPayloads, users } from '../../../src/db/schema/index.js';
-import { basic, makeAccount, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
-import { createApp, FORM, setIntegrationUser, type CreatedApp } from '../../oauth/helpers.js';
+import { makeAccount, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { createApp, setIntegrationUser, type CreatedApp } from '../../helpers/oauth.js';
+import { basic, FORM, request } from '../../helpers/request.js';
 
 const DEFAULT_CLIENT = 'zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6';
 
@@ -13,10 +14,10 @@ let su: TestUser;
 let owner: TestUser;
 let foreignSu: TestUser;
 const auth = (u: TestUser) => ({ authorization: basic(u.username, u.password) });
-const call = (u: TestUser, method: 'GET' | 'POST' | 'DELETE', url: string) => t.app.inject({ method, url, headers: auth(u) });
+const call = (u: TestUser, method: 'GET' | 'POST' | 'DELETE', url: string) => request(t, { method, url, headers: auth(u) });
 
 async function ccToken(app: { client_id: string; client_secret: string | null }, secret = app.client_secret!) {
-  return t.app.inject({
+  return request(t, {
     method: 'POST',
     url: '/api/v1/Token',
     headers: { ...FORM, authorization: basic(app.client_id, secret) },
@@ -29,7 +30,7 @@ async function ccApp(u: TestUser, name: string, account = acc): Promise<CreatedA
   await setIntegrationUser(t, app.integration_user_id!, { accountId: account.account.id, groupId: account.groups.staff.id });
   return app;
 }
-const items = (token: string) => t.app.inject({ method: 'GET', url: '/api/v1/Item?page=1&pageSize=10', headers: { authorization: `Bearer ${token}` } });
+const items = (token: string) => request(t, { method: 'GET', url: '/api/v1/Item?page=1&pageSize=10', headers: { authorization: `Bearer ${token}` } });
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -38,7 +39,7 @@ beforeAll(async () => {
   su = await acc.user({ group: 'owner', superuser: true });
   owner = await acc.user({ group: 'owner' });
   foreignSu = await other.user({ group: 'owner', superuser: true });
-  await t.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' }); // first OAuth use creates the default client
+  await request(t, { method: 'GET', url: '/.well-known/openid-configuration' }); // first OAuth use creates the default client
 });
 afterAll(() => t?.close());
 
@@ -85,11 +86,11 @@ describe('GET /api/v1/Application (superusers)', () => {
       expect(res.statusCode, `${method} ${url}`).toBe(403);
       expect(res.json().error.key).toBe('permission.denied');
     }
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/Application' })).statusCode).toBe(401);
+    expect((await request(t, { method: 'GET', url: '/api/v1/Application' })).statusCode).toBe(401);
   });
 
   it('is in the OpenAPI document, superusers only', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/api/schema/' })).json();
+    const doc = (await request(t, { method: 'GET', url: '/api/schema/' })).json();
     const op = doc.paths['/api/v1/Application'].get;
     expect(op.description ?? '').toMatch(/Superusers only/);
     expect(Object.keys(op.responses)).toContain('200');

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PIN_ATTEMPTS } from '../../../src/defaults.js';
-import { basic, makeAccount, PASSWORD, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
-import { Browser } from '../../oauth/flow.js';
-import { createApp, FORM } from '../../oauth/helpers.js';
+import { makeAccount, PASSWORD, startTestApp, type TestApp, type TestUser } from '../../helpers/app.js';
+import { Browser } from '../../helpers/flow.js';
+import { createApp } from '../../helpers/oauth.js';
+import { basic, FORM, request } from '../../helpers/request.js';
 
 /**
  * The one login-and-PIN service (src/modules/session/login.ts) behind every entry point: the same PIN attempt limit
@@ -36,14 +37,14 @@ type Outcome = 'signed in' | 'refused';
 
 /** `/api/auth/login` → `/api/auth/pin`: `wrong` wrong PINs, then the right one. */
 async function consolePin(u: TestUser, wrong: number): Promise<Outcome> {
-  const first = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: u.password } });
+  const first = await request(t, { method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: u.password } });
   const { pin_token } = first.json();
   expect(pin_token).toMatch(/^qm_pin_/);
   for (let i = 0; i < wrong; i++) {
-    const res = await t.app.inject({ method: 'POST', url: '/api/auth/pin?token=1', payload: { pin_token, pin: WRONG_PIN } });
+    const res = await request(t, { method: 'POST', url: '/api/auth/pin?token=1', payload: { pin_token, pin: WRONG_PIN } });
     expect(res.json().error.key).toBe('credentials.invalid');
   }
-  const right = await t.app.inject({ method: 'POST', url: '/api/auth/pin?token=1', payload: { pin_token, pin: PIN } });
+  const right = await request(t, { method: 'POST', url: '/api/auth/pin?token=1', payload: { pin_token, pin: PIN } });
   if (right.statusCode === 200) return 'signed in';
   expect(right.json().error.key).toBe('token.invalid');
   return 'refused';
@@ -51,7 +52,7 @@ async function consolePin(u: TestUser, wrong: number): Promise<Outcome> {
 
 /** Frappe's `/api/method/login`: usr + pwd → tmp_id, then tmp_id + otp. */
 async function frappePin(u: TestUser, wrong: number): Promise<Outcome> {
-  const post = (payload: object) => t.app.inject({ method: 'POST', url: '/api/method/login', payload });
+  const post = (payload: object) => request(t, { method: 'POST', url: '/api/method/login', payload });
   const tmp_id = (await post({ usr: u.username, pwd: u.password })).json().tmp_id as string;
   expect(tmp_id).toMatch(/^qm_pin_/);
   for (let i = 0; i < wrong; i++) expect((await post({ tmp_id, otp: WRONG_PIN })).statusCode).toBe(401);
@@ -136,7 +137,7 @@ describe('one PIN attempt limit for every login with a PIN', () => {
 
 describe('the password grant shares the lockout of every other login', () => {
   const grant = (username: string, password: string) =>
-    t.app.inject({
+    request(t, {
       method: 'POST',
       url: '/api/auth/token/',
       headers: { ...FORM, authorization: basic(legacy.client_id, legacy.client_secret!) },
@@ -150,11 +151,11 @@ describe('the password grant shares the lockout of every other login', () => {
       const res = await grant(u.username, `wrong ${i}`);
       expect(res.json().error).toBe('invalid_grant');
     }
-    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: PASSWORD } });
+    const login = await request(t, { method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: PASSWORD } });
     expect(login.statusCode).toBe(429);
     expect(login.json().error.key).toBe('rate_limited');
-    expect((await t.app.inject({ method: 'GET', url: '/api/user/me/', headers: { authorization: basic(u.username, PASSWORD) } })).statusCode).toBe(429);
-    expect((await t.app.inject({ method: 'POST', url: '/api/method/login', payload: { usr: u.email, pwd: PASSWORD } })).statusCode).toBe(429);
+    expect((await request(t, { method: 'GET', url: '/api/user/me/', headers: { authorization: basic(u.username, PASSWORD) } })).statusCode).toBe(429);
+    expect((await request(t, { method: 'POST', url: '/api/method/login', payload: { usr: u.email, pwd: PASSWORD } })).statusCode).toBe(429);
     const b = new Browser();
     const uid = await startSignIn(b);
     const page = await b.post(`${base}/o/login/${uid}/login`, { login: u.username, password: PASSWORD });
@@ -171,9 +172,7 @@ describe('the password grant shares the lockout of every other login', () => {
     for (let i = 0; i < LOCK_AFTER; i++) {
       if (i % 2) await (await b.post(`${base}/o/login/${uid}/login`, { login: u.email, password: `wrong ${i}` })).text();
       else
-        expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: `wrong ${i}` } })).statusCode).toBe(
-          401,
-        );
+        expect((await request(t, { method: 'POST', url: '/api/auth/login', payload: { username: u.username, password: `wrong ${i}` } })).statusCode).toBe(401);
     }
     // The right password at the grant: refused while the lock lasts (another user, never locked, gets a token).
     const res = await grant(u.username, PASSWORD);
