@@ -97,51 +97,66 @@ export class Contexts {
 
   /** The context of a request made by `principal` (or of work done on its behalf outside a request). */
   for(principal: Principal, ip: string, request: RequestLine | null = null): RequestContext {
-    const { user, scope } = principal;
-    return build(this.machinery, this.machinery.db, null, {
-      accountId: user.accountId,
-      principal,
-      rights: scope ? intersectRights(user.rights, scope.rights) : user.rights,
-      warehouses: user.warehouses,
-      readOnly: user.readOnly,
-      superuser: user.superuser && (!scope || scope.superuser),
-      ip,
-      request,
-    });
+    return new Context(this.machinery, this.machinery.db, null, principal, ip, request);
   }
 }
 
-type Who = Pick<RequestContext, 'accountId' | 'principal' | 'rights' | 'warehouses' | 'readOnly' | 'superuser' | 'ip' | 'request'>;
+/**
+ * One request's context. A class, not an object of closures: it is built on every authenticated request, and its
+ * methods live once on the prototype (so call them on the context: `ctx.audit(…)`, not a detached `audit`).
+ */
+class Context implements RequestContext {
+  readonly accountId: number;
+  readonly rights: Rights;
+  readonly warehouses: ReadonlySet<number> | null;
+  readonly readOnly: boolean;
+  readonly superuser: boolean;
 
-/** `pending`: inside a transaction, what waits for its commit. */
-function build(machinery: Machinery, db: Db, pending: (() => Promise<void> | void)[] | null, who: Who): RequestContext {
-  const ctx: RequestContext = {
-    ...who,
-    db,
-    machinery,
-    inAccount: (table, ...more) => inAccount(ctx, table, ...more),
-    byId: (table, id, ...more) => byId(ctx, table, id, ...more),
-    async tx(fn) {
-      if (pending) return fn(ctx);
-      const after: (() => Promise<void> | void)[] = [];
-      const result = await db.transaction((tx) => fn(build(machinery, tx as unknown as Db, after, who)));
-      for (const run of after) await run();
-      return result;
-    },
-    audit(event, detail, opts = {}) {
-      const write = () => writeAudit(ctx, event, detail, opts);
-      if (pending) pending.push(write);
-      else write();
-    },
-    async invalidate(...events) {
-      const publish = async () => {
-        for (const e of events) await machinery.bus.publish(e);
-      };
-      if (pending) pending.push(publish);
-      else await publish();
-    },
-  };
-  return ctx;
+  constructor(
+    readonly machinery: Machinery,
+    readonly db: Db,
+    /** Inside a transaction: what waits for its commit. */
+    private readonly pending: (() => Promise<void> | void)[] | null,
+    readonly principal: Principal,
+    readonly ip: string,
+    readonly request: RequestLine | null,
+  ) {
+    const { user, scope } = principal;
+    this.accountId = user.accountId;
+    this.rights = scope ? intersectRights(user.rights, scope.rights) : user.rights;
+    this.warehouses = user.warehouses;
+    this.readOnly = user.readOnly;
+    this.superuser = user.superuser && (!scope || scope.superuser);
+  }
+
+  inAccount(table: AccountTable, ...more: (SQL | undefined)[]): SQL {
+    return inAccount(this, table, ...more);
+  }
+
+  byId(table: AccountIdTable, id: number, ...more: (SQL | undefined)[]): SQL {
+    return byId(this, table, id, ...more);
+  }
+
+  async tx<T>(fn: (ctx: RequestContext) => Promise<T>): Promise<T> {
+    if (this.pending) return fn(this);
+    const after: (() => Promise<void> | void)[] = [];
+    const result = await this.db.transaction((tx) => fn(new Context(this.machinery, tx as unknown as Db, after, this.principal, this.ip, this.request)));
+    for (const run of after) await run();
+    return result;
+  }
+
+  audit<E extends AuditEvent>(event: E, detail: AuditDetails[E], opts: AuditOptions = {}): void {
+    if (this.pending) this.pending.push(() => writeAudit(this, event, detail, opts));
+    else writeAudit(this, event, detail, opts);
+  }
+
+  async invalidate(...events: Invalidation[]): Promise<void> {
+    const publish = async () => {
+      for (const e of events) await this.machinery.bus.publish(e);
+    };
+    if (this.pending) this.pending.push(publish);
+    else await publish();
+  }
 }
 
 function writeAudit<E extends AuditEvent>(ctx: RequestContext, event: E, detail: AuditDetails[E], opts: AuditOptions): void {
