@@ -21,7 +21,7 @@ import { hashPassword } from '../src/auth/passwords.js';
 import { createAccount } from '../src/modules/account/service.js';
 import { generateApiKey, issuePersonalToken } from '../src/modules/credential/service.js';
 import { createServices } from '../src/services.js';
-import { bumpCounter } from '../src/modules/inventory/listing.js';
+import { bumpCounter } from '../src/http/list/count.js';
 import { buildBareApp } from './bare.js';
 
 interface Ports {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { pageOf, pageQuery } from '../../http/paging.js';
+import { afterQuery, listOf, pageQuery } from '../../http/list/engine.js';
 import { listAudit } from './service.js';
 import { auditSummary, CREDENTIAL_KINDS } from './summary.js';
 
@@ -36,6 +36,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object(
         {
           ...pageQuery,
+          ...afterQuery,
           userId: Type.Optional(Type.Integer({ minimum: 1 })),
           event: Type.Optional(Type.String({ maxLength: 100 })),
           credentialKind: Type.Optional(Type.Union(['password', 'token', 'apikey', 'session', 'oauth'].map((k) => Type.Literal(k)))),
@@ -46,7 +47,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         { additionalProperties: false },
       ),
-      response: { 200: pageOf(AuditEntrySchema) },
+      response: { 200: listOf(AuditEntrySchema) },
     },
     handler: (req) => listAudit(req.ctx!, req.query),
   });

@@ -1,8 +1,7 @@
-import { count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { eq, gte, lt } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { auditLog } from '../../db/schema/index.js';
-import { inAccount } from '../../db/scoped.js';
-import { offsetOf, toPage } from '../../http/paging.js';
+import { runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
 
 type Row = typeof auditLog.$inferSelect;
 
@@ -23,9 +22,7 @@ export function auditView(r: Row) {
   };
 }
 
-export interface AuditQuery {
-  page: number;
-  pageSize: number;
+export interface AuditQuery extends ListParams {
   userId?: number;
   event?: string;
   credentialKind?: string;
@@ -35,9 +32,16 @@ export interface AuditQuery {
   to?: string;
 }
 
+/** Newest first, by id (ids grow with time): a page, at any depth, is an index range on (account, id), and `after` continues from the last id seen. */
+const auditList: ListSpec<Row> = {
+  sorts: { id: { column: auditLog.id, value: (r) => r.id } },
+  id: { column: auditLog.id, value: (r) => r.id },
+  defaultSort: '-id',
+};
+
 /** The caller's account's audit trail, newest first. `from` is inclusive, `to` exclusive. */
 export async function listAudit(ctx: RequestContext, q: AuditQuery) {
-  const conds: (SQL | undefined)[] = [
+  const filters = [
     q.userId !== undefined ? eq(auditLog.userId, q.userId) : undefined,
     q.event !== undefined ? eq(auditLog.event, q.event) : undefined,
     q.credentialKind !== undefined ? eq(auditLog.credentialKind, q.credentialKind) : undefined,
@@ -46,10 +50,5 @@ export async function listAudit(ctx: RequestContext, q: AuditQuery) {
     q.from !== undefined ? gte(auditLog.at, new Date(q.from)) : undefined,
     q.to !== undefined ? lt(auditLog.at, new Date(q.to)) : undefined,
   ];
-  const where = inAccount(ctx, auditLog, ...conds);
-  const [rows, [total]] = await Promise.all([
-    ctx.db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(q.pageSize).offset(offsetOf(q.page, q.pageSize)),
-    ctx.db.select({ n: count() }).from(auditLog).where(where),
-  ]);
-  return toPage(rows.map(auditView), total?.n ?? 0, q.page, q.pageSize);
+  return runList(ctx, auditList, { ...q, sort: undefined }, { table: auditLog, filters }, (rows) => rows.map(auditView));
 }

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listOf, listQuery } from '../inventory/listing.js';
+import { listOf, listQuery } from '../../http/list/engine.js';
 import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from './service.js';
 
 const CategorySchema = Type.Object({

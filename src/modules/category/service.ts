@@ -1,9 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { categories, items } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
-import { pageFrom, planList, textSearch, type ListParams, type ListSpec } from '../inventory/listing.js';
+import { runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
+import { textSearch } from '../../http/list/filters.js';
 
 type Row = typeof categories.$inferSelect;
 
@@ -17,22 +18,8 @@ const spec: ListSpec<Row> = {
 };
 
 export async function listCategories(ctx: RequestContext, q: ListParams & { parentID?: number; q?: string }) {
-  const plan = planList(spec, q);
-  const where = inAccount(ctx, categories, q.parentID !== undefined ? eq(categories.parentId, q.parentID) : undefined, textSearch(q.q, categories.name));
-  const [rows, [total]] = await Promise.all([
-    ctx.db
-      .select()
-      .from(categories)
-      .where(and(where, plan.cursor))
-      .orderBy(...plan.orderBy)
-      .limit(plan.limit)
-      .offset(plan.offset),
-    ctx.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(categories)
-      .where(where),
-  ]);
-  return pageFrom(spec, plan, q, rows, total?.n ?? 0, categoryView);
+  const filters = [q.parentID !== undefined ? eq(categories.parentId, q.parentID) : undefined, textSearch(q.q, categories.name)];
+  return runList(ctx, spec, q, { table: categories, filters }, (rows) => rows.map(categoryView));
 }
 
 export async function getCategory(ctx: RequestContext, id: number) {

@@ -1,9 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { customers, salesOrders } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
-import { pageFrom, planList, textSearch, type ListParams, type ListSpec } from '../inventory/listing.js';
+import { runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
+import { textSearch } from '../../http/list/filters.js';
 
 type Row = typeof customers.$inferSelect;
 
@@ -26,27 +27,8 @@ const spec: ListSpec<Row> = {
 };
 
 export async function listCustomers(ctx: RequestContext, q: ListParams & { active?: boolean; q?: string }) {
-  const plan = planList(spec, q);
-  const where = inAccount(
-    ctx,
-    customers,
-    q.active !== undefined ? eq(customers.active, q.active) : undefined,
-    textSearch(q.q, customers.name, customers.email),
-  );
-  const [rows, [total]] = await Promise.all([
-    ctx.db
-      .select()
-      .from(customers)
-      .where(and(where, plan.cursor))
-      .orderBy(...plan.orderBy)
-      .limit(plan.limit)
-      .offset(plan.offset),
-    ctx.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(customers)
-      .where(where),
-  ]);
-  return pageFrom(spec, plan, q, rows, total?.n ?? 0, customerView);
+  const filters = [q.active !== undefined ? eq(customers.active, q.active) : undefined, textSearch(q.q, customers.name, customers.email)];
+  return runList(ctx, spec, q, { table: customers, filters }, (rows) => rows.map(customerView));
 }
 
 export async function getCustomer(ctx: RequestContext, id: number) {

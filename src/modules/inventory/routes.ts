@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DecimalInput, PositiveUnits } from './decimal.js';
-import { dateRangeQuery, listOf, listQuery } from './listing.js';
+import { listOf, listQuery } from '../../http/list/engine.js';
+import { dateRangeQuery } from '../../http/list/filters.js';
 import { adjustStock, getLot, issueStock, listLots, listStockLevels, listTransactions, moveStock, receiveStock, setHold } from './service.js';
 
 const Str = Type.String();

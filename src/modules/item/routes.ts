@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DecimalInput } from '../inventory/decimal.js';
-import { listOf, listQuery } from '../inventory/listing.js';
+import { listOf, listQuery } from '../../http/list/engine.js';
 import { createItem, deleteItem, getItem, listItems, updateItem } from './service.js';
 
 const DateParam = Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })]);

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { dateRangeQuery } from '../inventory/listing.js';
+import { dateRangeQuery } from '../../http/list/filters.js';
 import { availableReports, runReport, toCsv } from './service.js';
 
 const tags = ['Report'];
