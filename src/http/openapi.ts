@@ -140,7 +140,7 @@ function optionalDefaults(querystring: unknown): unknown {
 
 /** The operation-level facts a route declaration implies: `security`, the permission sentence, the error answers. */
 export function documentRoute(route: RouteOptions, schema: Record<string, unknown> | undefined): Record<string, unknown> {
-  const config = route.config as { access?: Access; errorBody?: TSchema } | undefined;
+  const config = route.config;
   const access = config?.access;
   const out: Record<string, unknown> = { ...schema };
   if (out.operationId === undefined && typeof route.method === 'string') out.operationId = operationId(route.method, route.url);
@@ -185,7 +185,8 @@ export function shareErrorBodies<D>(doc: D): D {
           for (const media of Object.values(answer.content ?? {})) {
             const schema = media.schema as Record<string, unknown> | undefined;
             if (!schema || typeof schema !== 'object' || '$ref' in schema) continue;
-            const { description: _text, ...shape } = schema;
+            // The answer carries its own description; the shape is what repeats.
+            const shape = Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'description'));
             fn(shape, JSON.stringify(shape), op.tags?.[0] ?? 'Other', media);
           }
         }
@@ -243,7 +244,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
     // Shared schemas are named by their `$id` under components.schemas (`#/components/schemas/Error`).
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transformObject: (documentObject) => ('openapiObject' in documentObject ? shareErrorBodies(documentObject.openapiObject) : documentObject.swaggerObject),
-    transform: ({ schema, url, route }) => ({ schema: documentRoute(route, schema as Record<string, unknown>) as never, url }),
+    transform: ({ schema, url, route }) => ({ schema: documentRoute(route, schema as Record<string, unknown>), url }),
   });
   await app.register(swaggerUi, { routePrefix: '/api-doc', uiConfig: { deepLinking: true, persistAuthorization: false } });
 
