@@ -1,7 +1,9 @@
 import { eq, gte, lt } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { auditLog } from '../../db/schema/index.js';
-import { runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
+import type { Static } from '@sinclair/typebox';
+import { runList, type ListSpec } from '../../http/list/engine.js';
+import type { AuditQuery } from './routes.js';
 
 type Row = typeof auditLog.$inferSelect;
 
@@ -22,16 +24,6 @@ export function auditView(r: Row) {
   };
 }
 
-export interface AuditQuery extends ListParams {
-  userId?: number;
-  event?: string;
-  credentialKind?: string;
-  method?: string;
-  status?: number;
-  from?: string;
-  to?: string;
-}
-
 /** Newest first, by id (ids grow with time): a page, at any depth, is an index range on (account, id), and `after` continues from the last id seen. */
 const auditList: ListSpec<Row> = {
   sorts: { id: { column: auditLog.id, value: (r) => r.id } },
@@ -40,7 +32,7 @@ const auditList: ListSpec<Row> = {
 };
 
 /** The caller's account's audit trail, newest first. `from` is inclusive, `to` exclusive. */
-export async function listAudit(ctx: RequestContext, q: AuditQuery) {
+export async function listAudit(ctx: RequestContext, q: Static<typeof AuditQuery>) {
   const filters = [
     q.userId !== undefined ? eq(auditLog.userId, q.userId) : undefined,
     q.event !== undefined ? eq(auditLog.event, q.event) : undefined,

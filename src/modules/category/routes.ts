@@ -11,9 +11,10 @@ const CategorySchema = Type.Object({
   updated: Type.String(),
 });
 const Fields = { name: Type.String({ minLength: 1, maxLength: 200 }), parentID: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]) };
-const Create = Type.Object({ name: Fields.name, parentID: Type.Optional(Fields.parentID) }, { additionalProperties: false });
-const Patch = Type.Partial(Type.Object(Fields), { additionalProperties: false, minProperties: 1 });
+export const Create = Type.Object({ name: Fields.name, parentID: Type.Optional(Fields.parentID) }, { additionalProperties: false });
+export const Patch = Type.Partial(Type.Object(Fields), { additionalProperties: false, minProperties: 1 });
 const Id = Type.Object({ categoryID: Type.Integer({ minimum: 1 }) });
+export const CategoryFilters = Type.Object({ parentID: Type.Optional(Type.Integer({ minimum: 1 })), q: Type.Optional(Type.String({ minLength: 1 })) });
 const tags = ['Category'];
 
 export const categoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,7 +22,7 @@ export const categoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     path: '/api/v1/Category',
     tags,
     item: CategorySchema,
-    filters: { parentID: Type.Optional(Type.Integer({ minimum: 1 })), q: Type.Optional(Type.String({ minLength: 1 })) },
+    filters: CategoryFilters.properties,
     id: Id,
     create: Create,
     patch: Patch,

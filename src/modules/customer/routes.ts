@@ -25,6 +25,7 @@ const { name, ...rest } = Fields;
 export const Create = Type.Composite([Type.Object({ name }), Type.Partial(Type.Object(rest))], { additionalProperties: false });
 export const Patch = Type.Partial(Type.Object(Fields), { additionalProperties: false, minProperties: 1 });
 const Id = Type.Object({ customerID: Type.Integer({ minimum: 1 }) });
+export const CustomerFilters = Type.Object({ active: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ minLength: 1 })) });
 const tags = ['Customer'];
 
 export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -32,7 +33,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     path: '/api/v1/Customer',
     tags,
     item: CustomerSchema,
-    filters: { active: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ minLength: 1 })) },
+    filters: CustomerFilters.properties,
     id: Id,
     create: Create,
     patch: Patch,

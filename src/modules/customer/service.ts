@@ -2,7 +2,9 @@ import { eq } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { customers, salesOrders } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
+import type { Static } from '@sinclair/typebox';
 import { ApiError } from '../../http/errors.js';
+import type { Create, CustomerFilters, Patch } from './routes.js';
 import { runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
 import { textSearch } from '../../http/list/filters.js';
 
@@ -26,7 +28,7 @@ const spec: ListSpec<Row> = {
   id: { column: customers.id, value: (r) => r.id },
 };
 
-export async function listCustomers(ctx: RequestContext, q: ListParams & { active?: boolean; q?: string }) {
+export async function listCustomers(ctx: RequestContext, q: ListParams & Static<typeof CustomerFilters>) {
   const filters = [q.active !== undefined ? eq(customers.active, q.active) : undefined, textSearch(q.q, customers.name, customers.email)];
   return runList(ctx, spec, q, { table: customers, filters }, (rows) => rows.map(customerView));
 }
@@ -40,15 +42,7 @@ export async function getCustomer(ctx: RequestContext, id: number) {
   return customerView(row);
 }
 
-interface Input {
-  name?: string;
-  email?: string | null;
-  phone?: string | null;
-  address?: string | null;
-  active?: boolean;
-}
-
-export async function createCustomer(ctx: RequestContext, input: Input & { name: string }) {
+export async function createCustomer(ctx: RequestContext, input: Static<typeof Create>) {
   const [row] = await ctx.db
     .insert(customers)
     .values({
@@ -63,7 +57,7 @@ export async function createCustomer(ctx: RequestContext, input: Input & { name:
   return customerView(row!);
 }
 
-export async function updateCustomer(ctx: RequestContext, id: number, input: Input) {
+export async function updateCustomer(ctx: RequestContext, id: number, input: Static<typeof Patch>) {
   const set = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   const [row] = await ctx.db
     .update(customers)

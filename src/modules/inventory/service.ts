@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { assertWarehouse, inPermittedWarehouses } from '../../access/warehouses.js';
@@ -8,6 +9,7 @@ import { MAX_SCALED, fromScaled, storedScaled, toScaled } from './decimal.js';
 import { available, inStockTransaction, type HeldLot, type LedgerRow, type LotRow, type StockTransaction } from './ledger.js';
 import { runList, type ListParams, type ListPlan, type ListSpec } from '../../http/list/engine.js';
 import { inDateRange } from '../../http/list/filters.js';
+import type { LedgerQuery, LotQuery } from './routes.js';
 
 export function lotView(r: LotRow) {
   return {
@@ -293,17 +295,14 @@ const lotSpec: ListSpec<LotRow> = {
   id: { column: lots.id, value: (r) => r.id },
 };
 
-export interface LotFilters extends ListParams {
-  wID?: number;
-  partNo?: number;
-  spot?: string;
-  serial?: string;
-  onHold?: boolean;
-  empty?: boolean;
-}
+/** From the route's query schema (and `offset`, from the dialects). */
+export type LotFilters = ListParams & Static<typeof LotQuery>;
 
 export async function listLots(ctx: RequestContext, q: LotFilters, pathWarehouse = false) {
-  if (q.wID !== undefined) pathWarehouse ? await knownWarehouse(ctx, q.wID) : assertWarehouse(ctx, q.wID);
+  if (q.wID !== undefined) {
+    if (pathWarehouse) await knownWarehouse(ctx, q.wID);
+    else assertWarehouse(ctx, q.wID);
+  }
   const filters = [
     inPermittedWarehouses(ctx, lots.warehouseId),
     q.wID !== undefined ? eq(lots.warehouseId, q.wID) : undefined,
@@ -346,7 +345,10 @@ export function levelView(r: LevelRow) {
 }
 
 export async function listStockLevels(ctx: RequestContext, q: ListParams & { wID?: number; partNo?: number }, pathWarehouse = false) {
-  if (q.wID !== undefined) pathWarehouse ? await knownWarehouse(ctx, q.wID) : assertWarehouse(ctx, q.wID);
+  if (q.wID !== undefined) {
+    if (pathWarehouse) await knownWarehouse(ctx, q.wID);
+    else assertWarehouse(ctx, q.wID);
+  }
   const filters = [
     inPermittedWarehouses(ctx, stockLevels.warehouseId),
     q.wID !== undefined ? eq(stockLevels.warehouseId, q.wID) : undefined,
@@ -376,16 +378,8 @@ const ledgerSpec: ListSpec<LedgerRow> = {
   id: { column: stockTransactions.id, value: (r) => r.id },
 };
 
-export interface LedgerFilters extends ListParams {
-  wID?: number;
-  partNo?: number;
-  recNo?: number;
-  kind?: string;
-  reference?: string;
-  orderID?: number;
-  from?: string;
-  to?: string;
-}
+/** From the route's query schema (and `offset`, from the dialects; `kind` may be any text there: an unknown kind matches nothing). */
+export type LedgerFilters = ListParams & Omit<Static<typeof LedgerQuery>, 'kind'> & { kind?: string };
 
 export async function listTransactions(ctx: RequestContext, q: LedgerFilters) {
   if (q.wID !== undefined) assertWarehouse(ctx, q.wID);

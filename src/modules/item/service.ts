@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
@@ -9,6 +10,7 @@ import { decimalText } from '../inventory/decimal.js';
 import { bumpCounter, counterValue } from '../../http/list/count.js';
 import { pageFrom, planList, runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
 import { inDateRange, textSearch } from '../../http/list/filters.js';
+import type { ItemQuery } from './routes.js';
 
 type Row = typeof items.$inferSelect;
 
@@ -86,16 +88,8 @@ export const itemList: ListSpec<Row> = {
   id: { column: items.id, value: (r) => r.id },
 };
 
-export interface ItemFilters extends ListParams {
-  shortID?: string;
-  categoryID?: number;
-  /** Items in any of these categories (a category and its subcategories, say). */
-  categoryIDs?: number[];
-  active?: boolean;
-  q?: string;
-  updatedFrom?: string;
-  updatedTo?: string;
-}
+/** From the route's query schema, with `offset` and `categoryIDs` (items in any of these categories: a category and its subcategories, say) for the dialects. */
+export type ItemFilters = ListParams & Static<typeof ItemQuery> & { categoryIDs?: number[] };
 
 /** The common list call, a plain page (no filter, sort or cursor), as a prepared statement. */
 const plainItemPage = accountStatement<{ limit: number; offset: number }, Row[]>('qm_item_page', (db, scope) =>

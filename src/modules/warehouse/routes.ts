@@ -19,12 +19,17 @@ const Fields = {
   address: Type.Union([Type.String({ maxLength: 1000 }), Type.Null()]),
   active: Type.Boolean(),
 };
-const Create = Type.Object(
+export const Create = Type.Object(
   { code: Fields.code, name: Fields.name, address: Type.Optional(Fields.address), active: Type.Optional(Fields.active) },
   { additionalProperties: false },
 );
-const Patch = Type.Partial(Type.Object(Fields), { additionalProperties: false, minProperties: 1 });
+export const Patch = Type.Partial(Type.Object(Fields), { additionalProperties: false, minProperties: 1 });
 const Wid = Type.Object({ wid: Type.Integer({ minimum: 1 }) });
+export const WarehouseFilters = Type.Object({
+  code: Type.Optional(Type.String()),
+  active: Type.Optional(Type.Boolean()),
+  q: Type.Optional(Type.String({ minLength: 1 })),
+});
 const tags = ['Warehouse'];
 const view = { access: { ruleset: 'warehouse', action: 'view' } } as const;
 
@@ -33,7 +38,7 @@ export const warehouseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     path: '/api/v1/Warehouse',
     tags,
     item: WarehouseSchema,
-    filters: { code: Type.Optional(Type.String()), active: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ minLength: 1 })) },
+    filters: WarehouseFilters.properties,
     id: Wid,
     create: Create,
     patch: Patch,
