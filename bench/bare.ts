@@ -2,10 +2,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../src/db/client.js';
 import { accountCounters, items } from '../src/db/schema/index.js';
-import { listOf } from '../src/modules/inventory/listing.js';
+import { listOf } from '../src/http/list/engine.js';
 import { itemView } from '../src/modules/item/service.js';
 import { ItemSchema } from '../src/modules/item/routes.js';
-import { pageQuery, toPage } from '../src/http/paging.js';
+import { pageQuery, toPage } from '../src/http/list/engine.js';
 import { Type } from '@sinclair/typebox';
 
 /**

@@ -21,7 +21,7 @@ import { hashPassword } from '../src/auth/passwords.js';
 import { createAccount } from '../src/modules/account/service.js';
 import { generateApiKey, issuePersonalToken } from '../src/modules/credential/service.js';
 import { createServices } from '../src/services.js';
-import { bumpCounter } from '../src/modules/inventory/listing.js';
+import { bumpCounter } from '../src/http/list/count.js';
 import { buildBareApp } from './bare.js';
 
 interface Ports {
@@ -132,7 +132,7 @@ async function seedAndServe() {
     headers: { authorization: basicOf(username, password) },
     payload: { name: 'bench ERP', grant_types: ['client_credentials'] },
   });
-  const oauthApp = created.json() as { client_id: string; client_secret: string; integration_user_id: number };
+  const oauthApp = created.json<{ client_id: string; client_secret: string; integration_user_id: number }>();
   await db.insert(userGroups).values({ accountId: account.id, userId: oauthApp.integration_user_id, groupId: groups.owner.id });
   await services.bus.publish({ t: 'user', id: oauthApp.integration_user_id });
   const issued = await local.app.inject({
@@ -141,7 +141,7 @@ async function seedAndServe() {
     headers: { authorization: basicOf(oauthApp.client_id, oauthApp.client_secret), 'content-type': 'application/x-www-form-urlencoded' },
     payload: 'grant_type=client_credentials',
   });
-  const accessToken = (issued.json() as { access_token: string }).access_token;
+  const accessToken = issued.json<{ access_token: string }>().access_token;
 
   let ports = local.ports;
   let stats: () => Promise<Stats> = async () => ({ cpu: process.cpuUsage(), served: local.served });

@@ -4,7 +4,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { accounts, categories, customers, warehouses } from '../db/schema/index.js';
 import { createAccount } from '../modules/account/service.js';
-import { bumpCounter } from '../modules/inventory/listing.js';
+import { bumpCounter } from '../http/list/count.js';
 import { openMigrated } from './runtime.js';
 import { BACKGROUND } from '../defaults.js';
 

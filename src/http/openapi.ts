@@ -40,8 +40,18 @@ export const ErrorBody = Type.Object(
       fields: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Field name → messages, for validation errors.' }),
     }),
   },
-  { description: 'Error: `{"error":{"key","description","fields"}}`. 401 answers carry WWW-Authenticate.' },
+  { $id: 'Error', description: 'Error: `{"error":{"key","description","fields"}}`. 401 answers carry WWW-Authenticate.' },
 );
+
+/**
+ * A reference to a shared schema (one added with `app.addSchema` and an `$id`): the document names it once under
+ * `components.schemas` and every operation refers to it, instead of writing it out in each answer.
+ */
+function refTo(schema: TSchema, description?: string): TSchema {
+  const ref: Record<string, unknown> = { $ref: `${schema.$id}#` };
+  if (description !== undefined) ref.description = description;
+  return ref as TSchema;
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -101,7 +111,7 @@ function optionalDefaults(querystring: unknown): unknown {
 
 /** The operation-level facts a route declaration implies: `security`, the permission sentence, the error answers. */
 export function documentRoute(route: RouteOptions, schema: Record<string, unknown> | undefined): Record<string, unknown> {
-  const config = route.config as { access?: Access; errorBody?: TSchema } | undefined;
+  const config = route.config;
   const access = config?.access;
   const out: Record<string, unknown> = { ...schema };
   if (out.operationId === undefined && typeof route.method === 'string') out.operationId = operationId(route.method, route.url);
@@ -114,13 +124,61 @@ export function documentRoute(route: RouteOptions, schema: Record<string, unknow
   const response = { ...(out.response as Record<string, unknown> | undefined) };
   // A route that documents its errors as a range (`4XX`) has named its error body: the derived statuses use it.
   const body = config?.errorBody ?? ((response['4XX'] ?? response['4xx']) as TSchema | undefined) ?? ErrorBody;
+  const shared = body === ErrorBody;
   const method = typeof route.method === 'string' ? route.method : 'GET';
   for (const [status, text] of Object.entries(errorStatuses(method, route.url, access))) {
-    if (!(status in response)) response[status] = { ...body, description: text };
+    if (!(status in response)) response[status] = shared ? refTo(body, text) : { ...body, description: text };
   }
-  if (!('4xx' in response) && !('4XX' in response)) response['4XX'] = body;
+  if (!('4xx' in response) && !('4XX' in response)) response['4XX'] = shared ? refTo(body, String(body.description)) : body;
   out.response = response;
   return out;
+}
+
+type Doc = {
+  paths?: Record<string, Record<string, { tags?: string[]; responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>;
+  components?: { schemas?: Record<string, unknown> };
+};
+
+/**
+ * Error bodies written out more than once (a dialect's own error shape, declared with `config.errorBody`, appears in
+ * every status of every one of its operations) move to `components.schemas`, named after the operation's tag
+ * (`FrappeError`), and each answer refers to them. The API's own error body is already a component (`Error`).
+ */
+export function shareErrorBodies<D>(doc: D): D {
+  const d = doc as Doc;
+  const schemas = (d.components ??= {}).schemas ?? {};
+  const seen = new Map<string, { count: number; name: string }>();
+  const visit = (fn: (schema: Record<string, unknown>, key: string, tag: string, media: { schema?: unknown }) => void) => {
+    for (const ops of Object.values(d.paths ?? {}))
+      for (const op of Object.values(ops))
+        for (const [status, answer] of Object.entries(op.responses ?? {})) {
+          if (status.startsWith('2')) continue;
+          for (const media of Object.values(answer.content ?? {})) {
+            const schema = media.schema as Record<string, unknown> | undefined;
+            if (!schema || typeof schema !== 'object' || '$ref' in schema) continue;
+            // The answer carries its own description; the shape is what repeats.
+            const shape = Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'description'));
+            fn(shape, JSON.stringify(shape), op.tags?.[0] ?? 'Other', media);
+          }
+        }
+  };
+  visit((_shape, key, tag) => {
+    const known = seen.get(key);
+    if (known) known.count++;
+    else {
+      let name = `${tag.replace(/[^A-Za-z0-9]/g, '')}Error`;
+      for (let i = 2; name in schemas || [...seen.values()].some((v) => v.name === name); i++) name = `${tag.replace(/[^A-Za-z0-9]/g, '')}Error${i}`;
+      seen.set(key, { count: 1, name });
+    }
+  });
+  visit((shape, key, _tag, media) => {
+    const entry = seen.get(key)!;
+    if (entry.count < 2) return;
+    schemas[entry.name] ??= shape;
+    media.schema = { $ref: `#/components/schemas/${entry.name}` };
+  });
+  d.components.schemas = schemas;
+  return doc;
 }
 
 /** A stable, unique id for client generators: `GET /api/v1/User/:id/groups` → `getApiV1UserByIdGroups`. */
@@ -140,6 +198,7 @@ export function operationId(method: string, url: string): string {
  * route), served at `/api/schema/` (JSON, or YAML with `?format=yaml`), and the interactive docs at `/api-doc/`.
  */
 export async function registerOpenApi(app: FastifyInstance, config: Config): Promise<void> {
+  app.addSchema(ErrorBody);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -153,7 +212,10 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
       servers: config.publicUrl ? [{ url: config.publicUrl }] : [],
       components: { securitySchemes: securitySchemes() as never },
     },
-    transform: ({ schema, url, route }) => ({ schema: documentRoute(route, schema as Record<string, unknown>) as never, url }),
+    // Shared schemas are named by their `$id` under components.schemas (`#/components/schemas/Error`).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transformObject: (documentObject) => ('openapiObject' in documentObject ? shareErrorBodies(documentObject.openapiObject) : documentObject.swaggerObject),
+    transform: ({ schema, url, route }) => ({ schema: documentRoute(route, schema as Record<string, unknown>), url }),
   });
   await app.register(swaggerUi, { routePrefix: '/api-doc', uiConfig: { deepLinking: true, persistAuthorization: false } });
 

@@ -1,5 +1,5 @@
 import { ApiError } from '../../http/errors.js';
-import { MAX_PAGE_SIZE } from '../../http/paging.js';
+import { MAX_PAGE_SIZE } from '../../http/list/engine.js';
 
 /**
  * Frappe's list parameters (`/api/resource/<DocType>` and `frappe.client.get_list`): `fields` and `filters` as JSON,

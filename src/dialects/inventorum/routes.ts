@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ERROR_KEYS, WWW_AUTHENTICATE, type ErrorKey } from '../../http/errors.js';
-import { MAX_PAGE_SIZE } from '../../http/paging.js';
+import { MAX_PAGE_SIZE } from '../../http/list/engine.js';
 import { getItem, listItems } from '../../modules/item/service.js';
 
 /**

@@ -1,8 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../../http/errors.js';
-import { MAX_PAGE_SIZE } from '../../http/paging.js';
-import type { ListParams } from '../../modules/inventory/listing.js';
+import { MAX_PAGE_SIZE, type ListParams } from '../../http/list/engine.js';
 import { rawParam, type Query } from './input.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { pageOf, pageQuery } from '../../http/paging.js';
+import { afterQuery, listOf, pageQuery } from '../../http/list/engine.js';
 import { listAudit } from './service.js';
 import { auditSummary, CREDENTIAL_KINDS } from './summary.js';
 
@@ -21,6 +21,22 @@ export const AuditEntrySchema = Type.Object({
   detail: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
 });
 
+/** The audit log's list query: paging, the keyset cursor and the filters. */
+export const AuditQuery = Type.Object(
+  {
+    ...pageQuery,
+    ...afterQuery,
+    userId: Type.Optional(Type.Integer({ minimum: 1 })),
+    event: Type.Optional(Type.String({ maxLength: 100 })),
+    credentialKind: Type.Optional(Type.Union(['password', 'token', 'apikey', 'session', 'oauth'].map((k) => Type.Literal(k)))),
+    method: Type.Optional(Type.String({ pattern: '^[A-Za-z]{1,10}$' })),
+    status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601, inclusive.' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601, exclusive.' })),
+  },
+  { additionalProperties: false },
+);
+
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const days = app.qm.config.auditRetentionDays;
   const kept =
@@ -33,20 +49,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['AuditLog'],
       summary: "The account's audit trail, newest first",
       description: `Every request made with a credential, and every auth event. Written asynchronously: an entry appears within about a second. ${kept}`,
-      querystring: Type.Object(
-        {
-          ...pageQuery,
-          userId: Type.Optional(Type.Integer({ minimum: 1 })),
-          event: Type.Optional(Type.String({ maxLength: 100 })),
-          credentialKind: Type.Optional(Type.Union(['password', 'token', 'apikey', 'session', 'oauth'].map((k) => Type.Literal(k)))),
-          method: Type.Optional(Type.String({ pattern: '^[A-Za-z]{1,10}$' })),
-          status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
-          from: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601, inclusive.' })),
-          to: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601, exclusive.' })),
-        },
-        { additionalProperties: false },
-      ),
-      response: { 200: pageOf(AuditEntrySchema) },
+      querystring: AuditQuery,
+      response: { 200: listOf(AuditEntrySchema) },
     },
     handler: (req) => listAudit(req.ctx!, req.query),
   });

@@ -1,8 +1,9 @@
-import { count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { eq, gte, lt } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { auditLog } from '../../db/schema/index.js';
-import { inAccount } from '../../db/scoped.js';
-import { offsetOf, toPage } from '../../http/paging.js';
+import type { Static } from '@sinclair/typebox';
+import { runList, type ListSpec } from '../../http/list/engine.js';
+import type { AuditQuery } from './routes.js';
 
 type Row = typeof auditLog.$inferSelect;
 
@@ -23,21 +24,16 @@ export function auditView(r: Row) {
   };
 }
 
-export interface AuditQuery {
-  page: number;
-  pageSize: number;
-  userId?: number;
-  event?: string;
-  credentialKind?: string;
-  method?: string;
-  status?: number;
-  from?: string;
-  to?: string;
-}
+/** Newest first, by id (ids grow with time): a page, at any depth, is an index range on (account, id), and `after` continues from the last id seen. */
+const auditList: ListSpec<Row> = {
+  sorts: { id: { column: auditLog.id, value: (r) => r.id } },
+  id: { column: auditLog.id, value: (r) => r.id },
+  defaultSort: '-id',
+};
 
 /** The caller's account's audit trail, newest first. `from` is inclusive, `to` exclusive. */
-export async function listAudit(ctx: RequestContext, q: AuditQuery) {
-  const conds: (SQL | undefined)[] = [
+export async function listAudit(ctx: RequestContext, q: Static<typeof AuditQuery>) {
+  const filters = [
     q.userId !== undefined ? eq(auditLog.userId, q.userId) : undefined,
     q.event !== undefined ? eq(auditLog.event, q.event) : undefined,
     q.credentialKind !== undefined ? eq(auditLog.credentialKind, q.credentialKind) : undefined,
@@ -46,10 +42,5 @@ export async function listAudit(ctx: RequestContext, q: AuditQuery) {
     q.from !== undefined ? gte(auditLog.at, new Date(q.from)) : undefined,
     q.to !== undefined ? lt(auditLog.at, new Date(q.to)) : undefined,
   ];
-  const where = inAccount(ctx, auditLog, ...conds);
-  const [rows, [total]] = await Promise.all([
-    ctx.db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(q.pageSize).offset(offsetOf(q.page, q.pageSize)),
-    ctx.db.select({ n: count() }).from(auditLog).where(where),
-  ]);
-  return toPage(rows.map(auditView), total?.n ?? 0, q.page, q.pageSize);
+  return runList(ctx, auditList, { ...q, sort: undefined }, { table: auditLog, filters }, (rows) => rows.map(auditView));
 }

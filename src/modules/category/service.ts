@@ -1,9 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { categories, items } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
+import type { Static } from '@sinclair/typebox';
 import { ApiError } from '../../http/errors.js';
-import { pageFrom, planList, textSearch, type ListParams, type ListSpec } from '../inventory/listing.js';
+import type { CategoryFilters, Create, Patch } from './routes.js';
+import { runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
+import { textSearch } from '../../http/list/filters.js';
 
 type Row = typeof categories.$inferSelect;
 
@@ -16,23 +19,9 @@ const spec: ListSpec<Row> = {
   id: { column: categories.id, value: (r) => r.id },
 };
 
-export async function listCategories(ctx: RequestContext, q: ListParams & { parentID?: number; q?: string }) {
-  const plan = planList(spec, q);
-  const where = inAccount(ctx, categories, q.parentID !== undefined ? eq(categories.parentId, q.parentID) : undefined, textSearch(q.q, categories.name));
-  const [rows, [total]] = await Promise.all([
-    ctx.db
-      .select()
-      .from(categories)
-      .where(and(where, plan.cursor))
-      .orderBy(...plan.orderBy)
-      .limit(plan.limit)
-      .offset(plan.offset),
-    ctx.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(categories)
-      .where(where),
-  ]);
-  return pageFrom(spec, plan, q, rows, total?.n ?? 0, categoryView);
+export async function listCategories(ctx: RequestContext, q: ListParams & Static<typeof CategoryFilters>) {
+  const filters = [q.parentID !== undefined ? eq(categories.parentId, q.parentID) : undefined, textSearch(q.q, categories.name)];
+  return runList(ctx, spec, q, { table: categories, filters }, (rows) => rows.map(categoryView));
 }
 
 export async function getCategory(ctx: RequestContext, id: number) {
@@ -59,7 +48,7 @@ async function checkParent(ctx: RequestContext, parentId: number | null | undefi
   }
 }
 
-export async function createCategory(ctx: RequestContext, input: { name: string; parentID?: number | null }) {
+export async function createCategory(ctx: RequestContext, input: Static<typeof Create>) {
   await checkParent(ctx, input.parentID);
   const [row] = await ctx.db
     .insert(categories)
@@ -68,7 +57,7 @@ export async function createCategory(ctx: RequestContext, input: { name: string;
   return categoryView(row!);
 }
 
-export async function updateCategory(ctx: RequestContext, id: number, input: { name?: string; parentID?: number | null }) {
+export async function updateCategory(ctx: RequestContext, id: number, input: Static<typeof Patch>) {
   await getCategory(ctx, id);
   await checkParent(ctx, input.parentID, id);
   const set: Partial<typeof categories.$inferInsert> = { updatedAt: new Date() };

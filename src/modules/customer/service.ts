@@ -1,9 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { customers, salesOrders } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
+import type { Static } from '@sinclair/typebox';
 import { ApiError } from '../../http/errors.js';
-import { pageFrom, planList, textSearch, type ListParams, type ListSpec } from '../inventory/listing.js';
+import type { Create, CustomerFilters, Patch } from './routes.js';
+import { runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
+import { textSearch } from '../../http/list/filters.js';
 
 type Row = typeof customers.$inferSelect;
 
@@ -25,28 +28,9 @@ const spec: ListSpec<Row> = {
   id: { column: customers.id, value: (r) => r.id },
 };
 
-export async function listCustomers(ctx: RequestContext, q: ListParams & { active?: boolean; q?: string }) {
-  const plan = planList(spec, q);
-  const where = inAccount(
-    ctx,
-    customers,
-    q.active !== undefined ? eq(customers.active, q.active) : undefined,
-    textSearch(q.q, customers.name, customers.email),
-  );
-  const [rows, [total]] = await Promise.all([
-    ctx.db
-      .select()
-      .from(customers)
-      .where(and(where, plan.cursor))
-      .orderBy(...plan.orderBy)
-      .limit(plan.limit)
-      .offset(plan.offset),
-    ctx.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(customers)
-      .where(where),
-  ]);
-  return pageFrom(spec, plan, q, rows, total?.n ?? 0, customerView);
+export async function listCustomers(ctx: RequestContext, q: ListParams & Static<typeof CustomerFilters>) {
+  const filters = [q.active !== undefined ? eq(customers.active, q.active) : undefined, textSearch(q.q, customers.name, customers.email)];
+  return runList(ctx, spec, q, { table: customers, filters }, (rows) => rows.map(customerView));
 }
 
 export async function getCustomer(ctx: RequestContext, id: number) {
@@ -58,15 +42,7 @@ export async function getCustomer(ctx: RequestContext, id: number) {
   return customerView(row);
 }
 
-interface Input {
-  name?: string;
-  email?: string | null;
-  phone?: string | null;
-  address?: string | null;
-  active?: boolean;
-}
-
-export async function createCustomer(ctx: RequestContext, input: Input & { name: string }) {
+export async function createCustomer(ctx: RequestContext, input: Static<typeof Create>) {
   const [row] = await ctx.db
     .insert(customers)
     .values({
@@ -81,7 +57,7 @@ export async function createCustomer(ctx: RequestContext, input: Input & { name:
   return customerView(row!);
 }
 
-export async function updateCustomer(ctx: RequestContext, id: number, input: Input) {
+export async function updateCustomer(ctx: RequestContext, id: number, input: Static<typeof Patch>) {
   const set = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   const [row] = await ctx.db
     .update(customers)

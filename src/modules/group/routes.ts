@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ACTIONS, REPORT_NAMES, RULESETS } from '../../access/permissions.js';
-import { pageOf, pageQuery } from '../../http/paging.js';
+import { pageOf, pageQuery } from '../../http/list/engine.js';
 import { createGroup, deleteGroup, getGroup, listGroups, updateGroup } from './service.js';
 
 const Permissions = Type.Record(Type.String(), Type.Array(Type.String(), { maxItems: 10 }), {

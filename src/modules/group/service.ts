@@ -1,11 +1,11 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { count, eq, inArray } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { ACTIONS, can, emptyRights, REPORT_NAMES, RULESETS, unionInto } from '../../access/permissions.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { groups, userGroups } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError, type ErrorFields } from '../../http/errors.js';
-import { offsetOf, toPage } from '../../http/paging.js';
+import { runList, type ListSpec } from '../../http/list/engine.js';
 
 type Row = typeof groups.$inferSelect;
 
@@ -107,20 +107,29 @@ async function memberCount(ctx: RequestContext, groupId: number) {
   return row?.n ?? 0;
 }
 
+const groupList: ListSpec<typeof groups.$inferSelect> = { sorts: {}, id: { column: groups.id, value: (r) => r.id } };
+
 export async function listGroups(ctx: RequestContext, q: { page: number; pageSize: number }) {
-  const where = inAccount(ctx, groups);
-  const [rows, [total], counts] = await Promise.all([
-    ctx.db.select().from(groups).where(where).orderBy(asc(groups.id)).limit(q.pageSize).offset(offsetOf(q.page, q.pageSize)),
-    ctx.db.select({ n: count() }).from(groups).where(where),
-    ctx.db.select({ id: userGroups.groupId, n: count() }).from(userGroups).where(inAccount(ctx, userGroups)).groupBy(userGroups.groupId),
-  ]);
-  const members = new Map(counts.map((c) => [c.id, c.n]));
-  return toPage(
-    rows.map((r) => groupView(r, members.get(r.id) ?? 0)),
-    total?.n ?? 0,
-    q.page,
-    q.pageSize,
-  );
+  return runList(ctx, groupList, q, { table: groups, filters: [] }, async (rows) => {
+    const counts = rows.length
+      ? await ctx.db
+          .select({ id: userGroups.groupId, n: count() })
+          .from(userGroups)
+          .where(
+            inAccount(
+              ctx,
+              userGroups,
+              inArray(
+                userGroups.groupId,
+                rows.map((r) => r.id),
+              ),
+            ),
+          )
+          .groupBy(userGroups.groupId)
+      : [];
+    const members = new Map(counts.map((c) => [c.id, c.n]));
+    return rows.map((r) => groupView(r, members.get(r.id) ?? 0));
+  });
 }
 
 async function findGroup(ctx: RequestContext, id: number) {

@@ -7,7 +7,7 @@ import { ApiError } from '../../http/errors.js';
 import { lots, stockLevels, stockTransactions } from '../../db/schema/index.js';
 import { inAccount } from '../../db/scoped.js';
 import { MAX_SCALED, fromScaled, storedScaled } from './decimal.js';
-import { bumpCounter } from './listing.js';
+import { bumpCounter } from '../../http/list/count.js';
 
 export type LotRow = typeof lots.$inferSelect;
 export type LedgerRow = typeof stockTransactions.$inferSelect;

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DecimalInput, PositiveUnits } from './decimal.js';
-import { dateRangeQuery, listOf, listQuery } from './listing.js';
+import { listOf, listQuery } from '../../http/list/engine.js';
+import { dateRangeQuery } from '../../http/list/filters.js';
 import { adjustStock, getLot, issueStock, listLots, listStockLevels, listTransactions, moveStock, receiveStock, setHold } from './service.js';
 
 const Str = Type.String();
@@ -51,6 +52,22 @@ const lotFilters = {
   onHold: Type.Optional(Type.Boolean()),
   empty: Type.Optional(Type.Boolean({ description: 'true: only emptied lots; false: only lots with stock.' })),
 };
+/** The lots list's query (across warehouses; the per-warehouse list takes the warehouse from its path). */
+export const LotQuery = Type.Object({ ...lotFilters, wID: Type.Optional(Id) }, { additionalProperties: false });
+/** The stock ledger's query. */
+export const LedgerQuery = Type.Object(
+  {
+    ...listQuery,
+    ...dateRangeQuery,
+    wID: Type.Optional(Id),
+    partNo: Type.Optional(Id),
+    recNo: Type.Optional(Id),
+    orderID: Type.Optional(Id),
+    kind: Type.Optional(Type.Union(['receive', 'move_out', 'move_in', 'issue', 'adjust', 'reserve', 'release', 'hold', 'unhold'].map((k) => Type.Literal(k)))),
+    reference: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
 const tags = ['Inventory'];
 const view = { access: { ruleset: 'stock', action: 'view' } } as const;
 const write = { access: { ruleset: 'stock', action: 'change' } } as const;
@@ -63,7 +80,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'List lots in the warehouses you may use',
-      querystring: Type.Object({ ...lotFilters, wID: Type.Optional(Id) }, { additionalProperties: false }),
+      querystring: LotQuery,
       response: { 200: listOf(LotSchema) },
     },
     handler: (req) => listLots(req.ctx!, req.query),
@@ -134,21 +151,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'The stock ledger',
-      querystring: Type.Object(
-        {
-          ...listQuery,
-          ...dateRangeQuery,
-          wID: Type.Optional(Id),
-          partNo: Type.Optional(Id),
-          recNo: Type.Optional(Id),
-          orderID: Type.Optional(Id),
-          kind: Type.Optional(
-            Type.Union(['receive', 'move_out', 'move_in', 'issue', 'adjust', 'reserve', 'release', 'hold', 'unhold'].map((k) => Type.Literal(k))),
-          ),
-          reference: Type.Optional(Type.String()),
-        },
-        { additionalProperties: false },
-      ),
+      querystring: LedgerQuery,
       response: { 200: listOf(LedgerSchema) },
     },
     handler: (req) => listTransactions(req.ctx!, req.query),

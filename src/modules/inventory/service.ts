@@ -1,12 +1,15 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import type { Static } from '@sinclair/typebox';
+import { and, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { assertWarehouse, inPermittedWarehouses } from '../../access/warehouses.js';
 import { items, lots, stockLevels, stockTransactions, warehouses } from '../../db/schema/index.js';
-import { byId, inAccount } from '../../db/scoped.js';
+import { byId } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
 import { MAX_SCALED, fromScaled, storedScaled, toScaled } from './decimal.js';
 import { available, inStockTransaction, type HeldLot, type LedgerRow, type LotRow, type StockTransaction } from './ledger.js';
-import { cappedCount, counterValue, inDateRange, pageFrom, planList, type ListParams, type ListSpec } from './listing.js';
+import { runList, type ListParams, type ListPlan, type ListSpec } from '../../http/list/engine.js';
+import { inDateRange } from '../../http/list/filters.js';
+import type { LedgerQuery, LotQuery } from './routes.js';
 
 export function lotView(r: LotRow) {
   return {
@@ -292,18 +295,14 @@ const lotSpec: ListSpec<LotRow> = {
   id: { column: lots.id, value: (r) => r.id },
 };
 
-export interface LotFilters extends ListParams {
-  wID?: number;
-  partNo?: number;
-  spot?: string;
-  serial?: string;
-  onHold?: boolean;
-  empty?: boolean;
-}
+/** From the route's query schema (and `offset`, from the dialects). */
+export type LotFilters = ListParams & Static<typeof LotQuery>;
 
 export async function listLots(ctx: RequestContext, q: LotFilters, pathWarehouse = false) {
-  if (q.wID !== undefined) pathWarehouse ? await knownWarehouse(ctx, q.wID) : assertWarehouse(ctx, q.wID);
-  const plan = planList(lotSpec, q);
+  if (q.wID !== undefined) {
+    if (pathWarehouse) await knownWarehouse(ctx, q.wID);
+    else assertWarehouse(ctx, q.wID);
+  }
   const filters = [
     inPermittedWarehouses(ctx, lots.warehouseId),
     q.wID !== undefined ? eq(lots.warehouseId, q.wID) : undefined,
@@ -312,19 +311,8 @@ export async function listLots(ctx: RequestContext, q: LotFilters, pathWarehouse
     q.serial !== undefined ? eq(lots.serial, q.serial) : undefined,
     q.onHold !== undefined ? eq(lots.onHold, q.onHold) : undefined,
     q.empty !== undefined ? (q.empty ? sql`${lots.units} = 0` : sql`${lots.units} > 0`) : undefined,
-  ].filter(Boolean);
-  const where = inAccount(ctx, lots, ...filters);
-  const [rows, total] = await Promise.all([
-    ctx.db
-      .select()
-      .from(lots)
-      .where(and(where, plan.cursor))
-      .orderBy(...plan.orderBy)
-      .limit(plan.limit)
-      .offset(plan.offset),
-    filters.length ? cappedCount(ctx.db, { table: lots, where }) : counterValue(ctx, 'lots'),
-  ]);
-  return pageFrom(lotSpec, plan, q, rows, total, lotView);
+  ];
+  return runList(ctx, lotSpec, q, { table: lots, filters, counter: 'lots' }, (rows) => rows.map(lotView));
 }
 
 export async function getLot(ctx: RequestContext, recNo: number) {
@@ -357,15 +345,16 @@ export function levelView(r: LevelRow) {
 }
 
 export async function listStockLevels(ctx: RequestContext, q: ListParams & { wID?: number; partNo?: number }, pathWarehouse = false) {
-  if (q.wID !== undefined) pathWarehouse ? await knownWarehouse(ctx, q.wID) : assertWarehouse(ctx, q.wID);
-  const plan = planList(levelSpec, { ...q, sort: q.sort ?? 'partNo' });
+  if (q.wID !== undefined) {
+    if (pathWarehouse) await knownWarehouse(ctx, q.wID);
+    else assertWarehouse(ctx, q.wID);
+  }
   const filters = [
     inPermittedWarehouses(ctx, stockLevels.warehouseId),
     q.wID !== undefined ? eq(stockLevels.warehouseId, q.wID) : undefined,
     q.partNo !== undefined ? eq(stockLevels.itemId, q.partNo) : undefined,
-  ].filter(Boolean);
-  const where = inAccount(ctx, stockLevels, ...filters);
-  const [rows, total] = await Promise.all([
+  ];
+  const rows = (where: SQL | undefined, plan: ListPlan<LevelRow>) =>
     ctx.db
       .select({
         partNo: stockLevels.itemId,
@@ -377,13 +366,11 @@ export async function listStockLevels(ctx: RequestContext, q: ListParams & { wID
       })
       .from(stockLevels)
       .innerJoin(items, eq(items.id, stockLevels.itemId))
-      .where(and(where, plan.cursor))
+      .where(where)
       .orderBy(...plan.orderBy)
       .limit(plan.limit)
-      .offset(plan.offset),
-    filters.length ? cappedCount(ctx.db, { table: stockLevels, where }) : counterValue(ctx, 'stock_levels'),
-  ]);
-  return pageFrom(levelSpec, plan, q, rows, total, levelView);
+      .offset(plan.offset);
+  return runList(ctx, levelSpec, { ...q, sort: q.sort ?? 'partNo' }, { table: stockLevels, filters, counter: 'stock_levels', rows }, (r) => r.map(levelView));
 }
 
 const ledgerSpec: ListSpec<LedgerRow> = {
@@ -391,20 +378,11 @@ const ledgerSpec: ListSpec<LedgerRow> = {
   id: { column: stockTransactions.id, value: (r) => r.id },
 };
 
-export interface LedgerFilters extends ListParams {
-  wID?: number;
-  partNo?: number;
-  recNo?: number;
-  kind?: string;
-  reference?: string;
-  orderID?: number;
-  from?: string;
-  to?: string;
-}
+/** From the route's query schema (and `offset`, from the dialects; `kind` may be any text there: an unknown kind matches nothing). */
+export type LedgerFilters = ListParams & Omit<Static<typeof LedgerQuery>, 'kind'> & { kind?: string };
 
 export async function listTransactions(ctx: RequestContext, q: LedgerFilters) {
   if (q.wID !== undefined) assertWarehouse(ctx, q.wID);
-  const plan = planList(ledgerSpec, q);
   const t = stockTransactions;
   const filters = [
     inPermittedWarehouses(ctx, t.warehouseId),
@@ -415,17 +393,6 @@ export async function listTransactions(ctx: RequestContext, q: LedgerFilters) {
     q.reference !== undefined ? eq(t.reference, q.reference) : undefined,
     q.orderID !== undefined ? eq(t.orderId, q.orderID) : undefined,
     ...inDateRange(t.createdAt, q.from, q.to),
-  ].filter(Boolean);
-  const where = inAccount(ctx, t, ...filters);
-  const [rows, total] = await Promise.all([
-    ctx.db
-      .select()
-      .from(t)
-      .where(and(where, plan.cursor))
-      .orderBy(...plan.orderBy)
-      .limit(plan.limit)
-      .offset(plan.offset),
-    filters.length ? cappedCount(ctx.db, { table: t, where }) : counterValue(ctx, 'stock_transactions'),
-  ]);
-  return pageFrom(ledgerSpec, plan, q, rows, total, ledgerView);
+  ];
+  return runList(ctx, ledgerSpec, q, { table: t, filters, counter: 'stock_transactions' }, (rows) => rows.map(ledgerView));
 }

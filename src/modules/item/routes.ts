@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DecimalInput } from '../inventory/decimal.js';
-import { listOf, listQuery } from '../inventory/listing.js';
+import { listOf, listQuery } from '../../http/list/engine.js';
 import { createItem, deleteItem, getItem, listItems, updateItem } from './service.js';
 
 const DateParam = Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })]);
@@ -34,6 +34,19 @@ const { shortID, ...optionalFields } = ItemFields;
 const ItemCreate = Type.Composite([Type.Object({ shortID }), Type.Partial(Type.Object(optionalFields))], { additionalProperties: false });
 const ItemPatch = Type.Partial(Type.Object(ItemFields), { additionalProperties: false, minProperties: 1 });
 const PartNo = Type.Object({ partNo: Type.Integer({ minimum: 1 }) });
+/** The item list's query: the engine's paging, sort and cursor, and the filters. */
+export const ItemQuery = Type.Object(
+  {
+    ...listQuery,
+    shortID: Type.Optional(Type.String()),
+    categoryID: Type.Optional(Type.Integer({ minimum: 1 })),
+    active: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    updatedFrom: Type.Optional(DateParam),
+    updatedTo: Type.Optional(DateParam),
+  },
+  { additionalProperties: false },
+);
 const tags = ['Item'];
 
 export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -45,18 +58,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'List items',
       description: 'Filters: shortID, categoryID, active, q (text in shortID/description), updatedFrom/updatedTo. Sort: partNo, shortID, description, updated.',
-      querystring: Type.Object(
-        {
-          ...listQuery,
-          shortID: Type.Optional(Type.String()),
-          categoryID: Type.Optional(Type.Integer({ minimum: 1 })),
-          active: Type.Optional(Type.Boolean()),
-          q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-          updatedFrom: Type.Optional(DateParam),
-          updatedTo: Type.Optional(DateParam),
-        },
-        { additionalProperties: false },
-      ),
+      querystring: ItemQuery,
       response: { 200: listOf(ItemSchema) },
     },
     handler: (req) => listItems(req.ctx!, req.query),

@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
@@ -6,7 +7,10 @@ import { accountStatement } from '../../db/prepared.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
 import { decimalText } from '../inventory/decimal.js';
-import { bumpCounter, cappedCount, counterValue, inDateRange, pageFrom, planList, textSearch, type ListParams, type ListSpec } from '../inventory/listing.js';
+import { bumpCounter, counterValue } from '../../http/list/count.js';
+import { pageFrom, planList, runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
+import { inDateRange, textSearch } from '../../http/list/filters.js';
+import type { ItemQuery } from './routes.js';
 
 type Row = typeof items.$inferSelect;
 
@@ -84,16 +88,8 @@ export const itemList: ListSpec<Row> = {
   id: { column: items.id, value: (r) => r.id },
 };
 
-export interface ItemFilters extends ListParams {
-  shortID?: string;
-  categoryID?: number;
-  /** Items in any of these categories (a category and its subcategories, say). */
-  categoryIDs?: number[];
-  active?: boolean;
-  q?: string;
-  updatedFrom?: string;
-  updatedTo?: string;
-}
+/** From the route's query schema, with `offset` and `categoryIDs` (items in any of these categories: a category and its subcategories, say) for the dialects. */
+export type ItemFilters = ListParams & Static<typeof ItemQuery> & { categoryIDs?: number[] };
 
 /** The common list call, a plain page (no filter, sort or cursor), as a prepared statement. */
 const plainItemPage = accountStatement<{ limit: number; offset: number }, Row[]>('qm_item_page', (db, scope) =>
@@ -101,7 +97,6 @@ const plainItemPage = accountStatement<{ limit: number; offset: number }, Row[]>
 );
 
 export async function listItems(ctx: RequestContext, q: ItemFilters) {
-  const plan = planList(itemList, q);
   const filters = [
     q.shortID !== undefined ? eq(items.shortId, q.shortID) : undefined,
     q.categoryID !== undefined ? eq(items.categoryId, q.categoryID) : undefined,
@@ -109,23 +104,14 @@ export async function listItems(ctx: RequestContext, q: ItemFilters) {
     q.active !== undefined ? eq(items.active, q.active) : undefined,
     textSearch(q.q, items.shortId, items.description),
     ...inDateRange(items.updatedAt, q.updatedFrom, q.updatedTo),
-  ].filter(Boolean);
-  if (!filters.length && !plan.sorts.length && !plan.cursorMode) {
+  ];
+  // The hot path: a plain page (no filter, sort or cursor) runs two prepared statements, the page and the counter.
+  if (filters.every((f) => f === undefined) && !q.sort && q.after === undefined) {
+    const plan = planList(itemList, q);
     const [rows, total] = await Promise.all([plainItemPage(ctx, { limit: plan.limit, offset: plan.offset }), counterValue(ctx, 'items')]);
     return pageFrom(itemList, plan, q, rows, total, itemView);
   }
-  const where = inAccount(ctx, items, ...filters);
-  const [rows, total] = await Promise.all([
-    ctx.db
-      .select()
-      .from(items)
-      .where(and(where, plan.cursor))
-      .orderBy(...plan.orderBy)
-      .limit(plan.limit)
-      .offset(plan.offset),
-    filters.length ? cappedCount(ctx.db, { table: items, where }) : counterValue(ctx, 'items'),
-  ]);
-  return pageFrom(itemList, plan, q, rows, total, itemView);
+  return runList(ctx, itemList, q, { table: items, filters, counter: 'items' }, (rows) => rows.map(itemView));
 }
 
 export async function getItem(ctx: RequestContext, partNo: number) {

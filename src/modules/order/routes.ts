@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DecimalInput, PositiveUnits } from '../inventory/decimal.js';
-import { dateRangeQuery, listOf, listQuery } from '../inventory/listing.js';
+import { listOf, listQuery } from '../../http/list/engine.js';
+import { dateRangeQuery } from '../../http/list/filters.js';
 import { LedgerSchema } from '../inventory/routes.js';
 import { cancelOrder, confirmOrder, createOrder, getOrder, listOrders, shipOrder, updateOrder } from './service.js';
 

@@ -7,7 +7,8 @@ import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
 import { fromScaled, storedScaled, toScaled } from '../inventory/decimal.js';
 import { available, inStockTransaction, type HeldLot } from '../inventory/ledger.js';
-import { inDateRange, pageFrom, planList, type ListParams, type ListSpec } from '../inventory/listing.js';
+import { runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
+import { inDateRange } from '../../http/list/filters.js';
 import { ledgerView, parseUnits } from '../inventory/service.js';
 
 type OrderRow = typeof salesOrders.$inferSelect;
@@ -72,30 +73,14 @@ const spec: ListSpec<OrderRow> = {
 
 export async function listOrders(ctx: RequestContext, q: ListParams & { status?: string; customerID?: number; wID?: number; from?: string; to?: string }) {
   if (q.wID !== undefined) assertWarehouse(ctx, q.wID);
-  const plan = planList(spec, q);
-  const where = inAccount(
-    ctx,
-    salesOrders,
+  const filters = [
     inPermittedWarehouses(ctx, salesOrders.warehouseId),
     q.status !== undefined ? eq(salesOrders.status, q.status) : undefined,
     q.customerID !== undefined ? eq(salesOrders.customerId, q.customerID) : undefined,
     q.wID !== undefined ? eq(salesOrders.warehouseId, q.wID) : undefined,
     ...inDateRange(salesOrders.createdAt, q.from, q.to),
-  );
-  const [rows, [total]] = await Promise.all([
-    ctx.db
-      .select()
-      .from(salesOrders)
-      .where(and(where, plan.cursor))
-      .orderBy(...plan.orderBy)
-      .limit(plan.limit)
-      .offset(plan.offset),
-    ctx.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(salesOrders)
-      .where(where),
-  ]);
-  return pageFrom(spec, plan, q, rows, total?.n ?? 0, summaryView);
+  ];
+  return runList(ctx, spec, q, { table: salesOrders, filters }, (rows) => rows.map(summaryView));
 }
 
 export interface LineInput {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { dateRangeQuery } from '../inventory/listing.js';
+import { dateRangeQuery } from '../../http/list/filters.js';
 import { availableReports, runReport, toCsv } from './service.js';
 
 const tags = ['Report'];
@@ -64,10 +64,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { format, ...params } = req.query;
       const result = await runReport(req.ctx!, req.params.name.toLowerCase(), params);
       if (format === 'csv') {
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${result.name}.csv"`)
-          .send(toCsv(result) as never);
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${result.name}.csv"`).send(toCsv(result));
       }
       return result;
     },

@@ -5,7 +5,7 @@ import { items, orderLines, salesOrders, stockLevels, stockTransactions } from '
 import { inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
 import { fromScaled, storedScaled } from '../inventory/decimal.js';
-import { inDateRange } from '../inventory/listing.js';
+import { inDateRange } from '../../http/list/filters.js';
 import { REPORT_NAMES, type ReportName } from '../../access/permissions.js';
 
 export const REPORTS: Record<ReportName, { title: string; description: string; parameters: string[] }> = {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PASSWORD_MIN_LENGTH, PIN_PATTERN } from '../../auth/passwords.js';
-import { pageOf, pageQuery } from '../../http/paging.js';
+import { pageOf, pageQuery } from '../../http/list/engine.js';
 import {
   changeOwnPassword,
   createUser,

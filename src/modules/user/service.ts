@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { hashPassword, verifyPassword } from '../../auth/passwords.js';
 import type { RequestContext } from '../../auth/principal.js';
 import { can, emptyRights, RULESETS, unionInto, type Rights } from '../../access/permissions.js';
@@ -7,7 +7,8 @@ import type { Tx } from '../../db/client.js';
 import { groups, userGroups, users, userWarehouses, warehouses } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
-import { offsetOf, toPage } from '../../http/paging.js';
+import { runList, type ListSpec } from '../../http/list/engine.js';
+import { textSearch } from '../../http/list/filters.js';
 import { Lockout as LockoutPolicy } from '../../auth/lockout.js';
 import type { AuditDetails } from '../../audit/events.js';
 
@@ -57,14 +58,16 @@ export interface UserQuery {
 
 export const USER_SORTS = ['id', '-id', 'username', '-username', 'email', '-email', 'created', '-created'] as const;
 export type UserSort = (typeof USER_SORTS)[number];
-const SORT_COLUMN = { id: users.id, username: users.username, email: users.email, created: users.createdAt } as const;
-
-function orderOf(sort: UserSort = 'id') {
-  const descending = sort.startsWith('-');
-  const column = SORT_COLUMN[sort.replace(/^-/, '') as keyof typeof SORT_COLUMN];
-  // The id breaks ties, so pages never overlap or skip.
-  return [descending ? desc(column) : asc(column), descending ? desc(users.id) : asc(users.id)];
-}
+/** The id breaks ties, so pages never overlap or skip. */
+const userList: ListSpec<Row> = {
+  sorts: {
+    id: { column: users.id, value: (r) => r.id },
+    username: { column: users.username, kind: 'string', value: (r) => r.username },
+    email: { column: users.email, kind: 'string', value: (r) => r.email },
+    created: { column: users.createdAt, kind: 'date', value: (r) => r.createdAt },
+  },
+  id: { column: users.id, value: (r) => r.id },
+};
 
 async function memberships(ctx: RequestContext, ids: number[]) {
   if (!ids.length) return { gs: new Map<number, { id: number; name: string }[]>(), whs: new Map<number, number[]>() };
@@ -94,35 +97,19 @@ async function view(ctx: RequestContext, row: Row) {
 }
 
 export async function listUsers(ctx: RequestContext, q: UserQuery) {
-  const conds: (SQL | undefined)[] = [];
-  if (q.q) {
-    const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conds.push(or(ilike(users.username, like), ilike(users.email, like)));
-  }
-  if (q.active !== undefined) conds.push(eq(users.isActive, q.active));
-  if (q.readOnly !== undefined) conds.push(eq(users.isReadOnly, q.readOnly));
-  if (q.kind !== undefined) conds.push(eq(users.kind, q.kind));
-  const where = inAccount(ctx, users, ...conds);
-  const [rows, [total]] = await Promise.all([
-    ctx.db
-      .select()
-      .from(users)
-      .where(where)
-      .orderBy(...orderOf(q.sort))
-      .limit(q.pageSize)
-      .offset(offsetOf(q.page, q.pageSize)),
-    ctx.db.select({ n: count() }).from(users).where(where),
-  ]);
-  const { gs, whs } = await memberships(
-    ctx,
-    rows.map((r) => r.id),
-  );
-  return toPage(
-    rows.map((r) => userView(r, gs.get(r.id) ?? [], whs.get(r.id) ?? [])),
-    total?.n ?? 0,
-    q.page,
-    q.pageSize,
-  );
+  const filters = [
+    textSearch(q.q, users.username, users.email),
+    q.active !== undefined ? eq(users.isActive, q.active) : undefined,
+    q.readOnly !== undefined ? eq(users.isReadOnly, q.readOnly) : undefined,
+    q.kind !== undefined ? eq(users.kind, q.kind) : undefined,
+  ];
+  return runList(ctx, userList, q, { table: users, filters }, async (rows) => {
+    const { gs, whs } = await memberships(
+      ctx,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => userView(r, gs.get(r.id) ?? [], whs.get(r.id) ?? []));
+  });
 }
 
 async function findUser(ctx: RequestContext, id: number): Promise<Row> {

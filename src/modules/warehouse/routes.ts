@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listOf, listQuery } from '../inventory/listing.js';
+import { crudRoutes } from '../../http/crud.js';
 import { createBin, createWarehouse, deleteBin, deleteWarehouse, getWarehouse, listBins, listWarehouses, updateWarehouse } from './service.js';
 
 const WarehouseSchema = Type.Object({
@@ -19,63 +19,34 @@ const Fields = {
   address: Type.Union([Type.String({ maxLength: 1000 }), Type.Null()]),
   active: Type.Boolean(),
 };
-const Create = Type.Object(
+export const Create = Type.Object(
   { code: Fields.code, name: Fields.name, address: Type.Optional(Fields.address), active: Type.Optional(Fields.active) },
   { additionalProperties: false },
 );
-const Patch = Type.Partial(Type.Object(Fields), { additionalProperties: false, minProperties: 1 });
+export const Patch = Type.Partial(Type.Object(Fields), { additionalProperties: false, minProperties: 1 });
 const Wid = Type.Object({ wid: Type.Integer({ minimum: 1 }) });
+export const WarehouseFilters = Type.Object({
+  code: Type.Optional(Type.String()),
+  active: Type.Optional(Type.Boolean()),
+  q: Type.Optional(Type.String({ minLength: 1 })),
+});
 const tags = ['Warehouse'];
 const view = { access: { ruleset: 'warehouse', action: 'view' } } as const;
 
 export const warehouseRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.route({
-    method: 'GET',
-    url: '/api/v1/Warehouse',
-    config: view,
-    schema: {
-      tags,
-      summary: 'List the warehouses you may use',
-      querystring: Type.Object(
-        { ...listQuery, code: Type.Optional(Type.String()), active: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ minLength: 1 })) },
-        { additionalProperties: false },
-      ),
-      response: { 200: listOf(WarehouseSchema) },
-    },
-    handler: (req) => listWarehouses(req.ctx!, req.query),
-  });
-  app.route({
-    method: 'GET',
-    url: '/api/v1/Warehouse/:wid',
-    config: view,
-    schema: { tags, summary: 'Get a warehouse', params: Wid, response: { 200: WarehouseSchema } },
-    handler: (req) => getWarehouse(req.ctx!, req.params.wid),
-  });
-  app.route({
-    method: 'POST',
-    url: '/api/v1/Warehouse',
-    config: { access: { ruleset: 'warehouse', action: 'add' } },
-    schema: { tags, summary: 'Create a warehouse', body: Create, response: { 201: WarehouseSchema } },
-    handler: async (req, reply) => reply.code(201).send(await createWarehouse(req.ctx!, req.body)),
-  });
-  for (const method of ['PUT', 'PATCH'] as const) {
-    app.route({
-      method,
-      url: '/api/v1/Warehouse/:wid',
-      config: { access: { ruleset: 'warehouse', action: 'change' } },
-      schema: { tags, summary: 'Update a warehouse', params: Wid, body: Patch, response: { 200: WarehouseSchema } },
-      handler: (req) => updateWarehouse(req.ctx!, req.params.wid, req.body),
-    });
-  }
-  app.route({
-    method: 'DELETE',
-    url: '/api/v1/Warehouse/:wid',
-    config: { access: { ruleset: 'warehouse', action: 'delete' } },
-    schema: { tags, summary: 'Delete a warehouse (409 while it has stock or orders)', params: Wid, response: { 204: Type.Null() } },
-    handler: async (req, reply) => {
-      await deleteWarehouse(req.ctx!, req.params.wid);
-      return reply.code(204).send(null);
-    },
+  crudRoutes(app, {
+    path: '/api/v1/Warehouse',
+    tags,
+    item: WarehouseSchema,
+    filters: WarehouseFilters.properties,
+    id: Wid,
+    create: Create,
+    patch: Patch,
+    list: { access: view.access, summary: 'List the warehouses you may use', run: listWarehouses },
+    get: { access: view.access, summary: 'Get a warehouse', run: getWarehouse },
+    add: { access: { ruleset: 'warehouse', action: 'add' }, summary: 'Create a warehouse', run: createWarehouse },
+    change: { access: { ruleset: 'warehouse', action: 'change' }, summary: 'Update a warehouse', run: updateWarehouse },
+    remove: { access: { ruleset: 'warehouse', action: 'delete' }, summary: 'Delete a warehouse (409 while it has stock or orders)', run: deleteWarehouse },
   });
   app.route({
     method: 'GET',

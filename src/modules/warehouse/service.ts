@@ -1,11 +1,14 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { assertWarehouse, inPermittedWarehouses } from '../../access/warehouses.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { bins, lots, salesOrders, warehouses } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
+import type { Static } from '@sinclair/typebox';
 import { ApiError } from '../../http/errors.js';
-import { pageFrom, planList, textSearch, type ListParams, type ListSpec } from '../inventory/listing.js';
+import type { Create, Patch, WarehouseFilters } from './routes.js';
+import { runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
+import { textSearch } from '../../http/list/filters.js';
 
 type Row = typeof warehouses.$inferSelect;
 
@@ -31,30 +34,14 @@ const spec: ListSpec<Row> = {
 };
 
 /** A limited user lists only the warehouses they may use. */
-export async function listWarehouses(ctx: RequestContext, q: ListParams & { code?: string; active?: boolean; q?: string }) {
-  const plan = planList(spec, q);
-  const where = inAccount(
-    ctx,
-    warehouses,
+export async function listWarehouses(ctx: RequestContext, q: ListParams & Static<typeof WarehouseFilters>) {
+  const filters = [
     inPermittedWarehouses(ctx, warehouses.id),
     q.code !== undefined ? eq(warehouses.code, q.code) : undefined,
     q.active !== undefined ? eq(warehouses.active, q.active) : undefined,
     textSearch(q.q, warehouses.code, warehouses.name),
-  );
-  const [rows, [total]] = await Promise.all([
-    ctx.db
-      .select()
-      .from(warehouses)
-      .where(and(where, plan.cursor))
-      .orderBy(...plan.orderBy)
-      .limit(plan.limit)
-      .offset(plan.offset),
-    ctx.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(warehouses)
-      .where(where),
-  ]);
-  return pageFrom(spec, plan, q, rows, total?.n ?? 0, warehouseView);
+  ];
+  return runList(ctx, spec, q, { table: warehouses, filters }, (rows) => rows.map(warehouseView));
 }
 
 /** A warehouse of the account the caller may use: 403 warehouse.forbidden when not theirs, 404 when not in the account. */
@@ -90,14 +77,7 @@ function duplicateCode(code: string | undefined) {
   return new ApiError('conflict', `A warehouse with code "${code}" already exists.`, { code: ['must be unique'] });
 }
 
-interface Input {
-  code?: string;
-  name?: string;
-  address?: string | null;
-  active?: boolean;
-}
-
-export async function createWarehouse(ctx: RequestContext, input: Input & { code: string; name: string }) {
+export async function createWarehouse(ctx: RequestContext, input: Static<typeof Create>) {
   // A user limited to some warehouses could not see or use a new one: creating warehouses is for unlimited users.
   if (ctx.warehouses !== null) throw new ApiError('warehouse.forbidden', 'Users limited to some warehouses cannot create warehouses.');
   try {
@@ -112,7 +92,7 @@ export async function createWarehouse(ctx: RequestContext, input: Input & { code
   }
 }
 
-export async function updateWarehouse(ctx: RequestContext, wid: number, input: Input) {
+export async function updateWarehouse(ctx: RequestContext, wid: number, input: Static<typeof Patch>) {
   await usableWarehouse(ctx, wid);
   try {
     const set = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));

@@ -557,10 +557,12 @@ describe('OpenAPI document', () => {
   it('lists the Frappe routes tagged Frappe, with Frappe error shapes and the declared permission', async () => {
     const doc = (await request(t, { method: 'GET', url: '/api/schema/' })).json();
     const op = doc.paths['/api/resource/Item/{name}'].put;
+    // Error bodies are shared under components.schemas; follow the reference.
+    const deref = (s: any): any => (typeof s?.$ref === 'string' ? deref(doc.components.schemas[s.$ref.replace('#/components/schemas/', '')]) : s);
     expect(op.tags).toEqual(['Frappe']);
     expect(op.description).toContain('**change** on ruleset **item**');
     for (const status of ['403', '404', '417', '4XX']) {
-      const schema = op.responses[status].content['application/json'].schema;
+      const schema = deref(op.responses[status].content['application/json'].schema);
       expect(schema.properties ?? schema.$ref, status).toBeDefined();
       expect(JSON.stringify(schema.properties ?? {}), status).toContain('exc_type');
     }

@@ -117,8 +117,10 @@ describe('OpenAPI document', () => {
     const op = doc.paths['/api/products/'].get;
     expect(op.tags).toEqual(['Inventorum']);
     expect(op.security).toContainEqual({ oauth2: ['products:read'] });
-    const err = op.responses['403'].content['application/json'].schema;
+    // Error bodies are shared under components.schemas; follow the reference.
+    const deref = (s: any): any => (typeof s?.$ref === 'string' ? deref(doc.components.schemas[s.$ref.replace('#/components/schemas/', '')]) : s);
+    const err = deref(op.responses['403'].content['application/json'].schema);
     expect(Object.keys(err.properties.error.properties)).toEqual(['fields', 'description', 'key']);
-    expect(op.responses['4XX'].content['application/json'].schema.properties.error).toBeDefined();
+    expect(deref(op.responses['4XX'].content['application/json'].schema).properties.error).toBeDefined();
   });
 });

@@ -294,7 +294,9 @@ describe('the OpenAPI document', () => {
     const op = doc.paths['/api/part/'].get;
     expect(op.tags).toEqual(['InvenTree']);
     expect(op.responses['200']).toBeDefined();
-    expect(JSON.stringify(op.responses['4XX'])).toContain('detail');
+    // Error bodies are shared under components.schemas; follow the reference.
+    const deref = (s: any): any => (typeof s?.$ref === 'string' ? deref(doc.components.schemas[s.$ref.replace('#/components/schemas/', '')]) : s);
+    expect(JSON.stringify(deref(op.responses['4XX'].content['application/json'].schema))).toContain('detail');
     expect(doc.paths['/api/'].get.tags).toEqual(['InvenTree']);
     expect(doc.paths['/api/stock/transfer/'].post.security).toEqual(expect.arrayContaining([{ oauth2: ['inventories:update'] }]));
   });
