@@ -56,6 +56,8 @@ export class AuditWriter {
   private queue: AuditEntry[] = [];
   private timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** The flush queued behind the running one, if any. */
+  private waiting: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -73,12 +75,26 @@ export class AuditWriter {
     if (this.queue.length >= this.maxBatch) void this.flush();
   }
 
-  /** Writes everything queued so far; concurrent calls run one after another. */
+  /**
+   * Writes everything queued so far; concurrent calls run one after another. A flush takes the entries queued when it
+   * starts, and at most one flush waits behind the running one (later calls share it): under a steady stream of
+   * requests the queue goes out in full batches once a second, never as a stream of small inserts that each cost a
+   * statement.
+   */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      while (this.queue.length) await this.insert(this.queue.splice(0, this.maxBatch));
+    if (this.waiting) return this.waiting;
+    const run = this.flushing.then(async () => {
+      this.waiting = null;
+      let left = this.queue.length;
+      while (left > 0) {
+        const batch = this.queue.splice(0, Math.min(left, this.maxBatch));
+        left -= batch.length;
+        await this.insert(batch);
+      }
     });
-    return this.flushing;
+    this.waiting = run;
+    this.flushing = run;
+    return run;
   }
 
   private async insert(batch: AuditEntry[]): Promise<void> {

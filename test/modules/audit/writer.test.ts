@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { auditLog } from '../../../src/db/schema/index.js';
 import { AuditWriter } from '../../../src/modules/audit/writer.js';
 import { freshDatabase } from '../../helpers/app.js';
@@ -68,5 +68,25 @@ describe('the audit writer’s batch insert', () => {
     await writer.close();
     const rows = await db.select({ status: auditLog.status }).from(auditLog).where(eq(auditLog.accountId, 11)).orderBy(asc(auditLog.id));
     expect(rows.map((r) => r.status)).toEqual(Array.from({ length: 2_500 }, (_, i) => i));
+  });
+
+  it('entries written while a flush runs wait for the next flush: a stream of requests is not a stream of inserts', async () => {
+    const writer = new AuditWriter(db, 60_000, 1_000);
+    writer.write({ accountId: 12, event: 'stream' });
+    const first = writer.flush();
+    // One entry a millisecond, for longer than an insert takes.
+    for (let i = 0; i < 100; i++) {
+      writer.write({ accountId: 12, event: 'stream' });
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await first;
+    await writer.close();
+    // Rows of one insert share its transaction id (xmin): one per statement.
+    const [counted] = await db
+      .select({ rows: sql<number>`count(*)::int`, statements: sql<number>`count(distinct xmin::text)::int` })
+      .from(auditLog)
+      .where(eq(auditLog.accountId, 12));
+    expect(counted).toEqual({ rows: 101, statements: expect.any(Number) });
+    expect(counted!.statements).toBeLessThanOrEqual(3);
   });
 });
