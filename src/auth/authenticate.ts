@@ -8,7 +8,8 @@ import { BasicScheme } from './schemes/basic.js';
 import { BearerScheme } from './schemes/bearer.js';
 import { PersonalTokenScheme } from './schemes/token.js';
 import { checkSameSite, CSRF_HEADER, SESSION_COOKIE, SessionScheme, SID_COOKIE } from './schemes/session.js';
-import { routeAccess } from '../access/guard.js';
+import { accessHook } from '../access/guard.js';
+import { hooksOf } from '../http/input.js';
 import { LIMITS } from '../defaults.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -82,20 +83,24 @@ declare module 'fastify' {
 }
 
 /**
- * The authenticate hook: runs on every non-public route, before the body is read. Sets `request.ctx`.
+ * The authenticate hook: runs on every non-public route, before the body is read, and sets `request.ctx`; the guard
+ * follows in the same hook (src/access/guard.ts `accessHook`). Attached per route when the route registers, first
+ * among its own onRequest hooks, so a public route or a 404 pays nothing for it and no request looks its route up.
  * Credentials over plain HTTP are refused before they are looked at.
  */
 export function registerAuthentication(app: FastifyInstance, authenticator: Authenticator, https: HttpsPolicy, benchmarkAsUser?: number) {
   app.decorateRequest('ctx', null);
-  app.addHook('onRequest', async (request) => {
-    const access = routeAccess(request);
+  const authenticate =
+    benchmarkAsUser === undefined
+      ? (request: FastifyRequest) => authenticateRequest(request, authenticator, https)
+      : async (request: FastifyRequest) => {
+          const user = (await authenticator.deps.users.get(benchmarkAsUser))!;
+          request.ctx = contextFor(authenticator.deps.db, { user, credential: { kind: 'password', id: null }, scope: null }, request.ip);
+        };
+  app.addHook('onRoute', (opts) => {
+    const access = opts.config?.access;
     if (access === 'public' || access === undefined) return;
-    if (benchmarkAsUser !== undefined) {
-      const user = (await authenticator.deps.users.get(benchmarkAsUser))!;
-      request.ctx = contextFor(authenticator.deps.db, { user, credential: { kind: 'password', id: null }, scope: null }, request.ip);
-      return;
-    }
-    await authenticateRequest(request, authenticator, https);
+    opts.onRequest = [accessHook(access, authenticate), ...hooksOf(opts.onRequest)];
   });
 }
 
@@ -107,7 +112,7 @@ export function registerAuthentication(app: FastifyInstance, authenticator: Auth
 export async function authenticateRequest(request: FastifyRequest, authenticator: Authenticator, https: HttpsPolicy): Promise<void> {
   const cookie = request.headers.cookie;
   const sentCookie =
-    cookie?.includes(SESSION_COOKIE) || (request.routeOptions.config.sessionCookie === SID_COOKIE && request.cookies?.[SID_COOKIE] !== undefined);
+    cookie?.includes(SESSION_COOKIE) || (request.cookies?.[SID_COOKIE] !== undefined && request.routeOptions.config.sessionCookie === SID_COOKIE);
   if ((request.headers.authorization || sentCookie) && !https.isSecure(request)) {
     throw new ApiError('https.required');
   }
