@@ -77,16 +77,20 @@ export function assertAccess(request: FastifyRequest, access: Exclude<Access, 'p
  * authentication's onRoute hook, first among the route's hooks): who is calling (`authenticate` sets `request.ctx`),
  * then whether they may, before the body is read. The declaration is bound here, not looked up per request.
  */
-export function accessHook(access: Exclude<Access, 'public'>, authenticate: (request: FastifyRequest) => Promise<void>) {
+export function accessHook(access: Exclude<Access, 'public'>, authenticate: (request: FastifyRequest) => Promise<void> | void) {
   return function checkAccess(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
-    authenticate(request).then(() => {
+    const enforce = () => {
       try {
         assertAccess(request, access);
       } catch (err) {
         return done(err as Error);
       }
       done();
-    }, done);
+    };
+    // `authenticate` answers a warm credential synchronously: then no promise at all.
+    const pending = authenticate(request);
+    if (pending) pending.then(enforce, done);
+    else enforce();
   };
 }
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { makeAccount, personalToken, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { makeAccount, personalToken, setUser, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
 
 /**
  * Authentication and the guard are attached to each route that declares access when it registers (one onRequest
@@ -13,12 +13,13 @@ let t: TestApp;
 let app: FastifyInstance;
 let owner: TestUser;
 let viewer: TestUser;
+let acc: Awaited<ReturnType<typeof makeAccount>>;
 let token: string;
 const seen: { own: number | null; query?: unknown }[] = [];
 
 beforeAll(async () => {
   t = await startTestApp();
-  const acc = await makeAccount(t);
+  acc = await makeAccount(t);
   owner = await acc.user({ group: 'owner' });
   viewer = await acc.user({ group: null });
   token = await personalToken(t, owner);
@@ -79,5 +80,37 @@ describe('the access hook of a declared route', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/NoSuchThing/%FF' });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.key).toBe('validation.failed');
+  });
+});
+
+describe('a warm personal token (answered without a promise) is still checked in full', () => {
+  const list = (tok: string) => t.app.inject({ method: 'GET', url: '/api/v1/Item?page=1&pageSize=1', headers: { authorization: `Token ${tok}` } });
+
+  it('expiry: a warm token past its expiry answers 401 token.expired', async () => {
+    const u = await acc.user({ group: 'owner' });
+    const tok = await personalToken(t, u, undefined, new Date(Date.now() + 1_500));
+    expect((await list(tok)).statusCode).toBe(200);
+    expect((await list(tok)).statusCode).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const res = await list(tok);
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.key).toBe('token.expired');
+  });
+
+  it('a user disabled while the token is warm answers 401 user.disabled at once', async () => {
+    const u = await acc.user({ group: 'owner' });
+    const tok = await personalToken(t, u);
+    expect((await list(tok)).statusCode).toBe(200);
+    await setUser(t, u.id, { isActive: false });
+    const res = await list(tok);
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.key).toBe('user.disabled');
+  });
+
+  it('lower-case scheme, extra spaces and a token with a colon take the whole path with the same answers', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `token ${token}` } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Token   ${token}  ` } })).statusCode).toBe(200);
+    const colon = await t.app.inject({ method: 'GET', url: '/api/v1/Item', headers: { authorization: `Token ${token}:x` } });
+    expect(colon.statusCode).toBe(401);
   });
 });

@@ -43,6 +43,19 @@ export class PersonalTokenScheme {
     return { user, credential: { kind: 'token', id: entry.id }, scope: null };
   }
 
+  /**
+   * The warm path, synchronous (no promise): the principal when the token's entry and its user are cached, valid and
+   * active; undefined for anything else, which `authenticate` answers (refusals included).
+   */
+  warm(token: string, ip: string): Principal | undefined {
+    const entry = this.cache.get(hashSecret(token));
+    if (!entry || (entry.expiresAt !== null && entry.expiresAt <= Date.now())) return undefined;
+    const user = this.deps.users.peek(entry.userId);
+    if (!user?.active) return undefined;
+    this.deps.usage.touch('personal_tokens', entry.id, ip);
+    return { user, credential: { kind: 'token', id: entry.id }, scope: null };
+  }
+
   private async lookup(hash: string): Promise<TokenEntry | null> {
     const [row] = await this.deps.db
       .select({ id: personalTokens.id, userId: personalTokens.userId, expiresAt: personalTokens.expiresAt })
