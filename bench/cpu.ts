@@ -55,7 +55,9 @@ try {
       `${t.label.padEnd(12)} CPU ${median(cpu[i]!).toFixed(0).padStart(5)} µs/request (rounds ${cpu[i]!.map((x) => x.toFixed(0)).join(', ')}); ${median(rps[i]!).toFixed(0)} req/s`,
     );
   }
-  console.log(`Token list / bare route, CPU: ${(median(cpu[1]!) / median(cpu[0]!)).toFixed(3)} (medians), ${(Math.min(...cpu[1]!) / Math.min(...cpu[0]!)).toFixed(3)} (least)`);
+  console.log(
+    `Token list / bare route, CPU: ${(median(cpu[1]!) / median(cpu[0]!)).toFixed(3)} (medians), ${(Math.min(...cpu[1]!) / Math.min(...cpu[0]!)).toFixed(3)} (least)`,
+  );
 } finally {
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
