@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
 import { ApiError } from '../http/errors.js';
 import { ACTION_BIT, type Action, type Ruleset } from './permissions.js';
 import { scopeFor } from './scopes.js';
@@ -72,7 +72,32 @@ export function assertAccess(request: FastifyRequest, access: Exclude<Access, 'p
   if (access.superuser && !ctx.superuser) throw new ApiError('permission.denied', 'Only a superuser may do this.');
 }
 
-/** Enforces the route's declaration. Runs right after authentication, before the body is read. */
+/**
+ * The onRequest hook of a route that declares access other than 'public', built once per route (by the
+ * authentication's onRoute hook, first among the route's hooks): who is calling (`authenticate` sets `request.ctx`),
+ * then whether they may, before the body is read. The declaration is bound here, not looked up per request.
+ */
+export function accessHook(access: Exclude<Access, 'public'>, authenticate: (request: FastifyRequest) => Promise<void> | void) {
+  return function checkAccess(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
+    const enforce = () => {
+      try {
+        assertAccess(request, access);
+      } catch (err) {
+        return done(err as Error);
+      }
+      done();
+    };
+    // `authenticate` answers a warm credential synchronously: then no promise at all.
+    const pending = authenticate(request);
+    if (pending) pending.then(enforce, done);
+    else enforce();
+  };
+}
+
+/**
+ * Checks the routes' declarations as they register, and the read-only rule on parsed bodies. The declaration itself
+ * is enforced by each route's access hook (`accessHook`, right after authentication, before the body is read).
+ */
 export function registerGuard(app: FastifyInstance) {
   // A route without a declaration does not register. The docs UI plugin's routes are the one listed exception.
   app.addHook('onRoute', (opts: RouteOptions) => {
@@ -85,20 +110,15 @@ export function registerGuard(app: FastifyInstance) {
     throw new Error(`Route ${String(opts.method)} ${opts.url} declares no access: add config.access ('public' if it is)`);
   });
 
-  app.addHook('onRequest', async (request) => {
+  // `_method` may also hide in a form or JSON body: checked once the body is parsed. Synchronous: a request by a
+  // user who is not read-only costs one property read.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (!request.ctx?.readOnly) return done();
     const access = routeAccess(request);
-    if (access === undefined || access === 'public') return;
-    assertAccess(request, access);
-  });
-
-  // `_method` may also hide in a form or JSON body: checked once the body is parsed.
-  app.addHook('preValidation', async (request) => {
-    const ctx = request.ctx;
-    if (!ctx?.readOnly) return;
-    const access = routeAccess(request);
-    if (typeof access !== 'object') return;
     const body = request.body as Record<string, unknown> | undefined;
-    if (body && typeof body === 'object' && '_method' in body && !isSafe(body._method)) throw new ApiError('user.read_only');
+    if (typeof access === 'object' && body && typeof body === 'object' && '_method' in body && !isSafe(body._method))
+      return done(new ApiError('user.read_only'));
+    done();
   });
 }
 

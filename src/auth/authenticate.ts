@@ -9,7 +9,8 @@ import { BasicScheme } from './schemes/basic.js';
 import { BearerScheme } from './schemes/bearer.js';
 import { PersonalTokenScheme } from './schemes/token.js';
 import { checkSameSite, CSRF_HEADER, SESSION_COOKIE, SessionScheme, SID_COOKIE } from './schemes/session.js';
-import { routeAccess } from '../access/guard.js';
+import { accessHook } from '../access/guard.js';
+import { hooksOf } from '../http/input.js';
 import { LIMITS } from '../defaults.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -30,6 +31,16 @@ export class Authenticator {
     this.sessions = new SessionScheme(deps);
     this.basic = new BasicScheme(deps, this.apiKeys);
     this.bearer = new BearerScheme(this.sessions);
+  }
+
+  /**
+   * `Authorization: Token <personal token>` with the token and its user warm in the caches, synchronously; undefined
+   * for anything else (`authenticate` answers it). The caller has checked the HTTPS policy.
+   */
+  warmToken(request: FastifyRequest): Principal | undefined {
+    const header = request.headers.authorization;
+    if (!header || header.length > MAX_AUTHORIZATION_LENGTH || !header.startsWith('Token ')) return undefined;
+    return this.tokens.warm(header.slice(6), request.ip);
   }
 
   /** The principal behind the request's credentials, null when it sends none; throws on bad credentials. */
@@ -83,20 +94,30 @@ declare module 'fastify' {
 }
 
 /**
- * The authenticate hook: runs on every non-public route, before the body is read. Sets `request.ctx`.
+ * The authenticate hook: runs on every non-public route, before the body is read, and sets `request.ctx`; the guard
+ * follows in the same hook (src/access/guard.ts `accessHook`). Attached per route when the route registers, first
+ * among its own onRequest hooks, so a public route or a 404 pays nothing for it and no request looks its route up.
  * Credentials over plain HTTP are refused before they are looked at.
  */
 export function registerAuthentication(app: FastifyInstance, authenticator: Authenticator, contexts: Contexts, https: HttpsPolicy, benchmarkAsUser?: number) {
   app.decorateRequest('ctx', null);
-  app.addHook('onRequest', async (request) => {
-    const access = routeAccess(request);
+  const parts = { authenticator, contexts, https };
+  const authenticate =
+    benchmarkAsUser === undefined
+      ? (request: FastifyRequest) => {
+          // A warm personal token is answered without a promise; everything else takes the whole path.
+          const warm = https.isSecure(request) ? authenticator.warmToken(request) : undefined;
+          if (!warm) return authenticateRequest(request, parts);
+          request.ctx = contexts.for(warm, request.ip, requestLine(request));
+        }
+      : async (request: FastifyRequest) => {
+          const user = (await contexts.machinery.users.get(benchmarkAsUser))!;
+          request.ctx = contexts.for({ user, credential: { kind: 'password', id: null }, scope: null }, request.ip, requestLine(request));
+        };
+  app.addHook('onRoute', (opts) => {
+    const access = opts.config?.access;
     if (access === 'public' || access === undefined) return;
-    if (benchmarkAsUser !== undefined) {
-      const user = (await contexts.machinery.users.get(benchmarkAsUser))!;
-      request.ctx = contexts.for({ user, credential: { kind: 'password', id: null }, scope: null }, request.ip, requestLine(request));
-      return;
-    }
-    await authenticateRequest(request, { authenticator, contexts, https });
+    opts.onRequest = [accessHook(access, authenticate), ...hooksOf(opts.onRequest)];
   });
 }
 
@@ -115,7 +136,7 @@ export interface AuthenticationParts {
 export async function authenticateRequest(request: FastifyRequest, { authenticator, contexts, https }: AuthenticationParts): Promise<void> {
   const cookie = request.headers.cookie;
   const sentCookie =
-    cookie?.includes(SESSION_COOKIE) || (request.routeOptions.config.sessionCookie === SID_COOKIE && request.cookies?.[SID_COOKIE] !== undefined);
+    cookie?.includes(SESSION_COOKIE) || (request.cookies?.[SID_COOKIE] !== undefined && request.routeOptions.config.sessionCookie === SID_COOKIE);
   if ((request.headers.authorization || sentCookie) && !https.isSecure(request)) {
     throw new ApiError('https.required');
   }

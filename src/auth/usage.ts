@@ -4,12 +4,21 @@ import { BACKGROUND } from '../defaults.js';
 
 type Table = 'personal_tokens' | 'api_keys' | 'sessions';
 
+interface Use {
+  at: number;
+  ip: string;
+}
+
+const TABLES: readonly Table[] = ['personal_tokens', 'api_keys', 'sessions'];
+const noUses = () => new Map<Table, Map<number, Use>>(TABLES.map((t) => [t, new Map<number, Use>()]));
+
 /**
- * Records when and from where a credential was last used, off the hot path: requests only note it in memory,
- * and a timer writes one UPDATE per table every few seconds.
+ * Records when and from where a credential was last used, off the hot path: requests only note it in memory (one
+ * entry per credential, updated in place: a request allocates nothing), and a timer writes one UPDATE per table every
+ * few seconds.
  */
 export class UsageRecorder {
-  private pending = new Map<string, { table: Table; id: number; at: Date; ip: string }>();
+  private pending = noUses();
   private timer: NodeJS.Timeout;
 
   constructor(
@@ -22,18 +31,24 @@ export class UsageRecorder {
   }
 
   touch(table: Table, id: number, ip: string): void {
-    this.pending.set(`${table}:${id}`, { table, id, at: new Date(), ip });
+    const uses = this.pending.get(table)!;
+    const use = uses.get(id);
+    if (use) {
+      use.at = Date.now();
+      use.ip = ip;
+    } else {
+      uses.set(id, { at: Date.now(), ip });
+    }
   }
 
   async flush(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()];
-    this.pending = new Map();
-    const byTable = new Map<Table, typeof batch>();
-    for (const u of batch) byTable.set(u.table, [...(byTable.get(u.table) ?? []), u]);
-    for (const [table, rows] of byTable) {
+    const batch = this.pending;
+    if (![...batch.values()].some((uses) => uses.size)) return;
+    this.pending = noUses();
+    for (const [table, uses] of batch) {
+      if (!uses.size) continue;
       const values = sql.join(
-        rows.map((r) => sql`(${r.id}::bigint, ${r.at.toISOString()}::timestamptz, ${r.ip})`),
+        [...uses].map(([id, u]) => sql`(${id}::bigint, ${new Date(u.at).toISOString()}::timestamptz, ${u.ip})`),
         sql`, `,
       );
       try {

@@ -173,35 +173,71 @@ function itemsOf(schema: Schema): Schema | undefined {
   return undefined;
 }
 
-/** One path or query value, converted by its schema, strictly; anything unclear stays as sent and fails validation. */
-function convertValue(schema: Schema | undefined, value: unknown): unknown {
-  if (!schema) return value;
+type Convert = (value: unknown) => unknown;
+
+/**
+ * The converter of one path or query value, built once per schema: the value converted by its schema, strictly;
+ * anything unclear stays as sent and fails validation.
+ */
+function valueConverter(schema: Schema): Convert {
   const types = typesOf(schema);
-  if (Array.isArray(value)) {
-    const items = types.has('array') ? itemsOf(schema) : undefined;
-    return items ? value.map((v) => convertValue(items, v)) : value;
-  }
-  if (typeof value !== 'string') return value;
-  if (types.has('string')) return value;
-  if (types.has('array')) {
-    const items = itemsOf(schema);
-    return items ? [convertValue(items, value)] : value;
-  }
-  if (types.has('integer') && INTEGER_TEXT.test(value)) return Number(value);
-  if (types.has('number') && NUMBER_TEXT.test(value)) return Number(value);
-  if (types.has('boolean') && (value === 'true' || value === 'false')) return value === 'true';
-  return value;
+  const isString = types.has('string');
+  const isArray = types.has('array');
+  const isInteger = types.has('integer');
+  const isNumber = types.has('number');
+  const isBoolean = types.has('boolean');
+  const items = isArray ? itemsOf(schema) : undefined;
+  const item = items ? valueConverter(items) : null;
+  return (value) => {
+    if (Array.isArray(value)) {
+      const list: unknown[] = value;
+      return item ? list.map((v) => item(v)) : list;
+    }
+    if (typeof value !== 'string' || isString) return value;
+    if (isArray) return item ? [item(value)] : value;
+    if (isInteger && INTEGER_TEXT.test(value)) return Number(value);
+    if (isNumber && NUMBER_TEXT.test(value)) return Number(value);
+    if (isBoolean && (value === 'true' || value === 'false')) return value === 'true';
+    return value;
+  };
 }
 
-function convertStrings(schema: unknown, data: unknown): void {
-  if (!schema || typeof schema !== 'object' || !data || typeof data !== 'object') return;
+/** The converter of a path or query object (its declared properties; others are left for validation), or null. */
+function objectConverter(schema: unknown): ((data: unknown) => void) | null {
+  if (!schema || typeof schema !== 'object') return null;
   const props = (schema as Schema).properties as Record<string, Schema> | undefined;
-  if (!props) return;
-  const target = data as Record<string, unknown>;
-  for (const key of Object.keys(target)) {
-    if (!Object.prototype.hasOwnProperty.call(props, key)) continue;
-    target[key] = convertValue(props[key], target[key]);
-  }
+  if (!props) return null;
+  const byKey = new Map<string, Convert>();
+  for (const key of Object.keys(props)) if (props[key] && typeof props[key] === 'object') byKey.set(key, valueConverter(props[key]));
+  if (!byKey.size) return null;
+  return (data) => {
+    if (!data || typeof data !== 'object') return;
+    const target = data as Record<string, unknown>;
+    for (const key of Object.keys(target)) {
+      const convert = byKey.get(key);
+      if (convert) target[key] = convert(target[key]);
+    }
+  };
+}
+
+/**
+ * The preValidation hook of one route that declares a querystring or params schema: converts its path and query
+ * values. The converters are built on the route's first request, from the schema the route validates with.
+ */
+function routeConverter() {
+  let converters: ((request: FastifyRequest) => void)[] | null = null;
+  return function convertPathAndQuery(request: FastifyRequest, _reply: unknown, done: (err?: Error) => void) {
+    if (!converters) {
+      const schema = request.routeOptions.schema as Record<string, unknown> | undefined;
+      const query = objectConverter(schema?.querystring);
+      const params = objectConverter(schema?.params);
+      converters = [];
+      if (query) converters.push((r) => query(r.query));
+      if (params) converters.push((r) => params(r.params));
+    }
+    for (const convert of converters) convert(request);
+    done();
+  };
 }
 
 // ------------------------------------------------------------------ registration
@@ -235,23 +271,26 @@ export function registerInputPolicy(app: FastifyInstance): void {
     }
   });
 
+  // Decided once per route: the integer bounds, and whether the route has path or query values to convert (only then
+  // does it get the converting hook, first among its preValidation hooks).
   app.addHook('onRoute', (opts: RouteOptions) => {
     if (!opts.schema) return;
     const schema = { ...opts.schema } as Record<string, unknown>;
     for (const part of INPUT_PARTS) if (schema[part]) schema[part] = boundIntegers(schema[part]);
     opts.schema = schema as RouteOptions['schema'];
+    if (schema.querystring || schema.params) opts.preValidation = [routeConverter(), ...hooksOf(opts.preValidation)];
   });
 
-  app.addHook('onRequest', async (request: FastifyRequest) => {
+  // Every request, routed or not (a 404 with a bad escape is still a 400). Synchronous: no promise per request.
+  app.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
     checkUrl(request.raw.url ?? '/');
+    done();
   });
+}
 
-  app.addHook('preValidation', async (request: FastifyRequest) => {
-    const schema = request.routeOptions.schema as Record<string, unknown> | undefined;
-    if (!schema) return;
-    if (schema.querystring) convertStrings(schema.querystring, request.query);
-    if (schema.params) convertStrings(schema.params, request.params);
-  });
+/** A route option's hooks as a new array (never the route's own, which its HEAD twin shares). */
+export function hooksOf<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? [...hooks] : [hooks];
 }
 
 /** The Ajv options of the app: no coercion anywhere (path and query values are converted above, strictly). */

@@ -3,6 +3,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { REDACTED_PATHS } from '../../src/app.js';
+import { hashSecret, secretMatches } from '../../src/auth/secrets.js';
 import { makeAccount, PASSWORD, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
 import { basic, request } from '../helpers/request.js';
 
@@ -104,5 +105,14 @@ describe('secrets stay out of logs and later responses', () => {
       expect(audit.includes(secret), `audit contains ${secret.slice(0, 10)}`).toBe(false);
       expect(stored.includes(secret), `database stores ${secret.slice(0, 10)}`).toBe(false);
     }
+  });
+});
+
+describe('the stored form of a secret', () => {
+  it('is SHA-256 in base64url, as stored by every earlier version', () => {
+    // SHA-256("abc") is the FIPS 180-2 test vector ba7816bf…15ad.
+    expect(hashSecret('abc')).toBe(Buffer.from('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad', 'hex').toString('base64url'));
+    expect(secretMatches('qm_pat_example', hashSecret('qm_pat_example'))).toBe(true);
+    expect(secretMatches('qm_pat_examplf', hashSecret('qm_pat_example'))).toBe(false);
   });
 });

@@ -26,13 +26,32 @@ export class PersonalTokenScheme {
   }
 
   async authenticate(token: string, ip: string): Promise<Principal> {
-    if (!isWellFormed(token, 'pat')) throw new ApiError('token.invalid');
+    // Only well-formed tokens are cached (either way), so a cached answer needs no shape check; a miss checks the shape
+    // before the database is asked.
     const hash = hashSecret(token);
     let entry = this.cache.get(hash);
-    if (entry === undefined) entry = await this.cache.load(hash, () => this.lookup(hash));
+    if (entry === undefined) {
+      if (!isWellFormed(token, 'pat')) throw new ApiError('token.invalid');
+      entry = await this.cache.load(hash, () => this.lookup(hash));
+    }
     if (!entry) throw new ApiError('token.invalid');
     if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) throw new ApiError('token.expired');
-    const user = await activeUser(this.deps, entry.userId, 'token.invalid');
+    // A warm, active user is taken as is (no promise); anything else goes the whole way, refusals included.
+    const warm = this.deps.users.peek(entry.userId);
+    const user = warm?.active ? warm : await activeUser(this.deps, entry.userId, 'token.invalid');
+    this.deps.usage.touch('personal_tokens', entry.id, ip);
+    return { user, credential: { kind: 'token', id: entry.id }, scope: null };
+  }
+
+  /**
+   * The warm path, synchronous (no promise): the principal when the token's entry and its user are cached, valid and
+   * active; undefined for anything else, which `authenticate` answers (refusals included).
+   */
+  warm(token: string, ip: string): Principal | undefined {
+    const entry = this.cache.get(hashSecret(token));
+    if (!entry || (entry.expiresAt !== null && entry.expiresAt <= Date.now())) return undefined;
+    const user = this.deps.users.peek(entry.userId);
+    if (!user?.active) return undefined;
     this.deps.usage.touch('personal_tokens', entry.id, ip);
     return { user, credential: { kind: 'token', id: entry.id }, scope: null };
   }
