@@ -112,7 +112,7 @@ export async function seedAccount(db: Db, o: SeedOptions): Promise<SeedResult> {
           )
           select (select count(*) from new_items)::int as items, (select count(*) from new_lots)::int as lots,
                  (select count(*) from ledger)::int as ledger, (select count(*) from levels)::int as levels`);
-      const r = (res as unknown as { rows: { items: number; lots: number; ledger: number; levels: number }[] }).rows[0]!;
+      const r = (res as { rows: { items: number; lots: number; ledger: number; levels: number }[] }).rows[0]!;
       await bumpCounter(tx, o.accountId, 'items', r.items);
       await bumpCounter(tx, o.accountId, 'lots', r.lots);
       await bumpCounter(tx, o.accountId, 'stock_transactions', r.ledger);

@@ -101,7 +101,7 @@ export function lockDataDir(dataDir: string, onNotice: (message: string) => void
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw err;
     }
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(lockFile, 'utf8');
     } catch {

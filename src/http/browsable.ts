@@ -56,7 +56,7 @@ const LINKABLE = /^(?:https?:\/\/[^\s<>"']+|\/(?!\/)[^\s<>"']*)$/;
 
 /** Pretty JSON as HTML: every token escaped, string values that are URLs made into links. */
 function prettyJson(text: string): string {
-  let pretty = text;
+  let pretty: string;
   try {
     pretty = JSON.stringify(JSON.parse(text), null, 2);
   } catch {

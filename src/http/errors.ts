@@ -94,10 +94,10 @@ export const WWW_AUTHENTICATE = ['Basic realm="api", charset="UTF-8"', 'Bearer r
 function validationFields(err: FastifyError): ErrorFields {
   const fields = fieldMap();
   for (const v of err.validation ?? []) {
-    const params = v.params as Record<string, unknown>;
+    const params = v.params;
     let name = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-    if (params.missingProperty) name = [name, params.missingProperty].filter(Boolean).join('.');
-    if (params.additionalProperty) name = [name, params.additionalProperty].filter(Boolean).join('.');
+    if (typeof params.missingProperty === 'string') name = [name, params.missingProperty].filter(Boolean).join('.');
+    if (typeof params.additionalProperty === 'string') name = [name, params.additionalProperty].filter(Boolean).join('.');
     if (!name) name = err.validationContext === 'body' ? 'body' : (err.validationContext ?? 'request');
     const message = params.additionalProperty ? 'is not a known field' : (v.message ?? 'is invalid');
     const list = (fields[name] ??= []);

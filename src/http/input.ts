@@ -277,7 +277,7 @@ export function registerInputPolicy(app: FastifyInstance): void {
     if (!opts.schema) return;
     const schema = { ...opts.schema } as Record<string, unknown>;
     for (const part of INPUT_PARTS) if (schema[part]) schema[part] = boundIntegers(schema[part]);
-    opts.schema = schema as RouteOptions['schema'];
+    opts.schema = schema;
     if (schema.querystring || schema.params) opts.preValidation = [routeConverter(), ...hooksOf(opts.preValidation)];
   });
 

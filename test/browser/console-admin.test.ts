@@ -120,7 +120,7 @@ describe('reports and the overview', () => {
     await page.getByRole('link', { name: 'Reports' }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download Stock levels (CSV)' }).click()]);
     expect(download.suggestedFilename()).toBe('stock-levels.csv');
-    const csv = await readFile((await download.path())!, 'utf8');
+    const csv = await readFile(await download.path(), 'utf8');
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toMatch(/sku|shortID/i);
     expect(lines.filter((l) => l.includes('ROPE-12'))).toHaveLength(2); // NORTH and SOUTH

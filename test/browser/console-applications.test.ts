@@ -14,7 +14,7 @@ let shop: { id: number; client_id: string };
 let erpSecret: string;
 
 async function call(u: TestUser, method: string, url: string, payload?: object) {
-  return request(c.t, { method: method as 'POST', url, headers: { authorization: basic(u.username, u.password) }, payload });
+  return request(c.t, { method: method, url, headers: { authorization: basic(u.username, u.password) }, payload });
 }
 async function ccToken(clientId: string, secret: string) {
   return fetch(`${c.base}/api/v1/Token`, {

@@ -12,7 +12,7 @@ let south: { id: number; code: string };
 const part: Record<string, number> = {};
 
 async function call(method: string, url: string, payload?: object) {
-  const res = await request(c.t, { method: method as 'POST', url, headers: { authorization: basic(admin.username, admin.password) }, payload });
+  const res = await request(c.t, { method: method, url, headers: { authorization: basic(admin.username, admin.password) }, payload });
   if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
   return res.statusCode === 204 ? null : res.json();
 }

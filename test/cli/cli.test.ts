@@ -55,8 +55,8 @@ function serve(): Promise<{ child: ChildProcess; port: number; output: () => str
         });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
   });
 }

@@ -30,8 +30,8 @@ function serve(env: Record<string, string>) {
       const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (m) resolve({ child, port: Number(m[1]), output: () => output, exited });
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => reject(new Error(`serve exited with ${code}: ${output}`)));
   });
 }

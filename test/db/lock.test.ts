@@ -89,7 +89,7 @@ describe('the embedded database lock (quartermaster.pid)', () => {
     // The shell's background child becomes a child of `sleep`, which never reaps it.
     const child = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(child);
-    const zombie = Number(await new Promise<string>((r) => child.stdout!.once('data', (d: Buffer) => r(d.toString()))));
+    const zombie = Number(await new Promise<string>((r) => child.stdout.once('data', (d: Buffer) => r(d.toString()))));
     for (let i = 0; i < 50 && !readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z '); i++) await new Promise((r) => setTimeout(r, 50));
     const dir = folder();
     writeFileSync(lockOf(dir), JSON.stringify({ pid: zombie, startTime: startTimeOf(zombie) }));

@@ -206,7 +206,7 @@ function bodyArb(schema: Schema, path: string): fc.Arbitrary<unknown> {
   const byShape = valid(schema, 'body', path);
   const withExtra = fc.tuple(byShape, fc.constantFrom(...PROTO_NAMES), fc.constantFrom(...WEIRD_VALUES)).map(([b, k, v]) => {
     if (!b || typeof b !== 'object' || Array.isArray(b)) return b;
-    const out = { ...(b as object) } as Record<string, unknown>;
+    const out = { ...b } as Record<string, unknown>;
     Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
     return out;
   });
@@ -262,6 +262,7 @@ function requestArb(o: Op): fc.Arbitrary<Req> {
   return fc.tuple(pathArb, queryArb, extraQuery, body, form).map(([pp, q, extra, b, asForm]) => {
     let url = o.path;
     let isForeign = false;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- TypeScript 7 (the compiler) infers unknown here
     for (const [name, { v, foreign: f }] of Object.entries(pp as Record<string, { v: string; foreign: boolean }>)) {
       url = url.replace(`{${name}}`, encodeURIComponent(v));
       isForeign ||= f;

@@ -11,7 +11,6 @@ let acc: Awaited<ReturnType<typeof makeAccount>>;
 let owner: Awaited<ReturnType<typeof acc.user>>;
 let staff: Awaited<ReturnType<typeof acc.user>>;
 let web: Awaited<ReturnType<typeof createApp>>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const REDIRECT = 'http://127.0.0.1:9/cb';
 const DEFAULT_CLIENT = 'zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6';
@@ -50,7 +49,7 @@ async function start(config: oidc.Configuration, scope: string, redirect = REDIR
 describe('OpenID Connect discovery and JWKS', () => {
   it('publishes discovery at /.well-known/openid-configuration with the issuer as served, and a JWKS', async () => {
     const res = await fetch(`${base}/.well-known/openid-configuration`);
-    const doc = (await res.json()) as Json as Json;
+    const doc = (await res.json()) as Json;
     expect(doc.issuer).toBe(base);
     expect(doc.token_endpoint).toBe(`${base}/o/token`);
     expect(doc.authorization_endpoint).toBe(`${base}/o/authorize`);

@@ -4,7 +4,6 @@ import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
 import { createApp, setIntegrationUser } from '../helpers/oauth.js';
 import { form, FORM } from '../helpers/request.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 const DEFAULT_CLIENT = 'zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6';
 

@@ -7,8 +7,8 @@ import { ApiError } from '../../http/errors.js';
 import { sendConsolePage } from '../../http/console.js';
 import { accessFor, doctypeNamed, DOCTYPES, Refs, type DocTypeAdapter } from './doctypes.js';
 import { frappeErrorResponses, registerFrappeErrors } from './errors.js';
-import { assertNoNul, parseFilters, parseJsonParam, parseListArgs, pick, type FrappeDoc } from './query.js';
-import { frappeLogin, frappeLogout, type LoginFields } from './session.js';
+import { assertNoNul, parseJsonParam, parseListArgs, pick, type FrappeDoc } from './query.js';
+import { frappeLogin, frappeLogout } from './session.js';
 
 /**
  * Frappe's REST API (seed 004; what frappe-client and Frappe integrations send): `/api/method/login`, `POST /` with
@@ -109,8 +109,8 @@ async function findDoc(req: FastifyRequest, d: DocTypeAdapter, p: Params, nameKe
 
 /** `frappe.client.*` and friends, by `/api/method/<name>` or `cmd=<name>`. */
 async function runMethod(req: FastifyRequest, reply: FastifyReply, method: string, p: Params): Promise<{ message?: unknown }> {
-  if (method === 'login') return (await frappeLogin(req, reply, p as LoginFields)) as never;
-  if (method === 'logout') return (await frappeLogout(req, reply)) as never;
+  if (method === 'login') return await frappeLogin(req, reply, p);
+  if (method === 'logout') return await frappeLogout(req, reply);
   const ctx = req.ctx;
   if (!ctx) throw new ApiError('auth.required');
   switch (method) {
@@ -337,7 +337,7 @@ export const frappeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       url,
       config: { access: 'authenticated' },
-      schema: { tags, summary: 'Other DocTypes: 404 DoesNotExistError', hide: true, response: errors } as never,
+      schema: { tags, summary: 'Other DocTypes: 404 DoesNotExistError', hide: true, response: errors },
       handler: unknown,
     });
   }

@@ -44,9 +44,9 @@ function renameFields(fields: ErrorFields, names: Readonly<Record<string, string
 function ajvFields(err: FastifyError): ErrorFields {
   const fields: ErrorFields = {};
   for (const v of err.validation ?? []) {
-    const params = v.params as Record<string, unknown>;
+    const params = v.params;
     let name = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-    if (params.missingProperty) name = [name, params.missingProperty].filter(Boolean).join('.');
+    if (typeof params.missingProperty === 'string') name = [name, params.missingProperty].filter(Boolean).join('.');
     if (!name) name = 'non_field_errors';
     (fields[name] ??= []).push(params.missingProperty ? 'This field is required.' : (v.message ?? 'Invalid value.'));
   }

@@ -211,7 +211,7 @@ export const inventreeLocationRoutes: FastifyPluginAsyncTypebox = async (app) =>
           for (const f of fields) {
             const desc = f.startsWith('-');
             const k = f.replace(/^-/, '') as 'name' | 'pathstring' | 'pk' | 'level';
-            const c = typeof a[k] === 'number' ? (a[k] as number) - (b[k] as number) : String(a[k]).localeCompare(String(b[k]));
+            const c = typeof a[k] === 'number' ? a[k] - (b[k] as number) : String(a[k]).localeCompare(String(b[k]));
             if (c) return desc ? -c : c;
           }
           return 0;

@@ -43,7 +43,7 @@ export function OverviewPage() {
           <Group>
             <SegmentedControl
               value={range}
-              onChange={(v) => setRange(v as '24h' | '30d')}
+              onChange={(v) => setRange(v)}
               data={[
                 { value: '24h', label: 'Last 24 hours' },
                 { value: '30d', label: 'Last 30 days' },
