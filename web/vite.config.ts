@@ -20,18 +20,11 @@ export default defineConfig({
     // along the dependencies no earlier group claimed.
     rolldownOptions: {
       output: {
-        // Mantine's parts are named after every screen that shares them; the file name keeps only "mantine".
-        chunkFileNames: (chunk) => `assets/${chunk.name.startsWith('mantine~') ? 'mantine' : '[name]'}-[hash].js`,
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler|cookie|set-cookie-parser)[\\/]/, priority: 4 },
-            {
-              name: 'mantine',
-              test: /node_modules[\\/]@mantine[\\/](core|hooks|notifications)[\\/]/,
-              priority: 3,
-              entriesAware: true,
-              entriesAwareMergeThreshold: 20_000,
-            },
+            // One Mantine chunk: split by the screens that use it, its parts ran before the ones they depend on.
+            { name: 'mantine', test: /node_modules[\\/]@mantine[\\/](core|hooks|notifications)[\\/]/, priority: 3 },
             { name: 'icons', test: /node_modules[\\/]@tabler[\\/]/, priority: 2 },
             { name: 'charts', test: /node_modules[\\/](recharts|@mantine[\\/]charts)[\\/]/, priority: 1 },
           ],
