@@ -113,6 +113,8 @@ describe('sales orders', () => {
     await page.getByRole('link', { name: '← All sales orders' }).click();
     await page.getByLabel('Status').selectOption('shipped');
     const row = page.getByRole('table', { name: 'Sales orders' }).getByRole('row', { name: new RegExp(`#${orderID}\\b`) });
+    // Customer names arrive after the rows (one look-up per customer): wait for the row to show it, then read it.
+    await row.filter({ hasText: 'Anchor Marine' }).waitFor();
     await expect(row.textContent()).resolves.toMatch(/PO-7781.*Anchor Marine.*NORTH.*shipped/);
     await page.close();
   });
