@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Autocomplete, Button, Group, Modal, NativeSelect, Select, Stack, Text } from '@mantine/core';
 import { errorText, get, type Page } from './api';
 import { useSession, type Action } from './session';
-import { ErrorNote, useLoad, Why } from './ui';
+import { ErrorNote, PageTitle, useLoad, Why } from './ui';
 
 /** Shared pieces of the inventory screens: who may do what where, and pickers backed by the API's lists. */
 
@@ -295,6 +295,85 @@ export function BinPicker({
       w={w}
       placeholder={bins.length ? 'Pick or type' : undefined}
     />
+  );
+}
+
+/** A list's search and filter fields, in a row that wraps. */
+export function FilterBar({ children }: { children: ReactNode }) {
+  return (
+    <Group align="flex-end" mb="sm" wrap="wrap">
+      {children}
+    </Group>
+  );
+}
+
+/** The State filter of a list whose rows can be deactivated: any, active, inactive. */
+export function ActiveFilter({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  return (
+    <NativeSelect
+      label="State"
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      data={[
+        { value: '', label: 'any' },
+        { value: 'true', label: 'active' },
+        { value: 'false', label: 'inactive' },
+      ]}
+      w={140}
+    />
+  );
+}
+
+/** A screen's title with its create button (`create` its words); disabled with the reason when the API would refuse. */
+export function TitleWithNew({ create, blocked, onCreate, children }: { create: string; blocked: string | null; onCreate: () => void; children: ReactNode }) {
+  return (
+    <PageTitle
+      right={
+        <Why reason={blocked}>
+          <Button onClick={onCreate} disabled={blocked !== null}>
+            {create}
+          </Button>
+        </Why>
+      }
+    >
+      {children}
+    </PageTitle>
+  );
+}
+
+/** A row's Edit button; disabled with the reason when the API would refuse. */
+export function EditButton({ what, blocked, onClick }: { what: string; blocked: string | null; onClick: () => void }) {
+  return (
+    <Why reason={blocked}>
+      <Button size="xs" variant="light" disabled={blocked !== null} onClick={onClick} aria-label={`Edit ${what}`}>
+        Edit
+      </Button>
+    </Why>
+  );
+}
+
+/** A row's Edit and Delete buttons (after any of its own, `children`). */
+export function RowActions({
+  what,
+  changeBlocked,
+  deleteBlocked,
+  onEdit,
+  onDelete,
+  children,
+}: {
+  what: string;
+  changeBlocked: string | null;
+  deleteBlocked: string | null;
+  onEdit: () => void;
+  onDelete: () => Promise<unknown>;
+  children?: ReactNode;
+}) {
+  return (
+    <Group gap={4} wrap="nowrap" justify="flex-end">
+      {children}
+      <EditButton what={what} blocked={changeBlocked} onClick={onEdit} />
+      <DeleteButton what={what} blocked={deleteBlocked} onDelete={onDelete} />
+    </Group>
   );
 }
 

@@ -251,7 +251,8 @@ export function ListTable({
   children,
 }: {
   label: string;
-  columns: string[];
+  /** A column's head, or its head aligned right (amounts). */
+  columns: (string | { label: string; right: true })[];
   error: string | null;
   loading: boolean;
   empty: ReactNode | null;
@@ -267,9 +268,15 @@ export function ListTable({
           <Table striped highlightOnHover aria-label={label}>
             <Table.Thead>
               <Table.Tr>
-                {columns.map((c, i) => (
-                  <Table.Th key={i}>{c}</Table.Th>
-                ))}
+                {columns.map((c, i) =>
+                  typeof c === 'string' ? (
+                    <Table.Th key={i}>{c}</Table.Th>
+                  ) : (
+                    <Table.Th key={i} ta="right">
+                      {c.label}
+                    </Table.Th>
+                  ),
+                )}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -280,6 +287,58 @@ export function ListTable({
         </div>
       )}
     </>
+  );
+}
+
+/**
+ * A create/edit dialog around a form: the fields, the error of the last try, then Cancel (or `close`) and the submit
+ * button. `onSubmit` throws to show an error (the API's message, or a sentence of its own).
+ */
+export function FormDialog({
+  opened = true,
+  title,
+  size,
+  close = 'Cancel',
+  submit,
+  onClose,
+  onSubmit,
+  children,
+}: {
+  opened?: boolean;
+  title: string;
+  size?: string;
+  close?: string;
+  submit: ReactNode;
+  onClose: () => void;
+  onSubmit: () => Promise<unknown>;
+  children: ReactNode;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Modal opened={opened} onClose={onClose} title={title} size={size}>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setError(null);
+          try {
+            await onSubmit();
+          } catch (err) {
+            setError(errorText(err));
+          }
+        }}
+      >
+        <Stack>
+          {children}
+          <ErrorNote error={error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {close}
+            </Button>
+            {submit}
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ActionIcon, Anchor, Badge, Button, Checkbox, Group, Modal, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Checkbox, Group, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { del, errorText, get, patch, post } from '../api';
 import { useSession } from '../session';
@@ -16,7 +16,7 @@ import {
   ShownOnce,
   useLoad,
   Why,
-  EmptyRow,
+  FormDialog,
   SmallDanger,
   ListTable,
 } from '../ui';
@@ -205,44 +205,34 @@ export function AppDetailPage() {
             </Why>
           }
         >
-          <ErrorNote error={tokens.error} />
-          <div className="qm-table-wrap">
-            <Table striped aria-label="App tokens">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Scopes</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th>Last used</Table.Th>
-                  <Table.Th>Refresh until</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {tokens.data?.length === 0 && <EmptyRow cols={6}>No tokens yet: generate one to finish setting up the app.</EmptyRow>}
-                {tokens.data?.map((t) => (
-                  <Table.Tr key={t.id}>
-                    <Table.Td>{t.name}</Table.Td>
-                    <Table.Td>
-                      <Text size="xs">{t.scope}</Text>
-                    </Table.Td>
-                    <Table.Td>{fmtDate(t.created)}</Table.Td>
-                    <Table.Td>{fmtDate(t.last_used)}</Table.Td>
-                    <Table.Td>{fmtDate(t.expires)}</Table.Td>
-                    <Table.Td>
-                      <SmallDanger
-                        disabled={!mayDelete}
-                        aria-label={`Revoke token ${t.name}`}
-                        onClick={() => void attempt(() => del(`/api/v1/App/${id}/Token/${t.id}`), 'Token revoked.').then(tokens.reload)}
-                      >
-                        Revoke
-                      </SmallDanger>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </div>
+          <ListTable
+            label="App tokens"
+            columns={['Name', 'Scopes', 'Created', 'Last used', 'Refresh until', '']}
+            error={tokens.error}
+            loading={tokens.loading && !tokens.data}
+            empty={tokens.data?.length === 0 ? 'No tokens yet: generate one to finish setting up the app.' : null}
+          >
+            {tokens.data?.map((t) => (
+              <Table.Tr key={t.id}>
+                <Table.Td>{t.name}</Table.Td>
+                <Table.Td>
+                  <Text size="xs">{t.scope}</Text>
+                </Table.Td>
+                <Table.Td>{fmtDate(t.created)}</Table.Td>
+                <Table.Td>{fmtDate(t.last_used)}</Table.Td>
+                <Table.Td>{fmtDate(t.expires)}</Table.Td>
+                <Table.Td>
+                  <SmallDanger
+                    disabled={!mayDelete}
+                    aria-label={`Revoke token ${t.name}`}
+                    onClick={() => void attempt(() => del(`/api/v1/App/${id}/Token/${t.id}`), 'Token revoked.').then(tokens.reload)}
+                  >
+                    Revoke
+                  </SmallDanger>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </ListTable>
         </Section>
         <AppSettings app={a} disabled={!mayChange} onSaved={app.reload} />
       </Stack>
@@ -286,43 +276,30 @@ function GenerateToken({ appId, opened, onClose, onIssued }: { appId: number; op
   const scopes = useLoad(() => get<{ scope: string; description: string }[]>('/api/user/scopes/'));
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const offered = (scopes.data ?? []).filter((s) => s.scope.includes(':'));
   return (
-    <Modal opened={opened} onClose={onClose} title="Generate token" size="lg">
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setError(null);
-          if (!chosen.length) return setError('Choose at least one scope.');
-          try {
-            onIssued(await post<IssuedToken>(`/api/v1/App/${appId}/Token`, { name, scope: chosen.join(' ') }));
-            setName('');
-            setChosen([]);
-          } catch (err) {
-            setError(errorText(err));
-          }
-        }}
-      >
-        <Stack>
-          <TextInput label="Token name" value={name} onChange={(e) => setName(e.currentTarget.value)} required maxLength={200} data-autofocus />
-          <Checkbox.Group label="Scopes" description="What the token may do: chosen from what you may do yourself." value={chosen} onChange={setChosen}>
-            <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" spacing={6}>
-              {offered.map((s) => (
-                <Checkbox key={s.scope} value={s.scope} label={s.description} description={s.scope} />
-              ))}
-            </SimpleGrid>
-          </Checkbox.Group>
-          <ErrorNote error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit">Generate</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      opened={opened}
+      title="Generate token"
+      size="lg"
+      onClose={onClose}
+      submit={<Button type="submit">Generate</Button>}
+      onSubmit={async () => {
+        if (!chosen.length) throw new Error('Choose at least one scope.');
+        onIssued(await post<IssuedToken>(`/api/v1/App/${appId}/Token`, { name, scope: chosen.join(' ') }));
+        setName('');
+        setChosen([]);
+      }}
+    >
+      <TextInput label="Token name" value={name} onChange={(e) => setName(e.currentTarget.value)} required maxLength={200} data-autofocus />
+      <Checkbox.Group label="Scopes" description="What the token may do: chosen from what you may do yourself." value={chosen} onChange={setChosen}>
+        <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" spacing={6}>
+          {offered.map((s) => (
+            <Checkbox key={s.scope} value={s.scope} label={s.description} description={s.scope} />
+          ))}
+        </SimpleGrid>
+      </Checkbox.Group>
+    </FormDialog>
   );
 }
 

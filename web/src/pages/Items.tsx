@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Modal, NativeSelect, SimpleGrid, Stack, Switch, Table, TextInput } from '@mantine/core';
-import { errorText, get, patch, post, type Page } from '../api';
+import { Badge, Button, NativeSelect, SimpleGrid, Switch, Table, TextInput } from '@mantine/core';
+import { get, patch, post, type Page } from '../api';
+import { EditButton, TitleWithNew } from '../inventory';
 import { useSession } from '../session';
-import { ErrorNote, PageTitle, Section, useLoad, Why } from '../ui';
+import { FormDialog, ListTable, Section, useLoad } from '../ui';
 
 interface Item {
   partNo: number;
@@ -41,64 +42,41 @@ export function ItemsPage() {
   const changeBlocked = writeBlocked(can, me?.readOnly ?? false, 'item', 'change');
   return (
     <>
-      <PageTitle
-        right={
-          <Why reason={addBlocked}>
-            <Button onClick={() => setEditing('new')} disabled={addBlocked !== null}>
-              New item
-            </Button>
-          </Why>
-        }
-      >
+      <TitleWithNew create="New item" blocked={addBlocked} onCreate={() => setEditing('new')}>
         Items
-      </PageTitle>
+      </TitleWithNew>
       <Section title="Catalogue" description={items.data ? `${items.data.totalCount} items` : undefined}>
         <TextInput label="Search items" placeholder="SKU or description" value={q} onChange={(e) => setQ(e.currentTarget.value)} maw={320} mb="sm" />
-        <ErrorNote error={items.error} />
-        <div className="qm-table-wrap">
-          <Table striped highlightOnHover aria-label="Items">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>SKU</Table.Th>
-                <Table.Th>Description</Table.Th>
-                <Table.Th>Category</Table.Th>
-                <Table.Th>Unit</Table.Th>
-                <Table.Th ta="right">Price</Table.Th>
-                <Table.Th ta="right">Reorder at</Table.Th>
-                <Table.Th>State</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.data?.value.map((i) => (
-                <Table.Tr key={i.partNo}>
-                  <Table.Td className="qm-secret">{i.shortID}</Table.Td>
-                  <Table.Td>{i.description}</Table.Td>
-                  <Table.Td>{categoryName(i.categoryID)}</Table.Td>
-                  <Table.Td>{i.unit}</Table.Td>
-                  <Table.Td ta="right">{i.price ?? '—'}</Table.Td>
-                  <Table.Td ta="right">{i.reorderPoint ?? '—'}</Table.Td>
-                  <Table.Td>
-                    {i.active ? (
-                      <Badge variant="light" color="green">
-                        active
-                      </Badge>
-                    ) : (
-                      <Badge color="gray">inactive</Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Why reason={changeBlocked}>
-                      <Button size="xs" variant="light" disabled={changeBlocked !== null} onClick={() => setEditing(i)} aria-label={`Edit ${i.shortID}`}>
-                        Edit
-                      </Button>
-                    </Why>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </div>
+        <ListTable
+          label="Items"
+          columns={['SKU', 'Description', 'Category', 'Unit', { label: 'Price', right: true }, { label: 'Reorder at', right: true }, 'State', '']}
+          error={items.error}
+          loading={items.loading && !items.data}
+          empty={null}
+        >
+          {items.data?.value.map((i) => (
+            <Table.Tr key={i.partNo}>
+              <Table.Td className="qm-secret">{i.shortID}</Table.Td>
+              <Table.Td>{i.description}</Table.Td>
+              <Table.Td>{categoryName(i.categoryID)}</Table.Td>
+              <Table.Td>{i.unit}</Table.Td>
+              <Table.Td ta="right">{i.price ?? '—'}</Table.Td>
+              <Table.Td ta="right">{i.reorderPoint ?? '—'}</Table.Td>
+              <Table.Td>
+                {i.active ? (
+                  <Badge variant="light" color="green">
+                    active
+                  </Badge>
+                ) : (
+                  <Badge color="gray">inactive</Badge>
+                )}
+              </Table.Td>
+              <Table.Td>
+                <EditButton what={i.shortID} blocked={changeBlocked} onClick={() => setEditing(i)} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       </Section>
       {editing && (
         <ItemForm
@@ -128,61 +106,46 @@ function ItemForm({ item, categories, onClose, onSaved }: { item: Item | null; c
     reorderPoint: item?.reorderPoint ?? '',
     active: item?.active ?? true,
   });
-  const [error, setError] = useState<string | null>(null);
   return (
-    <Modal opened onClose={onClose} title={item ? `Edit ${item.shortID}` : 'New item'}>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setError(null);
-          const body = {
-            shortID: f.shortID,
-            description: f.description,
-            unit: f.unit,
-            active: f.active,
-            ...(f.categoryID || item?.categoryID ? { categoryID: f.categoryID ? Number(f.categoryID) : null } : {}),
-            ...(f.price ? { price: f.price } : {}),
-            ...(f.cost ? { cost: f.cost } : {}),
-            ...(f.reorderPoint ? { reorderPoint: f.reorderPoint } : {}),
-          };
-          try {
-            if (item) await patch(`/api/v1/Item/${item.partNo}`, body);
-            else await post('/api/v1/Item', body);
-            onSaved();
-          } catch (err) {
-            setError(errorText(err));
-          }
-        }}
-      >
-        <Stack>
-          <SimpleGrid cols={2}>
-            <TextInput label="SKU" value={f.shortID} onChange={(e) => setF({ ...f, shortID: e.currentTarget.value })} required data-autofocus />
-            <TextInput label="Unit" value={f.unit} onChange={(e) => setF({ ...f, unit: e.currentTarget.value })} />
-          </SimpleGrid>
-          <TextInput label="Description" value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} required />
-          {categories.length > 0 && (
-            <NativeSelect
-              label="Category"
-              value={f.categoryID}
-              onChange={(e) => setF({ ...f, categoryID: e.currentTarget.value })}
-              data={[{ value: '', label: 'None' }, ...categories.map((c) => ({ value: String(c.categoryID), label: c.name }))]}
-            />
-          )}
-          <SimpleGrid cols={3}>
-            <TextInput label="Price" inputMode="decimal" value={f.price} onChange={(e) => setF({ ...f, price: e.currentTarget.value })} />
-            <TextInput label="Cost" inputMode="decimal" value={f.cost} onChange={(e) => setF({ ...f, cost: e.currentTarget.value })} />
-            <TextInput label="Reorder point" inputMode="decimal" value={f.reorderPoint} onChange={(e) => setF({ ...f, reorderPoint: e.currentTarget.value })} />
-          </SimpleGrid>
-          <Switch label="Active" checked={f.active} onChange={(e) => setF({ ...f, active: e.currentTarget.checked })} />
-          <ErrorNote error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit">Save item</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title={item ? `Edit ${item.shortID}` : 'New item'}
+      onClose={onClose}
+      submit={<Button type="submit">Save item</Button>}
+      onSubmit={async () => {
+        const body = {
+          shortID: f.shortID,
+          description: f.description,
+          unit: f.unit,
+          active: f.active,
+          ...(f.categoryID || item?.categoryID ? { categoryID: f.categoryID ? Number(f.categoryID) : null } : {}),
+          ...(f.price ? { price: f.price } : {}),
+          ...(f.cost ? { cost: f.cost } : {}),
+          ...(f.reorderPoint ? { reorderPoint: f.reorderPoint } : {}),
+        };
+        if (item) await patch(`/api/v1/Item/${item.partNo}`, body);
+        else await post('/api/v1/Item', body);
+        onSaved();
+      }}
+    >
+      <SimpleGrid cols={2}>
+        <TextInput label="SKU" value={f.shortID} onChange={(e) => setF({ ...f, shortID: e.currentTarget.value })} required data-autofocus />
+        <TextInput label="Unit" value={f.unit} onChange={(e) => setF({ ...f, unit: e.currentTarget.value })} />
+      </SimpleGrid>
+      <TextInput label="Description" value={f.description} onChange={(e) => setF({ ...f, description: e.currentTarget.value })} required />
+      {categories.length > 0 && (
+        <NativeSelect
+          label="Category"
+          value={f.categoryID}
+          onChange={(e) => setF({ ...f, categoryID: e.currentTarget.value })}
+          data={[{ value: '', label: 'None' }, ...categories.map((c) => ({ value: String(c.categoryID), label: c.name }))]}
+        />
+      )}
+      <SimpleGrid cols={3}>
+        <TextInput label="Price" inputMode="decimal" value={f.price} onChange={(e) => setF({ ...f, price: e.currentTarget.value })} />
+        <TextInput label="Cost" inputMode="decimal" value={f.cost} onChange={(e) => setF({ ...f, cost: e.currentTarget.value })} />
+        <TextInput label="Reorder point" inputMode="decimal" value={f.reorderPoint} onChange={(e) => setF({ ...f, reorderPoint: e.currentTarget.value })} />
+      </SimpleGrid>
+      <Switch label="Active" checked={f.active} onChange={(e) => setF({ ...f, active: e.currentTarget.checked })} />
+    </FormDialog>
   );
 }

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Modal, NativeSelect, Stack, Table, Text, Textarea } from '@mantine/core';
+import { Badge, Button, NativeSelect, Table, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { errorText, get, patch, type Page } from '../api';
-import { ItemPicker, itemName, useBlocked, useItems, useWarehouses, warehouseCode, WarehouseSelect } from '../inventory';
-import { ErrorNote, fmtDate, PageTitle, Section, useLoad, Why } from '../ui';
+import { get, patch, type Page } from '../api';
+import { FilterBar, ItemPicker, itemName, useBlocked, useItems, useWarehouses, warehouseCode, WarehouseSelect } from '../inventory';
+import { fmtDate, FormDialog, ListTable, PageTitle, Section, useLoad, Why } from '../ui';
 
 interface Lot {
   recNo: number;
@@ -67,7 +67,7 @@ export function LotsPage() {
             : undefined
         }
       >
-        <Group align="flex-end" mb="sm" wrap="wrap">
+        <FilterBar>
           <WarehouseSelect label="Warehouse" value={wID} onChange={setWID} warehouses={warehouses.data ?? []} any="All my warehouses" maw={260} />
           <ItemPicker label="Item" value={partNo} onChange={(id) => setPartNo(id)} placeholder="any" activeOnly={false} w={260} />
           <NativeSelect
@@ -92,87 +92,76 @@ export function LotsPage() {
             ]}
             w={140}
           />
-        </Group>
-        <ErrorNote error={lots.error ?? warehouses.error} />
-        <div className="qm-table-wrap">
-          <Table striped aria-label="Lots">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Lot</Table.Th>
-                <Table.Th>SKU</Table.Th>
-                <Table.Th>Warehouse</Table.Th>
-                <Table.Th>Bin</Table.Th>
-                <Table.Th>Serial</Table.Th>
-                <Table.Th ta="right">On hand</Table.Th>
-                <Table.Th ta="right">Reserved</Table.Th>
-                <Table.Th ta="right">Available</Table.Th>
-                <Table.Th>Received</Table.Th>
-                <Table.Th>Hold</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {lots.data?.value.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={11}>
-                    <Text size="sm" c="dimmed">
-                      No lots.
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-              {lots.data?.value.map((l) => {
-                const blocked = blockedFor('stock', 'change', l.wID);
-                const sku = itemName(itemMap, l.partNo);
-                return (
-                  <Table.Tr key={l.recNo} data-on-hold={l.onHold || undefined} bg={l.onHold ? 'var(--mantine-color-orange-light)' : undefined}>
-                    <Table.Td>#{l.recNo}</Table.Td>
-                    <Table.Td className="qm-secret">{sku}</Table.Td>
-                    <Table.Td>{warehouseCode(warehouses.data, l.wID)}</Table.Td>
-                    <Table.Td className="qm-secret">{l.spot || '—'}</Table.Td>
-                    <Table.Td>{l.serial ?? '—'}</Table.Td>
-                    <Table.Td ta="right">{l.units}</Table.Td>
-                    <Table.Td ta="right">{l.reserved}</Table.Td>
-                    <Table.Td ta="right">{l.available}</Table.Td>
-                    <Table.Td>{fmtDate(l.received)}</Table.Td>
-                    <Table.Td>
-                      {l.onHold ? (
-                        <>
-                          <Badge color="orange" variant="filled">
-                            on hold
-                          </Badge>
-                          {reasons.data?.get(l.recNo) && (
-                            <Text size="xs" maw={220}>
-                              {reasons.data.get(l.recNo)}
-                            </Text>
-                          )}
-                        </>
-                      ) : (
-                        <Text size="xs" c="dimmed">
-                          —
+        </FilterBar>
+        <ListTable
+          label="Lots"
+          columns={[
+            'Lot',
+            'SKU',
+            'Warehouse',
+            'Bin',
+            'Serial',
+            { label: 'On hand', right: true },
+            { label: 'Reserved', right: true },
+            { label: 'Available', right: true },
+            'Received',
+            'Hold',
+            '',
+          ]}
+          error={lots.error ?? warehouses.error}
+          loading={lots.loading && !lots.data}
+          empty={lots.data?.value.length === 0 ? 'No lots.' : null}
+        >
+          {lots.data?.value.map((l) => {
+            const blocked = blockedFor('stock', 'change', l.wID);
+            const sku = itemName(itemMap, l.partNo);
+            return (
+              <Table.Tr key={l.recNo} data-on-hold={l.onHold || undefined} bg={l.onHold ? 'var(--mantine-color-orange-light)' : undefined}>
+                <Table.Td>#{l.recNo}</Table.Td>
+                <Table.Td className="qm-secret">{sku}</Table.Td>
+                <Table.Td>{warehouseCode(warehouses.data, l.wID)}</Table.Td>
+                <Table.Td className="qm-secret">{l.spot || '—'}</Table.Td>
+                <Table.Td>{l.serial ?? '—'}</Table.Td>
+                <Table.Td ta="right">{l.units}</Table.Td>
+                <Table.Td ta="right">{l.reserved}</Table.Td>
+                <Table.Td ta="right">{l.available}</Table.Td>
+                <Table.Td>{fmtDate(l.received)}</Table.Td>
+                <Table.Td>
+                  {l.onHold ? (
+                    <>
+                      <Badge color="orange" variant="filled">
+                        on hold
+                      </Badge>
+                      {reasons.data?.get(l.recNo) && (
+                        <Text size="xs" maw={220}>
+                          {reasons.data.get(l.recNo)}
                         </Text>
                       )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Why reason={blocked}>
-                        <Button
-                          size="xs"
-                          variant={l.onHold ? 'filled' : 'light'}
-                          color={l.onHold ? 'green' : 'orange'}
-                          disabled={blocked !== null}
-                          onClick={() => setHolding(l)}
-                          aria-label={`${l.onHold ? 'Release' : 'Hold'} lot #${l.recNo}`}
-                        >
-                          {l.onHold ? 'Release' : 'Hold'}
-                        </Button>
-                      </Why>
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </div>
+                    </>
+                  ) : (
+                    <Text size="xs" c="dimmed">
+                      —
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Why reason={blocked}>
+                    <Button
+                      size="xs"
+                      variant={l.onHold ? 'filled' : 'light'}
+                      color={l.onHold ? 'green' : 'orange'}
+                      disabled={blocked !== null}
+                      onClick={() => setHolding(l)}
+                      aria-label={`${l.onHold ? 'Release' : 'Hold'} lot #${l.recNo}`}
+                    >
+                      {l.onHold ? 'Release' : 'Hold'}
+                    </Button>
+                  </Why>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </ListTable>
       </Section>
       {holding && (
         <HoldForm
@@ -192,48 +181,36 @@ export function LotsPage() {
 function HoldForm({ lot, sku, onClose, onSaved }: { lot: Lot; sku: string; onClose: () => void; onSaved: () => void }) {
   const release = lot.onHold;
   const [remark, setRemark] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const title = `${release ? 'Release' : 'Hold'} lot #${lot.recNo} (${sku})`;
   return (
-    <Modal opened onClose={onClose} title={title}>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setError(null);
-          try {
-            await patch(`/api/v1/Inventory/Lot/${lot.recNo}`, { onHold: !release, remark: remark.trim() || null });
-            notifications.show({ message: release ? `Lot #${lot.recNo} released.` : `Lot #${lot.recNo} is on hold.`, color: 'green' });
-            onSaved();
-          } catch (err) {
-            setError(errorText(err));
-          }
-        }}
-      >
-        <Stack>
-          <Text size="sm">
-            {release
-              ? 'Released, the lot can be issued and reserved for orders again.'
-              : `While on hold, the ${lot.available} available units of this lot cannot be issued or reserved for orders.`}
-          </Text>
-          <Textarea
-            label="Remark"
-            description="Why (kept on the lot)"
-            value={remark}
-            onChange={(e) => setRemark(e.currentTarget.value)}
-            maxLength={1000}
-            data-autofocus
-          />
-          <ErrorNote error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Close
-            </Button>
-            <Button type="submit" color={release ? 'green' : 'orange'}>
-              {release ? 'Release lot' : 'Put on hold'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title={title}
+      onClose={onClose}
+      close="Close"
+      submit={
+        <Button type="submit" color={release ? 'green' : 'orange'}>
+          {release ? 'Release lot' : 'Put on hold'}
+        </Button>
+      }
+      onSubmit={async () => {
+        await patch(`/api/v1/Inventory/Lot/${lot.recNo}`, { onHold: !release, remark: remark.trim() || null });
+        notifications.show({ message: release ? `Lot #${lot.recNo} released.` : `Lot #${lot.recNo} is on hold.`, color: 'green' });
+        onSaved();
+      }}
+    >
+      <Text size="sm">
+        {release
+          ? 'Released, the lot can be issued and reserved for orders again.'
+          : `While on hold, the ${lot.available} available units of this lot cannot be issued or reserved for orders.`}
+      </Text>
+      <Textarea
+        label="Remark"
+        description="Why (kept on the lot)"
+        value={remark}
+        onChange={(e) => setRemark(e.currentTarget.value)}
+        maxLength={1000}
+        data-autofocus
+      />
+    </FormDialog>
   );
 }

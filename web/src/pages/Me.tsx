@@ -263,41 +263,33 @@ function Sessions() {
   const sessions = useLoad(() => get<SessionMeta[]>('/api/user/sessions/'));
   return (
     <Section title="Live sessions" description="Console sessions and PIN-login access tokens. End one you left open elsewhere.">
-      <ErrorNote error={sessions.error} />
-      <div className="qm-table-wrap">
-        <Table striped aria-label="Live sessions">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Kind</Table.Th>
-              <Table.Th>Started</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>Browser</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {sessions.data?.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td>
-                  {s.kind === 'cookie' ? 'console' : 'access token'} {s.current && <Badge size="sm">this one</Badge>}
-                </Table.Td>
-                <Table.Td>{fmtDate(s.created)}</Table.Td>
-                <Table.Td>{s.lastUsed ? `${fmtDate(s.lastUsed)} from ${s.lastUsedIp ?? '?'}` : '—'}</Table.Td>
-                <Table.Td>
-                  <Text size="xs" lineClamp={1} maw={260}>
-                    {s.userAgent ?? '—'}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  {!s.current && (
-                    <SmallDanger onClick={() => void attempt(() => del(`/api/user/sessions/${s.id}`), 'Session ended.').then(sessions.reload)}>End</SmallDanger>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </div>
+      <ListTable
+        label="Live sessions"
+        columns={['Kind', 'Started', 'Last used', 'Browser', '']}
+        error={sessions.error}
+        loading={sessions.loading && !sessions.data}
+        empty={null}
+      >
+        {sessions.data?.map((s) => (
+          <Table.Tr key={s.id}>
+            <Table.Td>
+              {s.kind === 'cookie' ? 'console' : 'access token'} {s.current && <Badge size="sm">this one</Badge>}
+            </Table.Td>
+            <Table.Td>{fmtDate(s.created)}</Table.Td>
+            <Table.Td>{s.lastUsed ? `${fmtDate(s.lastUsed)} from ${s.lastUsedIp ?? '?'}` : '—'}</Table.Td>
+            <Table.Td>
+              <Text size="xs" lineClamp={1} maw={260}>
+                {s.userAgent ?? '—'}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              {!s.current && (
+                <SmallDanger onClick={() => void attempt(() => del(`/api/user/sessions/${s.id}`), 'Session ended.').then(sessions.reload)}>End</SmallDanger>
+              )}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </ListTable>
     </Section>
   );
 }

@@ -1,10 +1,22 @@
 import { useState, type ReactNode } from 'react';
-import { ActionIcon, Anchor, Badge, Button, Group, Modal, NativeSelect, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Group, NativeSelect, SimpleGrid, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { IconTrash } from '@tabler/icons-react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { errorText, get, patch, post, type Page } from '../api';
-import { CustomerPicker, ItemPicker, itemName, useBlocked, useItems, useWarehouses, warehouseCode, WarehouseSelect, type Customer } from '../inventory';
-import { attempt, ErrorNote, fmtDate, Loading, PageTitle, Section, useLoad, Why } from '../ui';
+import { get, patch, post, type Page } from '../api';
+import {
+  CustomerPicker,
+  FilterBar,
+  ItemPicker,
+  TitleWithNew,
+  itemName,
+  useBlocked,
+  useItems,
+  useWarehouses,
+  warehouseCode,
+  WarehouseSelect,
+  type Customer,
+} from '../inventory';
+import { attempt, ErrorNote, fmtDate, FormDialog, ListTable, Loading, PageTitle, Section, useLoad, Why } from '../ui';
 
 interface OrderSummary {
   orderID: number;
@@ -92,19 +104,11 @@ export function OrdersPage() {
   const addBlocked = blockedFor('order', 'add');
   return (
     <>
-      <PageTitle
-        right={
-          <Why reason={addBlocked}>
-            <Button onClick={() => setCreating(true)} disabled={addBlocked !== null}>
-              New order
-            </Button>
-          </Why>
-        }
-      >
+      <TitleWithNew create="New order" blocked={addBlocked} onCreate={() => setCreating(true)}>
         Sales orders
-      </PageTitle>
+      </TitleWithNew>
       <Section title="Orders" description={orders.data ? `${orders.data.totalCount} orders` : undefined}>
-        <Group align="flex-end" mb="sm" wrap="wrap">
+        <FilterBar>
           <NativeSelect
             label="Status"
             value={status}
@@ -114,53 +118,34 @@ export function OrdersPage() {
           />
           <CustomerPicker label="Customer" value={customer} onChange={(id) => setCustomer(id)} placeholder="any" w={240} />
           <WarehouseSelect label="Ships from" value={wID} onChange={setWID} warehouses={warehouses.data ?? []} any="All my warehouses" maw={260} />
-        </Group>
-        <ErrorNote error={orders.error ?? warehouses.error} />
-        <div className="qm-table-wrap">
-          <Table striped highlightOnHover aria-label="Sales orders">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Order</Table.Th>
-                <Table.Th>Reference</Table.Th>
-                <Table.Th>Customer</Table.Th>
-                <Table.Th>Ships from</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {orders.data?.value.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={7}>
-                    <Text size="sm" c="dimmed">
-                      No orders.
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-              {orders.data?.value.map((o) => (
-                <Table.Tr key={o.orderID}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/orders/${o.orderID}`} aria-label={`Open order #${o.orderID}`}>
-                      #{o.orderID}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{o.reference ?? '—'}</Table.Td>
-                  <Table.Td>{o.customerID === null ? '—' : (names.data?.get(o.customerID) ?? `#${o.customerID}`)}</Table.Td>
-                  <Table.Td>{warehouseCode(warehouses.data, o.wID)}</Table.Td>
-                  <Table.Td>{fmtDate(o.created)}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={o.status} />
-                  </Table.Td>
-                  <Table.Td>
-                    <OrderActions order={o} onDone={() => void orders.reload()} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </div>
+        </FilterBar>
+        <ListTable
+          label="Sales orders"
+          columns={['Order', 'Reference', 'Customer', 'Ships from', 'Created', 'Status', '']}
+          error={orders.error ?? warehouses.error}
+          loading={orders.loading && !orders.data}
+          empty={orders.data?.value.length === 0 ? 'No orders.' : null}
+        >
+          {orders.data?.value.map((o) => (
+            <Table.Tr key={o.orderID}>
+              <Table.Td>
+                <Anchor component={Link} to={`/orders/${o.orderID}`} aria-label={`Open order #${o.orderID}`}>
+                  #{o.orderID}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>{o.reference ?? '—'}</Table.Td>
+              <Table.Td>{o.customerID === null ? '—' : (names.data?.get(o.customerID) ?? `#${o.customerID}`)}</Table.Td>
+              <Table.Td>{warehouseCode(warehouses.data, o.wID)}</Table.Td>
+              <Table.Td>{fmtDate(o.created)}</Table.Td>
+              <Table.Td>
+                <StatusBadge status={o.status} />
+              </Table.Td>
+              <Table.Td>
+                <OrderActions order={o} onDone={() => void orders.reload()} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </ListTable>
       </Section>
       {creating && <OrderForm order={null} onClose={() => setCreating(false)} onSaved={(o) => navigate(`/orders/${o.orderID}`)} />}
     </>
@@ -186,93 +171,84 @@ function OrderForm({ order, onClose, onSaved }: { order: Order | null; onClose: 
   const [lines, setLines] = useState<LineDraft[]>(
     order?.lines.length ? order.lines.map((l) => ({ key: ++lineKey, partNo: l.partNo, units: l.units, price: l.price ?? '' })) : [blankLine()],
   );
-  const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useItems(lines.map((l) => l.partNo).filter((n): n is number => n !== null));
   const setLine = (key: number, change: Partial<LineDraft>) => setLines((ls) => ls.map((l) => (l.key === key ? { ...l, ...change } : l)));
   return (
-    <Modal opened onClose={onClose} title={order ? `Edit order #${order.orderID}` : 'New sales order'} size="lg">
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setError(null);
-          if (wID === null) return setError('Choose the warehouse the order ships from.');
-          if (lines.some((l) => l.partNo === null)) return setError('Pick an item on every line (or remove the line).');
-          const body = {
-            customerID,
-            wID,
-            reference: reference.trim() || null,
-            remark: remark.trim() || null,
-            lines: lines.map((l) => ({ partNo: l.partNo!, units: l.units.trim(), ...(l.price.trim() ? { price: l.price.trim() } : {}) })),
-          };
-          setBusy(true);
-          try {
-            onSaved(order ? await patch<Order>(`/api/v1/SalesOrder/${order.orderID}`, body) : await post<Order>('/api/v1/SalesOrder', body));
-          } catch (err) {
-            setError(errorText(err));
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <Stack>
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <CustomerPicker label="Customer" value={customerID} onChange={(id) => setCustomerID(id)} />
-            <WarehouseSelect label="Ships from" value={wID} onChange={setWID} warehouses={warehouses.data ?? []} required />
-          </SimpleGrid>
-          <TextInput label="Reference" value={reference} onChange={(e) => setReference(e.currentTarget.value)} maxLength={200} />
-          <Stack gap="xs" role="group" aria-label="Order lines">
-            {lines.map((l, i) => (
-              <Group key={l.key} align="flex-end" wrap="wrap" gap="xs">
-                <ItemPicker label={`Item, line ${i + 1}`} value={l.partNo} onChange={(id) => setLine(l.key, { partNo: id })} required w={280} />
-                <TextInput
-                  label={`Units, line ${i + 1}`}
-                  inputMode="decimal"
-                  value={l.units}
-                  onChange={(e) => setLine(l.key, { units: e.currentTarget.value })}
-                  required
-                  w={110}
-                />
-                <TextInput
-                  label={`Price, line ${i + 1}`}
-                  inputMode="decimal"
-                  placeholder="item's price"
-                  value={l.price}
-                  onChange={(e) => setLine(l.key, { price: e.currentTarget.value })}
-                  w={120}
-                />
-                <ActionIcon
-                  variant="subtle"
-                  color="red"
-                  size="lg"
-                  mb={2}
-                  aria-label={`Remove line ${i + 1}`}
-                  disabled={lines.length === 1}
-                  onClick={() => setLines((ls) => ls.filter((x) => x.key !== l.key))}
-                >
-                  <IconTrash size={16} />
-                </ActionIcon>
-              </Group>
-            ))}
-            <Group>
-              <Button variant="light" size="xs" onClick={() => setLines((ls) => [...ls, blankLine()])}>
-                Add line
-              </Button>
-            </Group>
-          </Stack>
-          <Textarea label="Remark" value={remark} onChange={(e) => setRemark(e.currentTarget.value)} autosize minRows={1} maxLength={2000} />
-          <ErrorNote error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Close
-            </Button>
-            <Button type="submit" loading={busy}>
-              {order ? 'Save order' : 'Create order'}
-            </Button>
+    <FormDialog
+      title={order ? `Edit order #${order.orderID}` : 'New sales order'}
+      size="lg"
+      onClose={onClose}
+      close="Close"
+      submit={
+        <Button type="submit" loading={busy}>
+          {order ? 'Save order' : 'Create order'}
+        </Button>
+      }
+      onSubmit={async () => {
+        if (wID === null) throw new Error('Choose the warehouse the order ships from.');
+        if (lines.some((l) => l.partNo === null)) throw new Error('Pick an item on every line (or remove the line).');
+        const body = {
+          customerID,
+          wID,
+          reference: reference.trim() || null,
+          remark: remark.trim() || null,
+          lines: lines.map((l) => ({ partNo: l.partNo!, units: l.units.trim(), ...(l.price.trim() ? { price: l.price.trim() } : {}) })),
+        };
+        setBusy(true);
+        try {
+          onSaved(order ? await patch<Order>(`/api/v1/SalesOrder/${order.orderID}`, body) : await post<Order>('/api/v1/SalesOrder', body));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <CustomerPicker label="Customer" value={customerID} onChange={(id) => setCustomerID(id)} />
+        <WarehouseSelect label="Ships from" value={wID} onChange={setWID} warehouses={warehouses.data ?? []} required />
+      </SimpleGrid>
+      <TextInput label="Reference" value={reference} onChange={(e) => setReference(e.currentTarget.value)} maxLength={200} />
+      <Stack gap="xs" role="group" aria-label="Order lines">
+        {lines.map((l, i) => (
+          <Group key={l.key} align="flex-end" wrap="wrap" gap="xs">
+            <ItemPicker label={`Item, line ${i + 1}`} value={l.partNo} onChange={(id) => setLine(l.key, { partNo: id })} required w={280} />
+            <TextInput
+              label={`Units, line ${i + 1}`}
+              inputMode="decimal"
+              value={l.units}
+              onChange={(e) => setLine(l.key, { units: e.currentTarget.value })}
+              required
+              w={110}
+            />
+            <TextInput
+              label={`Price, line ${i + 1}`}
+              inputMode="decimal"
+              placeholder="item's price"
+              value={l.price}
+              onChange={(e) => setLine(l.key, { price: e.currentTarget.value })}
+              w={120}
+            />
+            <ActionIcon
+              variant="subtle"
+              color="red"
+              size="lg"
+              mb={2}
+              aria-label={`Remove line ${i + 1}`}
+              disabled={lines.length === 1}
+              onClick={() => setLines((ls) => ls.filter((x) => x.key !== l.key))}
+            >
+              <IconTrash size={16} />
+            </ActionIcon>
           </Group>
-        </Stack>
-      </form>
-    </Modal>
+        ))}
+        <Group>
+          <Button variant="light" size="xs" onClick={() => setLines((ls) => [...ls, blankLine()])}>
+            Add line
+          </Button>
+        </Group>
+      </Stack>
+      <Textarea label="Remark" value={remark} onChange={(e) => setRemark(e.currentTarget.value)} autosize minRows={1} maxLength={2000} />
+    </FormDialog>
   );
 }
 
