@@ -129,3 +129,16 @@ describe('Integration users', () => {
     await page.close();
   });
 });
+
+describe('the admin screens at a phone’s width', () => {
+  it('All applications and Integration users do not overflow sideways', async () => {
+    const page = await c.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await logIn(page, c.base, su);
+    for (const path of ['/admin/applications', '/admin/integration-users']) {
+      await page.goto(`${c.base}${path}`);
+      await page.getByRole('table').first().waitFor();
+      expect(Number(await page.evaluate('document.documentElement.scrollWidth')), path).toBeLessThanOrEqual(391);
+    }
+    await page.close();
+  });
+});
