@@ -241,4 +241,18 @@ describe('/o/applications/ (superusers)', () => {
     expect(still.statusCode).toBe(200);
     expect(still.json().disabled).toBe(false);
   });
+
+  it('no superuser deletes the instance-wide client, which serves every account: 409, and it stays', async () => {
+    const su = await acc.user({ group: 'owner', superuser: true });
+    // The provider registers the instance-wide client when it first starts.
+    expect((await request(t, { method: 'GET', url: '/.well-known/openid-configuration' })).statusCode).toBe(200);
+    const list = await request(t, { method: 'GET', url: '/o/applications/', headers: { ...auth(su), accept: 'application/json' } });
+    const shared = list.json().find((a: { client_id: string }) => a.client_id === 'zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6');
+    expect(shared).toBeDefined();
+    const del = await request(t, { method: 'DELETE', url: `/o/applications/${shared.id}`, headers: auth(su) });
+    expect(del.statusCode).toBe(409);
+    expect(del.json().error.key).toBe('conflict');
+    const after = await request(t, { method: 'GET', url: '/o/applications/', headers: { ...auth(su), accept: 'application/json' } });
+    expect(after.json().map((a: { client_id: string }) => a.client_id)).toContain('zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6');
+  });
 });

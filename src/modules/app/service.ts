@@ -224,6 +224,8 @@ export async function deleteManageableApp(ctx: RequestContext, id: number) {
     .where(and(eq(oauthClients.id, id), inAccountOrShared(ctx, oauthClients)))
     .limit(1);
   if (!row) throw ApiError.notFound('No such application.');
+  // The instance-wide client serves every account's logins: one account's superuser may not take it from the others.
+  if (row.accountId === null) throw new ApiError('conflict', 'An instance-wide client serves every account and cannot be deleted.');
   await deleteClientRow(ctx, row);
 }
 
