@@ -40,7 +40,7 @@ const NOT_FUZZED: Record<string, string> = {
   '/o/login/{uid}…': 'login and consent pages of an authorization in progress: HTML forms (test/oauth, test/browser)',
   '/o/userinfo/, /o/jwks/, /o/revoke/, /o/introspect/, /.well-known/openid-configuration':
     'OpenID Connect and RFC 7009/7662 endpoints of oidc-provider (test/oauth)',
-  '/api/schema/, /api-doc/…': 'the document and its viewer (test/platform/openapi.test.ts)',
+  '/api/schema/, /api-doc/…': 'the document and its viewer (test/http/openapi.test.ts)',
 };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
