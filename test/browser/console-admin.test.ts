@@ -51,7 +51,7 @@ describe('an admin creates a read-only user limited to one warehouse, who sees e
     await dialog.getByRole('button', { name: 'Create user' }).click();
     const row = page.getByRole('row', { name: /dockhand/ });
     await row.waitFor();
-    await expect(row.textContent()).resolves.toMatch(/staff.*#\d+.*read-only/);
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/staff.*#\d+.*read-only/);
     await screenshot(page, 'users');
 
     // What the API now says about the user.
@@ -147,7 +147,7 @@ describe('reports and the overview', () => {
     const busiest = page.getByRole('table', { name: 'Busiest credentials' });
     const keyRow = busiest.getByRole('row', { name: /API key/ });
     await keyRow.waitFor();
-    await expect(keyRow.getByRole('cell').last().textContent()).resolves.toBe('7');
+    await expect.poll(() => keyRow.getByRole('cell').last().textContent(), { timeout: 10_000 }).toBe('7');
     await screenshot(page, 'overview');
     await page.close();
   });

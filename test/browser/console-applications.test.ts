@@ -49,11 +49,13 @@ describe('All applications (superusers)', () => {
     const table = page.getByRole('table', { name: 'All applications' });
     const erpRow = table.getByRole('row', { name: /Nightly ERP/ });
     await erpRow.waitFor();
-    await expect(erpRow.textContent()).resolves.toMatch(new RegExp(`${admin.username}.*runs as its integration user.*client_credentials`));
+    await expect
+      .poll(() => erpRow.textContent(), { timeout: 10_000 })
+      .toMatch(new RegExp(`${admin.username}.*runs as its integration user.*client_credentials`));
     await expect(erpRow.textContent()).resolves.not.toContain('last used never');
-    await expect(table.getByRole('row', { name: /Web shop/ }).textContent()).resolves.toContain('last used never');
+    await expect.poll(() => table.getByRole('row', { name: /Web shop/ }).textContent(), { timeout: 10_000 }).toContain('last used never');
     const instance = table.getByRole('row', { name: /Default public client/ });
-    await expect(instance.textContent()).resolves.toContain('instance-wide');
+    await expect.poll(() => instance.textContent(), { timeout: 10_000 }).toContain('instance-wide');
     await expect(instance.getByRole('button', { name: /^Delete / }).isDisabled()).resolves.toBe(true);
     await expect(instance.getByRole('button', { name: /^Rotate secret/ }).isDisabled()).resolves.toBe(true);
     await screenshot(page, 'all-applications');
@@ -100,7 +102,7 @@ describe('Integration users', () => {
     const table = page.getByRole('table', { name: 'Integration users' });
     const row = table.getByRole('row', { name: /Nightly ERP/ });
     await row.waitFor();
-    await expect(row.textContent()).resolves.toMatch(new RegExp(`Nightly ERP.*app-${erp.client_id}.*none.*all.*active`));
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(new RegExp(`Nightly ERP.*app-${erp.client_id}.*none.*all.*active`));
     await expect(table.getByRole('row', { name: /Web shop/ }).count()).resolves.toBe(0);
 
     const bearer = async () => ({

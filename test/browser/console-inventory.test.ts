@@ -98,7 +98,7 @@ describe('sales orders', () => {
     await page.getByRole('button', { name: `Confirm #${orderID}` }).click();
     await page.getByRole('button', { name: `Ship #${orderID}` }).waitFor();
     expect(await level('ROPE-12', north.id)).toEqual({ onHand: 40, reserved: 4 });
-    await expect(lines.getByRole('row', { name: /ROPE-12/ }).textContent()).resolves.toMatch(/4\.0000.*4\.0000/);
+    await expect.poll(() => lines.getByRole('row', { name: /ROPE-12/ }).textContent(), { timeout: 10_000 }).toMatch(/4\.0000.*4\.0000/);
 
     await page.getByRole('button', { name: `Ship #${orderID}` }).click();
     await page.getByText('shipped', { exact: true }).first().waitFor();
@@ -115,7 +115,7 @@ describe('sales orders', () => {
     const row = page.getByRole('table', { name: 'Sales orders' }).getByRole('row', { name: new RegExp(`#${orderID}\\b`) });
     // Customer names arrive after the rows (one look-up per customer): wait for the row to show it, then read it.
     await row.filter({ hasText: 'Anchor Marine' }).waitFor();
-    await expect(row.textContent()).resolves.toMatch(/PO-7781.*Anchor Marine.*NORTH.*shipped/);
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/PO-7781.*Anchor Marine.*NORTH.*shipped/);
     await page.close();
   });
 
@@ -156,7 +156,7 @@ describe('sales orders', () => {
     expect((await call('GET', `/api/v1/SalesOrder/${o.orderID}`)).status).toBe('cancelled');
     expect(await level('CLEAT-200', north.id)).toEqual({ onHand: 25, reserved: 0 });
     const row = page.getByRole('table', { name: 'Sales orders' }).getByRole('row', { name: new RegExp(`#${o.orderID}\\b`) });
-    await expect(row.textContent()).resolves.toMatch(/Bayside Boats.*cancelled/);
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/Bayside Boats.*cancelled/);
     await screenshot(page, 'orders');
     await page.close();
   });
@@ -178,7 +178,7 @@ describe('lots', () => {
     await dialog.getByLabel('Remark').fill('Crate dropped, check for dents');
     await dialog.getByRole('button', { name: 'Put on hold' }).click();
     await page.getByRole('button', { name: `Release lot #${recNo}` }).waitFor();
-    await expect(row.textContent()).resolves.toMatch(/on hold.*Crate dropped/);
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/on hold.*Crate dropped/);
     await expect(row.getAttribute('data-on-hold')).resolves.toBe('true');
     expect(await call('GET', `/api/v1/Inventory/Lot/${recNo}`)).toMatchObject({ onHold: true });
     const ledger = await call('GET', `/api/v1/Inventory/Transactions?recNo=${recNo}&kind=hold`);

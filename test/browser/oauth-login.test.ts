@@ -106,10 +106,10 @@ describe('authorization code flow in a real browser', () => {
     await page.goto(`${base}/o/applications/`);
     await expect(page.title()).resolves.toContain('Applications');
     const row = page.locator('tr', { hasText: app.client_id });
-    await expect(row.locator('.state').textContent()).resolves.toBe('active');
+    await expect.poll(() => row.locator('.state').textContent(), { timeout: 10_000 }).toBe('active');
     await row.getByRole('button', { name: 'Disable Nightly ERP' }).focus();
     await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
-    await expect(page.locator('tr', { hasText: app.client_id }).locator('.state').textContent()).resolves.toBe('disabled');
+    await expect.poll(() => page.locator('tr', { hasText: app.client_id }).locator('.state').textContent(), { timeout: 10_000 }).toBe('disabled');
     await context.close();
   });
 });
