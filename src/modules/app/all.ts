@@ -80,7 +80,6 @@ export async function allApplicationRoutes(app: FastifyInstance) {
     handler: async (req, reply) => {
       const ctx = req.ctx!;
       const row = await load(ctx, (req.params as { id: number }).id);
-      if (row.accountId === null) throw new ApiError('conflict', 'An instance-wide client serves every account and cannot be deleted.');
       await deleteClientRow(ctx, row);
       ctx.audit('app.deleted', { client_id: row.clientId });
       return reply.code(204).send();

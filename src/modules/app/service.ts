@@ -183,17 +183,19 @@ export async function deleteApp(ctx: RequestContext, id: number) {
 }
 
 /**
- * Deletes a client the caller may manage (found by `loadApp` or `manageable`: its account's, or for a superuser an
- * instance-wide one), what it issued, and its integration user.
+ * Deletes a client of the caller's account (found by `loadApp`, or by a superuser among the clients they manage),
+ * what it issued, and its integration user. An instance-wide client is refused (409).
  */
 export async function deleteClientRow(ctx: RequestContext, row: ClientRow) {
+  // The instance-wide client serves every account's logins: one account's superuser may not take it from the others.
+  if (row.accountId === null) throw new ApiError('conflict', 'An instance-wide client serves every account and cannot be deleted.');
   const { db, machinery } = ctx;
-  await db.delete(oauthClients).where(and(eq(oauthClients.id, row.id), inAccountOrShared(ctx, oauthClients)));
+  await db.delete(oauthClients).where(ctx.inAccount(oauthClients, eq(oauthClients.id, row.id)));
   // Tokens of the client, whichever account their users are in (an instance-wide client serves every account).
   await db.delete(oauthAppTokens).where(eq(oauthAppTokens.clientId, row.clientId));
   await revokeClientTokens(db, machinery.bus, row.clientId);
   if (row.integrationUserId) {
-    await db.delete(users).where(and(eq(users.id, row.integrationUserId), eq(users.kind, 'integration')));
+    await db.delete(users).where(ctx.inAccount(users, eq(users.id, row.integrationUserId), eq(users.kind, 'integration')));
     await ctx.invalidate({ t: 'user', id: row.integrationUserId });
   }
 }
@@ -224,8 +226,6 @@ export async function deleteManageableApp(ctx: RequestContext, id: number) {
     .where(and(eq(oauthClients.id, id), inAccountOrShared(ctx, oauthClients)))
     .limit(1);
   if (!row) throw ApiError.notFound('No such application.');
-  // The instance-wide client serves every account's logins: one account's superuser may not take it from the others.
-  if (row.accountId === null) throw new ApiError('conflict', 'An instance-wide client serves every account and cannot be deleted.');
   await deleteClientRow(ctx, row);
 }
 
