@@ -2,13 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { makeAccount, personalToken, type TestUser } from '../helpers/app.js';
 import { basic, request } from '../helpers/request.js';
-import { choose, logIn, screenshot, startConsole } from './console-helpers.js';
+import { choose, harbourSupplies, logIn, screenshot, startConsole } from './console-helpers.js';
 
 let c: Awaited<ReturnType<typeof startConsole>>;
 let acc: Awaited<ReturnType<typeof makeAccount>>;
 let admin: TestUser;
 let north: { id: number; code: string };
-let south: { id: number; code: string };
 
 async function call(method: string, url: string, payload?: object) {
   const res = await request(c.t, { method, url, auth: basic(admin.username, admin.password), payload });
@@ -18,19 +17,7 @@ async function call(method: string, url: string, payload?: object) {
 
 beforeAll(async () => {
   c = await startConsole();
-  acc = await makeAccount(c.t, 'Harbour Supplies');
-  admin = await acc.user({ group: 'owner' });
-  north = await acc.warehouse('NORTH');
-  south = await acc.warehouse('SOUTH');
-  for (const [sku, desc, units] of [
-    ['ROPE-12', 'Mooring rope 12 mm', '40'],
-    ['BUOY-S', 'Fender buoy, small', '12'],
-    ['CLEAT-200', 'Stainless cleat 200 mm', '25'],
-  ] as const) {
-    const item = await call('POST', '/api/v1/Item', { shortID: sku, description: desc, unit: 'pcs', price: '19.90', cost: '9.50', reorderPoint: '10' });
-    await call('POST', '/api/v1/Inventory/Receive', { partNo: item.partNo, wID: north.id, spot: 'A-01', units });
-    await call('POST', '/api/v1/Inventory/Receive', { partNo: item.partNo, wID: south.id, spot: 'B-07', units: '5' });
-  }
+  ({ acc, admin, north } = await harbourSupplies(c));
 });
 afterAll(() => c?.close());
 

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { PASSWORD, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { makeAccount, PASSWORD, startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { basic, request } from '../helpers/request.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -52,4 +53,32 @@ export async function choose(page: Page, field: Locator, ...options: (string | R
   await field.click();
   for (const name of options) await page.getByRole('option', { name }).click();
   await page.keyboard.press('Escape');
+}
+
+/**
+ * The store the console's flows run in: "Harbour Supplies" with an owner, warehouses NORTH and SOUTH, and three
+ * items received into both (spots A-01 and B-07). `part` maps each SKU to its part number.
+ */
+export async function harbourSupplies(c: { t: TestApp }) {
+  const acc = await makeAccount(c.t, 'Harbour Supplies');
+  const admin = await acc.user({ group: 'owner' });
+  const north = await acc.warehouse('NORTH');
+  const south = await acc.warehouse('SOUTH');
+  const call = async (method: string, url: string, payload?: object) => {
+    const res = await request(c.t, { method, url, auth: basic(admin.username, admin.password), payload });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+  const part: Record<string, number> = {};
+  for (const [sku, desc, units] of [
+    ['ROPE-12', 'Mooring rope 12 mm', '40'],
+    ['BUOY-S', 'Fender buoy, small', '12'],
+    ['CLEAT-200', 'Stainless cleat 200 mm', '25'],
+  ] as const) {
+    const item = await call('POST', '/api/v1/Item', { shortID: sku, description: desc, unit: 'pcs', price: '19.90', cost: '9.50', reorderPoint: '10' });
+    part[sku] = item.partNo;
+    await call('POST', '/api/v1/Inventory/Receive', { partNo: item.partNo, wID: north.id, spot: 'A-01', units });
+    await call('POST', '/api/v1/Inventory/Receive', { partNo: item.partNo, wID: south.id, spot: 'B-07', units: '5' });
+  }
+  return { acc, admin, north, south, part };
 }

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeAccount, type TestUser } from '../helpers/app.js';
 import { basic, request } from '../helpers/request.js';
-import { logIn, screenshot, startConsole } from './console-helpers.js';
+import { harbourSupplies, logIn, screenshot, startConsole } from './console-helpers.js';
 
 let c: Awaited<ReturnType<typeof startConsole>>;
 let acc: Awaited<ReturnType<typeof makeAccount>>;
 let admin: TestUser;
 let north: { id: number; code: string };
 let south: { id: number; code: string };
-const part: Record<string, number> = {};
+let part: Record<string, number>;
 
 async function call(method: string, url: string, payload?: object) {
   const res = await request(c.t, { method: method, url, headers: { authorization: basic(admin.username, admin.password) }, payload });
@@ -33,20 +33,7 @@ async function pick(page: Page, scope: Page | ReturnType<Page['getByRole']>, lab
 
 beforeAll(async () => {
   c = await startConsole();
-  acc = await makeAccount(c.t, 'Harbour Supplies');
-  admin = await acc.user({ group: 'owner' });
-  north = await acc.warehouse('NORTH');
-  south = await acc.warehouse('SOUTH');
-  for (const [sku, desc, units] of [
-    ['ROPE-12', 'Mooring rope 12 mm', '40'],
-    ['BUOY-S', 'Fender buoy, small', '12'],
-    ['CLEAT-200', 'Stainless cleat 200 mm', '25'],
-  ] as const) {
-    const item = await call('POST', '/api/v1/Item', { shortID: sku, description: desc, unit: 'pcs', price: '19.90', cost: '9.50', reorderPoint: '10' });
-    part[sku] = item.partNo;
-    await call('POST', '/api/v1/Inventory/Receive', { partNo: item.partNo, wID: north.id, spot: 'A-01', units });
-    await call('POST', '/api/v1/Inventory/Receive', { partNo: item.partNo, wID: south.id, spot: 'B-07', units: '5' });
-  }
+  ({ acc, admin, north, south, part } = await harbourSupplies(c));
   await call('POST', '/api/v1/Customer', { name: 'Anchor Marine', email: 'orders@anchor.test' });
   await call('POST', '/api/v1/Customer', { name: 'Bayside Boats' });
 });
