@@ -1,30 +1,21 @@
 import type { SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { AuditDetails, AuditEvent } from '../audit/events.js';
-import type { AuditEntry, AuditWriter } from '../audit/writer.js';
+import type { AuditEntry } from '../audit/writer.js';
 import type { Db } from '../db/client.js';
 import { byId, inAccount } from '../db/scoped.js';
 import type { OAuthRuntime } from '../oauth/runtime.js';
 import { intersectRights, type Rights } from '../access/permissions.js';
-import type { Invalidation, InvalidationBus } from './invalidation.js';
-import type { Lockout } from './lockout.js';
-import type { CredentialKind, Principal, UserDirectory } from './principal.js';
+import type { Invalidation } from './invalidation.js';
+import type { CredentialKind, Principal } from './principal.js';
+import type { AuthDeps } from './deps.js';
 import type { ServerKey } from './server-key.js';
-import type { UsageRecorder } from './usage.js';
 
 /**
  * The long-lived machinery a request may need, built once per instance (src/services.ts) and handed to every
  * context; services reach it as `ctx.machinery`, never through a parameter.
  */
-export interface Machinery {
-  db: Db;
-  users: UserDirectory;
-  bus: InvalidationBus;
-  lockout: Lockout;
-  usage: UsageRecorder;
-  audit: AuditWriter;
-  /** Instance-wide HMAC key (CSRF tokens), the same on every instance. */
-  serverKey: Buffer;
+export interface Machinery extends AuthDeps {
   /** The key personal tokens are derived from (outside the database). */
   tokenKey: ServerKey;
   /** The OAuth provider of this instance; set when its routes are registered. */
