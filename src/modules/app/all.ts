@@ -4,12 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import { aliasedTable, and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { auditLog, oauthAppTokens, oauthClients, oauthPayloads, users } from '../../db/schema/index.js';
-import { ApiError } from '../../http/errors.js';
 import { revokeGrants } from '../../oauth/adapter.js';
-import { revokeClientTokens, type ClientRow } from '../../oauth/clients.js';
+import { revokeClientTokens } from '../../oauth/clients.js';
 import { AppSchema } from './routes.js';
 import { inAccountOrShared } from '../../db/scoped.js';
-import { appView, deleteClientRow, rotateClientSecret } from './service.js';
+import { appView, deleteClientRow, loadManageableApp, rotateClientSecret } from './service.js';
 
 /**
  * "All applications" for superusers (the console's admin screen; the JSON side of /o/applications/): every application
@@ -79,22 +78,12 @@ export async function allApplicationRoutes(app: FastifyInstance) {
     },
     handler: async (req, reply) => {
       const ctx = req.ctx!;
-      const row = await load(ctx, (req.params as { id: number }).id);
+      const row = await loadManageableApp(ctx, (req.params as { id: number }).id);
       await deleteClientRow(ctx, row);
       ctx.audit('app.deleted', { client_id: row.clientId });
       return reply.code(204).send();
     },
   });
-}
-
-async function load(ctx: RequestContext, id: number): Promise<ClientRow> {
-  const [row] = await ctx.db
-    .select()
-    .from(oauthClients)
-    .where(and(eq(oauthClients.id, id), inAccountOrShared(ctx, oauthClients)))
-    .limit(1);
-  if (!row) throw ApiError.notFound('No such application.');
-  return row;
 }
 
 export async function listApplications(ctx: RequestContext) {
@@ -136,7 +125,7 @@ export async function listApplications(ctx: RequestContext) {
 }
 
 async function rotate(ctx: RequestContext, id: number) {
-  const row = await load(ctx, id);
+  const row = await loadManageableApp(ctx, id);
   const rotated = await rotateClientSecret(ctx, row);
   ctx.audit('app.secret_rotated', { client_id: row.clientId });
   return rotated;
@@ -144,7 +133,7 @@ async function rotate(ctx: RequestContext, id: number) {
 
 /** Everything the application issued to this account's users: token-manager tokens, grants, client-credentials tokens. */
 async function revokeAll(ctx: RequestContext, id: number) {
-  const row = await load(ctx, id);
+  const row = await loadManageableApp(ctx, id);
   const appTokens = await ctx.db
     .update(oauthAppTokens)
     .set({ revokedAt: new Date() })

@@ -218,15 +218,20 @@ export async function setAppDisabled(ctx: RequestContext, { id, disabled }: { id
   return appView(row);
 }
 
-/** Deletes an application the caller manages, and everything it issued. */
-export async function deleteManageableApp(ctx: RequestContext, id: number) {
+/** An application a superuser manages (their account's or an instance-wide one), else 404. */
+export async function loadManageableApp(ctx: RequestContext, id: number): Promise<ClientRow> {
   const [row] = await ctx.db
     .select()
     .from(oauthClients)
     .where(and(eq(oauthClients.id, id), inAccountOrShared(ctx, oauthClients)))
     .limit(1);
   if (!row) throw ApiError.notFound('No such application.');
-  await deleteClientRow(ctx, row);
+  return row;
+}
+
+/** Deletes an application the caller manages, and everything it issued. */
+export async function deleteManageableApp(ctx: RequestContext, id: number) {
+  await deleteClientRow(ctx, await loadManageableApp(ctx, id));
 }
 
 /** The token manager's entries name the OAuth tokens they are about, not the caller's credential (never a token value). */
