@@ -28,6 +28,7 @@ import { inventreeDialect } from './dialects/inventree/plugin.js';
 import { frappeRoutes } from './dialects/frappe/routes.js';
 import { inventorumRoutes } from './dialects/inventorum/routes.js';
 import { registerConsole } from './http/console.js';
+import { requestLogging } from './http/logging.js';
 import type { Services } from './services.js';
 
 declare module 'fastify' {
@@ -61,6 +62,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     ajv: { customOptions: { ...AJV_OPTIONS }, plugins: [decimalKeyword] },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
+    ...requestLogging(),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
   app.decorate('qm', services);
