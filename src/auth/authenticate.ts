@@ -108,11 +108,11 @@ export function registerAuthentication(app: FastifyInstance, authenticator: Auth
           // A warm personal token is answered without a promise; everything else takes the whole path.
           const warm = https.isSecure(request) ? authenticator.warmToken(request) : undefined;
           if (!warm) return authenticateRequest(request, parts);
-          request.ctx = contexts.for(warm, request.ip, requestLine(request));
+          request.ctx = contexts.for(warm, request.ip, request);
         }
       : async (request: FastifyRequest) => {
           const user = (await contexts.machinery.users.get(benchmarkAsUser))!;
-          request.ctx = contexts.for({ user, credential: { kind: 'password', id: null }, scope: null }, request.ip, requestLine(request));
+          request.ctx = contexts.for({ user, credential: { kind: 'password', id: null }, scope: null }, request.ip, request);
         };
   app.addHook('onRoute', (opts) => {
     const access = opts.config?.access;
@@ -141,10 +141,5 @@ export async function authenticateRequest(request: FastifyRequest, { authenticat
     throw new ApiError('https.required');
   }
   const principal = await authenticator.authenticate(request);
-  if (principal) request.ctx = contexts.for(principal, request.ip, requestLine(request));
-}
-
-/** The request line audit entries record: the path without its query, at most 500 characters. */
-function requestLine(request: FastifyRequest) {
-  return { method: request.method, path: request.url.split('?')[0]!.slice(0, 500) };
+  if (principal) request.ctx = contexts.for(principal, request.ip, request);
 }

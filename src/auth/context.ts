@@ -22,10 +22,13 @@ export interface Machinery extends AuthDeps {
   oauth: OAuthRuntime | null;
 }
 
-/** The request line an audit entry records. */
+/**
+ * The request line an audit entry records: the request itself will do (a Fastify request has both). Audit entries
+ * keep its path without the query, at most 500 characters, worked out only when an entry is written.
+ */
 export interface RequestLine {
   method: string;
-  path: string;
+  url: string;
 }
 
 export interface AuditOptions {
@@ -163,8 +166,13 @@ function writeAudit<E extends AuditEvent>(ctx: RequestContext, event: E, detail:
     credentialKind: cred.kind,
     credentialId: cred.id,
     method: ctx.request?.method ?? null,
-    path: ctx.request?.path ?? null,
+    path: ctx.request ? pathOf(ctx.request.url) : null,
     ip: ctx.ip,
     detail: detail === null ? null : { ...detail, ...by },
   } as AuditEntry);
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return (query < 0 ? url : url.slice(0, query)).slice(0, 500);
 }

@@ -153,14 +153,32 @@ function decodeCursor<Row>(after: string, sort: Parsed<Row> | undefined): [unkno
   return [value, id];
 }
 
-/** The ORDER BY, the keyset condition, LIMIT (one row more than the page, to know whether more follow) and OFFSET of a list request. */
-export function planList<Row>(spec: ListSpec<Row>, q: ListParams): ListPlan<Row> {
-  const sorts = parseSort(spec, q.sort ?? spec.defaultSort);
-  if (q.pageSize > MAX_PAGE_SIZE) throw ApiError.validation({ pageSize: [`must be at most ${MAX_PAGE_SIZE}`] });
+function orderOf<Row>(spec: ListSpec<Row>, sort: string | undefined): { sorts: Parsed<Row>[]; orderBy: SQL[] } {
+  const sorts = parseSort(spec, sort);
   const idDesc = sorts.length === 1 && sorts[0]!.descending;
   const idCol = spec.id.column;
   const orderBy: SQL[] = sorts.filter((s) => s.sf.column !== idCol).map((s) => (s.descending ? desc(s.sf.column) : asc(s.sf.column)));
   orderBy.push(idDesc ? desc(idCol) : asc(idCol));
+  return { sorts, orderBy };
+}
+
+/** The order of a list when the client names none, worked out once per list (most requests name none). */
+const defaults = new WeakMap<ListSpec<never>, ReturnType<typeof orderOf<never>>>();
+function defaultOrder<Row>(spec: ListSpec<Row>): { sorts: Parsed<Row>[]; orderBy: SQL[] } {
+  let order = defaults.get(spec as ListSpec<never>) as ReturnType<typeof orderOf<Row>> | undefined;
+  if (!order) {
+    order = orderOf(spec, spec.defaultSort);
+    defaults.set(spec as ListSpec<never>, order as ReturnType<typeof orderOf<never>>);
+  }
+  return order;
+}
+
+/** The ORDER BY, the keyset condition, LIMIT (one row more than the page, to know whether more follow) and OFFSET of a list request. */
+export function planList<Row>(spec: ListSpec<Row>, q: ListParams): ListPlan<Row> {
+  const { sorts, orderBy } = q.sort === undefined ? defaultOrder(spec) : orderOf(spec, q.sort);
+  if (q.pageSize > MAX_PAGE_SIZE) throw ApiError.validation({ pageSize: [`must be at most ${MAX_PAGE_SIZE}`] });
+  const idDesc = sorts.length === 1 && sorts[0]!.descending;
+  const idCol = spec.id.column;
   let cursor: SQL | undefined;
   const cursorMode = q.after !== undefined;
   if (cursorMode) {
