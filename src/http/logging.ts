@@ -64,7 +64,8 @@ class RequestLogger {
   private write(level: Level, args: unknown[]) {
     if (!this.isLevelEnabled(level)) return;
     const logger = this.logger();
-    (logger[level] as (...a: unknown[]) => void).apply(logger, args);
+    const write: (...a: unknown[]) => void = logger[level].bind(logger);
+    write(...args);
   }
 }
 
@@ -85,8 +86,7 @@ class RequestLines extends LogController {
  */
 export function requestLogging(): Pick<FastifyServerOptions, 'childLoggerFactory' | 'logController'> {
   return {
-    childLoggerFactory: (logger, bindings, opts) =>
-      opts.level || opts.serializers ? logger.child(bindings, opts) : (new RequestLogger(logger, bindings) as unknown as FastifyBaseLogger),
+    childLoggerFactory: (logger, bindings, opts) => (opts.level || opts.serializers ? logger.child(bindings, opts) : new RequestLogger(logger, bindings)),
     logController: new RequestLines(),
   };
 }

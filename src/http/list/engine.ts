@@ -165,10 +165,10 @@ function orderOf<Row>(spec: ListSpec<Row>, sort: string | undefined): { sorts: P
 /** The order of a list when the client names none, worked out once per list (most requests name none). */
 const defaults = new WeakMap<ListSpec<never>, ReturnType<typeof orderOf<never>>>();
 function defaultOrder<Row>(spec: ListSpec<Row>): { sorts: Parsed<Row>[]; orderBy: SQL[] } {
-  let order = defaults.get(spec as ListSpec<never>) as ReturnType<typeof orderOf<Row>> | undefined;
+  let order = defaults.get(spec) as ReturnType<typeof orderOf<Row>> | undefined;
   if (!order) {
     order = orderOf(spec, spec.defaultSort);
-    defaults.set(spec as ListSpec<never>, order as ReturnType<typeof orderOf<never>>);
+    defaults.set(spec, order);
   }
   return order;
 }
