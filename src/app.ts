@@ -68,7 +68,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   app.decorate('qm', services);
   registerErrorHandling(app);
   registerInputPolicy(app);
-  await app.register(cookie);
+  // Cookies are parsed when read (src/http/cookies.ts), not on every request.
+  await app.register(cookie, { hook: false });
   if (config.tls) {
     app.addHook('onSend', async (_req, reply) => {
       reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { cookieOf } from '../http/cookies.js';
 import { ApiError } from '../http/errors.js';
 import type { HttpsPolicy } from '../http/https.js';
 import type { AuthDeps } from './deps.js';
@@ -68,7 +69,7 @@ export class Authenticator {
           throw new ApiError('credentials.invalid', `Unsupported authorization scheme "${scheme.slice(0, 20)}".`);
       }
     }
-    const cookie = request.cookies?.[SESSION_COOKIE];
+    const cookie = cookieOf(request, SESSION_COOKIE);
     if (cookie) {
       const principal = await this.sessions.authenticate(cookie, 'cookie', ip);
       if (!SAFE_METHODS.has(request.method)) {
@@ -77,7 +78,7 @@ export class Authenticator {
       }
       return principal;
     }
-    const sid = request.routeOptions.config.sessionCookie === SID_COOKIE ? request.cookies?.[SID_COOKIE] : undefined;
+    const sid = request.routeOptions.config.sessionCookie === SID_COOKIE ? cookieOf(request, SID_COOKIE) : undefined;
     if (sid) {
       const principal = await this.sessions.authenticate(sid, 'cookie', ip);
       if (!SAFE_METHODS.has(request.method)) checkSameSite(request.headers, `${request.protocol}://${request.host}`);
@@ -136,7 +137,7 @@ export interface AuthenticationParts {
 export async function authenticateRequest(request: FastifyRequest, { authenticator, contexts, https }: AuthenticationParts): Promise<void> {
   const cookie = request.headers.cookie;
   const sentCookie =
-    cookie?.includes(SESSION_COOKIE) || (request.cookies?.[SID_COOKIE] !== undefined && request.routeOptions.config.sessionCookie === SID_COOKIE);
+    cookie?.includes(SESSION_COOKIE) || (request.routeOptions.config.sessionCookie === SID_COOKIE && cookieOf(request, SID_COOKIE) !== undefined);
   if ((request.headers.authorization || sentCookie) && !https.isSecure(request)) {
     throw new ApiError('https.required');
   }

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../../auth/schemes/session.js';
+import { cookieOf } from '../../http/cookies.js';
 import { ApiError } from '../../http/errors.js';
 import { UserViewSchema } from '../me/routes.js';
 import { userView } from '../me/service.js';
@@ -120,7 +121,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: 'The current console session: user and CSRF token', response: { 200: SessionBody } },
     handler: async (req) => {
       const ctx = req.ctx!;
-      const cookie = req.cookies[SESSION_COOKIE];
+      const cookie = cookieOf(req, SESSION_COOKIE);
       if (ctx.principal.credential.kind !== 'session' || !cookie || req.headers.authorization) throw ApiError.notFound('No console session.');
       return { user: await userView(ctx.db, ctx.principal.user), csrf_token: authenticator.sessions.csrfTokenFor(cookie) };
     },
