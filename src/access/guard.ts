@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
 import { ApiError } from '../http/errors.js';
+import { hooksOf } from '../http/input.js';
 import { ACTION_BIT, type Action, type Ruleset } from './permissions.js';
 import { scopeFor } from './scopes.js';
 
@@ -100,26 +101,28 @@ export function accessHook(access: Exclude<Access, 'public'>, authenticate: (req
  */
 export function registerGuard(app: FastifyInstance) {
   // A route without a declaration does not register. The docs UI plugin's routes are the one listed exception.
+  // `_method` may also hide in a form or JSON body: a route that takes a body checks it once the body is parsed.
   app.addHook('onRoute', (opts: RouteOptions) => {
     const config = (opts.config ?? {}) as { access?: Access };
-    if (config.access !== undefined) return;
-    if (opts.url.startsWith('/api-doc')) {
+    if (config.access === undefined) {
+      if (!opts.url.startsWith('/api-doc'))
+        throw new Error(`Route ${String(opts.method)} ${opts.url} declares no access: add config.access ('public' if it is)`);
       opts.config = { ...config, access: 'public' };
       return;
     }
-    throw new Error(`Route ${String(opts.method)} ${opts.url} declares no access: add config.access ('public' if it is)`);
+    if (typeof config.access === 'object' && takesBody(opts.method)) opts.preValidation = [...hooksOf(opts.preValidation), readOnlyBody];
   });
+}
 
-  // `_method` may also hide in a form or JSON body: checked once the body is parsed. Synchronous: a request by a
-  // user who is not read-only costs one property read.
-  app.addHook('preValidation', (request, _reply, done) => {
-    if (!request.ctx?.readOnly) return done();
-    const access = routeAccess(request);
-    const body = request.body as Record<string, unknown> | undefined;
-    if (typeof access === 'object' && body && typeof body === 'object' && '_method' in body && !isSafe(body._method))
-      return done(new ApiError('user.read_only'));
-    done();
-  });
+/** Fastify reads a body on every method but GET and HEAD. */
+const takesBody = (method: RouteOptions['method']) => (Array.isArray(method) ? method : [method]).some((m) => m !== 'GET' && m !== 'HEAD');
+
+/** A read-only user's body that asks, by `_method`, to be treated as a write. Synchronous: others cost one property read. */
+function readOnlyBody(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
+  if (!request.ctx?.readOnly) return done();
+  const body = request.body as Record<string, unknown> | undefined;
+  if (body && typeof body === 'object' && '_method' in body && !isSafe(body._method)) return done(new ApiError('user.read_only'));
+  done();
 }
 
 /** The OpenAPI `security` and permission text a declaration implies (used by the schema document). */
