@@ -80,19 +80,20 @@ export function assertAccess(request: FastifyRequest, access: Exclude<Access, 'p
  */
 export function accessHook(access: Exclude<Access, 'public'>, authenticate: (request: FastifyRequest) => Promise<void> | void) {
   return function checkAccess(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
-    const enforce = () => {
-      try {
-        assertAccess(request, access);
-      } catch (err) {
-        return done(err as Error);
-      }
-      done();
-    };
-    // `authenticate` answers a warm credential synchronously: then no promise at all.
+    // `authenticate` answers a warm credential synchronously: then no promise (and no closure) at all.
     const pending = authenticate(request);
-    if (pending) pending.then(enforce, done);
-    else enforce();
+    if (pending) pending.then(() => enforce(request, access, done), done);
+    else enforce(request, access, done);
   };
+}
+
+function enforce(request: FastifyRequest, access: Exclude<Access, 'public'>, done: HookHandlerDoneFunction) {
+  try {
+    assertAccess(request, access);
+  } catch (err) {
+    return done(err as Error);
+  }
+  done();
 }
 
 /**

@@ -209,8 +209,15 @@ function pageOfRows<Row, Out>(
   const shown = more ? rows.slice(0, q.pageSize) : rows;
   // Rows shown prove the rows before them exist; a page past the end proves nothing, so the count stands.
   const seen = shown.length ? (plan.cursorMode ? 0 : plan.offset) + shown.length : 0;
-  const page = toPage(views(shown), Math.max(total, seen), plan.cursorMode ? 1 : q.page, q.pageSize);
-  const out: ListPage<Out> = { ...page, hasMore: more };
+  const totalCount = Math.max(total, seen);
+  const out: ListPage<Out> = {
+    value: views(shown),
+    totalCount,
+    page: plan.cursorMode ? 1 : q.page,
+    pageSize: q.pageSize,
+    pageCount: Math.ceil(totalCount / q.pageSize),
+    hasMore: more,
+  };
   if (more && plan.sorts.length <= 1) {
     const last = shown[shown.length - 1]!;
     const s = plan.sorts[0];
