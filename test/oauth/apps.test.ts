@@ -255,4 +255,29 @@ describe('/o/applications/ (superusers)', () => {
     const after = await request(t, { method: 'GET', url: '/o/applications/', headers: { ...auth(su), accept: 'application/json' } });
     expect(after.json().map((a: { client_id: string }) => a.client_id)).toContain('zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6');
   });
+
+  it('no superuser disables the instance-wide client either: 409, and every account can still sign in through it', async () => {
+    const su = await acc.user({ group: 'owner', superuser: true });
+    expect((await request(t, { method: 'GET', url: '/.well-known/openid-configuration' })).statusCode).toBe(200);
+    const listed = async () =>
+      (await request(t, { method: 'GET', url: '/o/applications/', headers: { ...auth(su), accept: 'application/json' } }))
+        .json()
+        .find((a: { client_id: string }) => a.client_id === 'zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6');
+    const shared = await listed();
+    const patch = await request(t, { method: 'PATCH', url: `/o/applications/${shared.id}`, headers: auth(su), payload: { disabled: true } });
+    expect(patch.statusCode).toBe(409);
+    expect(patch.json().error.key).toBe('conflict');
+    expect((await listed()).disabled).toBe(false);
+    // The page offers no button for it.
+    const page = await request(t, { method: 'GET', url: '/o/applications/', headers: { ...auth(su), accept: 'text/html' } });
+    const row = page.body.split('<tr>').find((tr) => tr.includes('zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6'))!;
+    expect(row).toContain('serves every account');
+    expect(row).not.toContain('<button');
+    // The provider still knows the client: its authorization endpoint answers with the sign-in page, not an invalid client.
+    const authorize = await request(t, {
+      method: 'GET',
+      url: `/o/authorize/?response_type=code&client_id=zDFnsiRheJIOKNx6aCQ0quBxECg1QBHtVFDPloJ6&redirect_uri=${encodeURIComponent('http://127.0.0.1/callback')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256&scope=openid`,
+    });
+    expect(authorize.statusCode).toBe(303);
+  });
 });

@@ -214,7 +214,7 @@ export async function appRoutes(app: FastifyInstance) {
     config: { access: { ruleset: 'app', action: 'change', superuser: true } },
     schema: {
       tags,
-      summary: 'Enable or disable any application (superusers)',
+      summary: 'Enable or disable an application the superuser manages (409 for the instance-wide client)',
       params: Id,
       body: Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false }),
       response: { 200: AppSchema },
@@ -242,7 +242,11 @@ type AppRow = ReturnType<typeof appView> & { account_id: number | null };
 function applicationsPage(rows: AppRow[]): string {
   const trs = rows
     .map((r) => {
-      const toggle = `<button type="button" data-id="${r.id}" data-action="${r.disabled ? 'enable' : 'disable'}">${r.disabled ? 'Enable' : 'Disable'} ${escapeHtml(r.name)}</button>`;
+      // The instance-wide client serves every account: no account's superuser disables or deletes it (409).
+      const toggle =
+        r.account_id === null
+          ? 'serves every account'
+          : `<button type="button" data-id="${r.id}" data-action="${r.disabled ? 'enable' : 'disable'}">${r.disabled ? 'Enable' : 'Disable'} ${escapeHtml(r.name)}</button>`;
       const del = r.account_id === null ? '' : ` <button type="button" data-id="${r.id}" data-action="delete">Delete ${escapeHtml(r.name)}</button>`;
       return `<tr><td>${r.id}</td><td>${escapeHtml(r.name)}</td><td><code>${escapeHtml(r.client_id)}</code></td><td>${r.account_id ?? 'instance'}</td><td>${r.client_type}</td><td>${escapeHtml(r.grant_types.join(', '))}</td><td class="state">${r.disabled ? 'disabled' : 'active'}</td><td>${toggle}${del}</td></tr>`;
     })

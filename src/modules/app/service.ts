@@ -208,10 +208,14 @@ export async function listManageableApps(ctx: RequestContext) {
 
 /** Enables or disables an application the caller manages. */
 export async function setAppDisabled(ctx: RequestContext, { id, disabled }: { id: number; disabled: boolean }) {
+  // As deleting it: the instance-wide client serves every account's logins, and one account's superuser may not stop them.
+  if ((await loadManageableApp(ctx, id)).accountId === null) {
+    throw new ApiError('conflict', 'An instance-wide client serves every account and cannot be disabled by one.');
+  }
   const [row] = await ctx.db
     .update(oauthClients)
     .set({ disabled })
-    .where(and(eq(oauthClients.id, id), inAccountOrShared(ctx, oauthClients)))
+    .where(ctx.inAccount(oauthClients, eq(oauthClients.id, id)))
     .returning();
   if (!row) throw ApiError.notFound('No such application.');
   await ctx.invalidate({ t: 'client', id: row.clientId });
