@@ -165,14 +165,15 @@ export async function rotateSecret(ctx: RequestContext, id: number) {
   return rotateClientSecret(ctx, await loadApp(ctx, id));
 }
 
-/** A new secret for a client the caller may manage (found by `loadApp`, or a superuser's instance-wide client). */
+/** A new secret for a client of the caller's account (found by `loadApp` or `loadManageableApp`); never an instance-wide one. */
 export async function rotateClientSecret(ctx: RequestContext, row: ClientRow) {
   if (!row.secretHash) throw new ApiError('conflict', 'A public client has no secret.');
+  if (row.accountId === null) throw new ApiError('conflict', 'An instance-wide client serves every account; no account rotates its secret.');
   const secret = makeSecret('cs');
   await ctx.db
     .update(oauthClients)
     .set({ secretHash: hashSecret(secret), secretRotatedAt: new Date() })
-    .where(and(eq(oauthClients.id, row.id), inAccountOrShared(ctx, oauthClients)));
+    .where(ctx.inAccount(oauthClients, eq(oauthClients.id, row.id)));
   await ctx.invalidate({ t: 'client', id: row.clientId });
   return { client_id: row.clientId, client_secret: secret };
 }
