@@ -26,7 +26,7 @@ const COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: 'strict', path:
  * its CSRF token, or with `?token=1` an access token. Public routes, so the HTTPS rule is checked here.
  */
 export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { authenticator, https, users } = app.qm;
+  const { authenticator, contexts, https, users } = app.qm;
   const deps = app.qm.machinery;
 
   /** Opens the session and answers it in the form asked for. */
@@ -37,13 +37,15 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     asToken: boolean,
     method: string,
   ) {
-    const { secret } = await openSession(req, row, asToken ? 'token' : 'cookie', { method });
+    const { secret, id } = await openSession(req, row, asToken ? 'token' : 'cookie', { method });
     if (asToken) return reply.code(200).send({ access_token: secret, token_type: 'Bearer', expires_in: SESSION_TTL_S });
     users.invalidate(row.id);
     const user = await users.get(row.id);
     if (!user) throw new ApiError('credentials.invalid');
+    // The user is now logged in with this session: the context is theirs, as on their next request.
+    const ctx = contexts.for({ user, credential: { kind: 'session', id }, scope: null }, req.ip);
     reply.setCookie(SESSION_COOKIE, secret, { ...COOKIE_OPTIONS, maxAge: SESSION_TTL_S });
-    return reply.code(200).send({ user: await userView(deps.db, user), csrf_token: authenticator.sessions.csrfTokenFor(secret) });
+    return reply.code(200).send({ user: await userView(ctx), csrf_token: authenticator.sessions.csrfTokenFor(secret) });
   }
 
   // Refused before the body is even parsed: credentials over plain HTTP are never looked at.
@@ -122,7 +124,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ctx = req.ctx!;
       const cookie = req.cookies[SESSION_COOKIE];
       if (ctx.principal.credential.kind !== 'session' || !cookie || req.headers.authorization) throw ApiError.notFound('No console session.');
-      return { user: await userView(ctx.db, ctx.principal.user), csrf_token: authenticator.sessions.csrfTokenFor(cookie) };
+      return { user: await userView(ctx), csrf_token: authenticator.sessions.csrfTokenFor(cookie) };
     },
   });
 };
