@@ -26,7 +26,7 @@ const COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: 'strict', path:
  * its CSRF token, or with `?token=1` an access token. Public routes, so the HTTPS rule is checked here.
  */
 export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { authenticator, contexts, https, users } = app.qm;
+  const { authenticator, contexts, https } = app.qm;
   const deps = app.qm.machinery;
 
   /** Opens the session and answers it in the form asked for. */
@@ -37,13 +37,9 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     asToken: boolean,
     method: string,
   ) {
-    const { secret, id } = await openSession(req, row, asToken ? 'token' : 'cookie', { method });
-    if (asToken) return reply.code(200).send({ access_token: secret, token_type: 'Bearer', expires_in: SESSION_TTL_S });
-    users.invalidate(row.id);
-    const user = await users.get(row.id);
-    if (!user) throw new ApiError('credentials.invalid');
     // The user is now logged in with this session: the context is theirs, as on their next request.
-    const ctx = contexts.for({ user, credential: { kind: 'session', id }, scope: null }, req.ip);
+    const { secret, ctx } = await openSession(req, row, asToken ? 'token' : 'cookie', { method });
+    if (asToken) return reply.code(200).send({ access_token: secret, token_type: 'Bearer', expires_in: SESSION_TTL_S });
     reply.setCookie(SESSION_COOKIE, secret, { ...COOKIE_OPTIONS, maxAge: SESSION_TTL_S });
     return reply.code(200).send({ user: await userView(ctx), csrf_token: authenticator.sessions.csrfTokenFor(secret) });
   }
@@ -92,7 +88,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Union([SessionBody, AccessToken]) },
     },
     handler: async (req, reply) => {
-      const row = await pinStep(deps, { pinToken: req.body.pin_token }, req.body.pin, req.ip);
+      const row = await pinStep(contexts, { pinToken: req.body.pin_token }, req.body.pin, req.ip);
       return startSession(req, reply, row, wantsToken(req.query.token), 'password+pin');
     },
   });
