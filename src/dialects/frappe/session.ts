@@ -22,11 +22,11 @@ const field = (v: unknown, name: string, max: number) => {
 };
 
 export async function frappeLogin(req: FastifyRequest, reply: FastifyReply, body: LoginFields) {
-  const { machinery: deps, https } = req.server.qm;
+  const { machinery: deps, contexts, https } = req.server.qm;
   https.assertSecure(req);
   let row;
   if (body.tmp_id !== undefined || body.otp !== undefined) {
-    row = await pinStep(deps, { pinToken: field(body.tmp_id, 'tmp_id', 200) }, field(body.otp, 'otp', 32), req.ip);
+    row = await pinStep(contexts, { pinToken: field(body.tmp_id, 'tmp_id', 200) }, field(body.otp, 'otp', 32), req.ip);
   } else {
     row = await passwordStep(deps, field(body.usr, 'usr', 254), field(body.pwd, 'pwd', 1024), req.ip);
     if (row.pinHash) {
@@ -48,18 +48,7 @@ export async function frappeLogout(req: FastifyRequest, reply: FastifyReply) {
   const ctx = req.ctx;
   if (ctx && ctx.principal.credential.kind === 'session' && ctx.principal.credential.id !== null) {
     await endSession(req.server.qm.machinery, ctx.accountId, ctx.principal.credential.id);
-    req.server.qm.audit.write({
-      accountId: ctx.accountId,
-      userId: ctx.principal.user.id,
-      username: ctx.principal.user.username,
-      event: 'session.revoked',
-      credentialKind: 'session',
-      credentialId: ctx.principal.credential.id,
-      method: req.method,
-      path: req.url.split('?')[0]!.slice(0, 500),
-      ip: req.ip,
-      detail: { logout: true, via: 'frappe' },
-    });
+    ctx.audit('session.revoked', { logout: true, via: 'frappe' });
   }
   reply.clearCookie(SID_COOKIE, { path: '/' });
   return reply.code(200).send({});

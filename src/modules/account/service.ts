@@ -5,7 +5,7 @@ import { BUILTIN_GROUPS, BUILTIN_REPORTS } from '../../access/permissions.js';
 import { hashPassword } from '../../auth/passwords.js';
 import { makeSecret } from '../../auth/secrets.js';
 
-/** Creates a business with its built-in permission groups. */
+/** Creates a business with its built-in groups. Takes the database, not a ctx: it runs before any user exists to act as. */
 export async function createAccount(db: Db | Tx, name: string) {
   const [account] = await db.insert(accounts).values({ name }).returning();
   const builtins = await db
@@ -33,7 +33,10 @@ export interface NewSuperuser {
   accountName?: string;
 }
 
-/** A superuser in the account of that name (the oldest, if several), created if there is none; member of its owner group. */
+/**
+ * A superuser in the account of that name (the oldest, if several), created if there is none; member of its owner group.
+ * Like createAccount, it takes the database: it makes the first user there is to act as.
+ */
 export async function createSuperuser(db: Db, input: NewSuperuser) {
   const passwordHash = await hashPassword(input.password);
   const name = input.accountName ?? 'Default';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { asc, inArray, sql, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
-import type { Tx } from '../../db/client.js';
 import { isForeignKeyViolation, isNumericOverflow, isSerializationFailure } from '../../db/errors.js';
 import { ApiError } from '../../http/errors.js';
 import { lots, stockLevels, stockTransactions } from '../../db/schema/index.js';
@@ -36,7 +35,7 @@ export class StockTransaction {
   private newLots = 0;
 
   constructor(
-    readonly tx: Tx,
+    /** The transaction's context (from `ctx.tx`): `ctx.db` is the transaction. */
     readonly ctx: RequestContext,
     reference?: string,
   ) {
@@ -45,7 +44,7 @@ export class StockTransaction {
 
   /** Locks the lots matching `where` (account-scoped) in id order, FOR UPDATE. */
   async lock(where: SQL | undefined): Promise<HeldLot[]> {
-    const rows = await this.tx
+    const rows = await this.ctx.db
       .select()
       .from(lots)
       .where(inAccount(this.ctx, lots, where))
@@ -74,7 +73,7 @@ export class StockTransaction {
     receivedAt?: Date;
     onHold?: boolean;
   }): Promise<HeldLot> {
-    const [row] = await this.tx
+    const [row] = await this.ctx.db
       .insert(lots)
       .values({
         accountId: this.ctx.accountId,
@@ -147,18 +146,18 @@ export class StockTransaction {
     const changed: LotRow[] = [];
     for (const h of [...this.held.values()].sort((a, b) => a.row.id - b.row.id)) {
       if (!h.dirty) continue;
-      const [row] = await this.tx
+      const [row] = await this.ctx.db
         .update(lots)
         .set({ units: fromScaled(h.units), reserved: fromScaled(h.reserved), onHold: h.row.onHold, updatedAt: now })
         .where(inAccount(this.ctx, lots, sql`${lots.id} = ${h.row.id}`))
         .returning();
       changed.push(row!);
     }
-    const transactions = this.entries.length ? await this.tx.insert(stockTransactions).values(this.entries).returning() : [];
+    const transactions = this.entries.length ? await this.ctx.db.insert(stockTransactions).values(this.entries).returning() : [];
     let newLevels = 0;
     const levels = [...this.levels.values()].sort((a, b) => a.itemId - b.itemId || a.warehouseId - b.warehouseId);
     for (const lv of levels) {
-      const [r] = await this.tx
+      const [r] = await this.ctx.db
         .insert(stockLevels)
         .values({
           accountId: this.ctx.accountId,
@@ -175,9 +174,9 @@ export class StockTransaction {
       if (r?.inserted) newLevels++;
     }
     // Counters last, in a fixed order: they are the most contended rows.
-    await bumpCounter(this.tx, this.ctx.accountId, 'lots', this.newLots);
-    await bumpCounter(this.tx, this.ctx.accountId, 'stock_levels', newLevels);
-    await bumpCounter(this.tx, this.ctx.accountId, 'stock_transactions', transactions.length);
+    await bumpCounter(this.ctx.db, this.ctx.accountId, 'lots', this.newLots);
+    await bumpCounter(this.ctx.db, this.ctx.accountId, 'stock_levels', newLevels);
+    await bumpCounter(this.ctx.db, this.ctx.accountId, 'stock_transactions', transactions.length);
     return { reference: this.reference, transactions, lots: changed };
   }
 }
@@ -194,7 +193,9 @@ const tooMuch = (field: string) =>
 export async function inStockTransaction<T>(ctx: RequestContext, work: (st: StockTransaction) => Promise<T>, reference?: string): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.db.transaction(async (tx) => work(new StockTransaction(tx, ctx, reference)));
+      // A transaction of its own on every attempt, rolled back whole before the retry: never call this inside another
+      // ctx.tx, which it would join (and a retry inside an aborted transaction cannot succeed).
+      return await ctx.tx(async (tx) => work(new StockTransaction(tx, reference)));
     } catch (err) {
       if (attempt < 8 && isSerializationFailure(err)) {
         await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));

@@ -127,12 +127,12 @@ export async function getItem(ctx: RequestContext, partNo: number) {
 export async function createItem(ctx: RequestContext, input: ItemInput & { shortID: string }) {
   await assertCategory(ctx, input.categoryID);
   try {
-    const row = await ctx.db.transaction(async (tx) => {
-      const [row] = await tx
+    const row = await ctx.tx(async (tx) => {
+      const [row] = await tx.db
         .insert(items)
         .values({ accountId: ctx.accountId, ...columns(input), shortId: input.shortID })
         .returning();
-      await bumpCounter(tx, ctx.accountId, 'items', 1);
+      await bumpCounter(tx.db, ctx.accountId, 'items', 1);
       return row!;
     });
     return itemView(row);
@@ -163,29 +163,29 @@ export async function updateItem(ctx: RequestContext, partNo: number, input: Ite
 
 /** An item with stock history or open orders is kept (deactivate it instead): the ledger must keep its meaning. */
 export async function deleteItem(ctx: RequestContext, partNo: number) {
-  await ctx.db
-    .transaction(async (tx) => {
-      const [row] = await tx
+  await ctx
+    .tx(async (tx) => {
+      const [row] = await tx.db
         .select({ id: items.id })
         .from(items)
         .where(byId(ctx, items, partNo))
         .for('update');
       if (!row) throw ApiError.notFound(`Item ${partNo} not found.`);
-      const [lot] = await tx
+      const [lot] = await tx.db
         .select({ id: lots.id })
         .from(lots)
         .where(inAccount(ctx, lots, eq(lots.itemId, partNo)))
         .limit(1);
       if (lot) throw new ApiError('conflict', `Item ${partNo} has stock (lots); deactivate it instead (PATCH active=false).`);
-      const [line] = await tx
+      const [line] = await tx.db
         .select({ id: orderLines.id })
         .from(orderLines)
         .innerJoin(salesOrders, eq(salesOrders.id, orderLines.orderId))
         .where(and(inAccount(ctx, orderLines, eq(orderLines.itemId, partNo))))
         .limit(1);
       if (line) throw new ApiError('conflict', `Item ${partNo} is on sales orders; deactivate it instead (PATCH active=false).`);
-      await tx.delete(items).where(byId(ctx, items, partNo));
-      await bumpCounter(tx, ctx.accountId, 'items', -1);
+      await tx.db.delete(items).where(byId(ctx, items, partNo));
+      await bumpCounter(tx.db, ctx.accountId, 'items', -1);
     })
     .catch((err: unknown) => {
       // Stock received between the check and the delete: the foreign key refuses it.

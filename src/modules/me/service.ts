@@ -1,14 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { ACTIONS, ACTION_BIT, RULESETS, describeRights, emptyRights, type Action, type Rights, type Ruleset } from '../../access/permissions.js';
 import type { RequestContext, UserState } from '../../auth/principal.js';
-import type { Db } from '../../db/client.js';
 import { accounts } from '../../db/schema/index.js';
 import { OIDC_SCOPES, scopesOfRights } from '../../access/scopes.js';
 import { describeScope } from '../../access/scope-words.js';
 
-/** The user as the API shows it (login, session, who am I). */
-export async function userView(db: Db, user: UserState) {
-  const [account] = await db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(eq(accounts.id, user.accountId)).limit(1);
+/** The user as the API shows it (login, session, who am I): by default the caller, with their account's name. */
+export async function userView(ctx: RequestContext, user: UserState = ctx.principal.user) {
+  const [account] = await ctx.db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(eq(accounts.id, user.accountId)).limit(1);
   return {
     id: user.id,
     username: user.username,
@@ -25,7 +24,7 @@ export async function userView(db: Db, user: UserState) {
 /** Who am I: the user, and the credential this request came with (with its scopes when it carries any). */
 export async function whoAmI(ctx: RequestContext) {
   const { user, credential, scope } = ctx.principal;
-  const view = await userView(ctx.db, user);
+  const view = await userView(ctx, user);
   const rights = effectiveRights(ctx);
   return {
     ...view,

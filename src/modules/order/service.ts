@@ -1,7 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { assertWarehouse, inPermittedWarehouses } from '../../access/warehouses.js';
-import type { Tx } from '../../db/client.js';
 import { customers, items, lots, orderLines, orderReservations, orderStatusHistory, salesOrders, warehouses } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
@@ -28,8 +27,8 @@ function summaryView(o: OrderRow) {
 }
 
 /** The order row, account-scoped: 404 elsewhere, 403 when it ships from a warehouse the caller may not use. */
-async function orderRow(ctx: RequestContext, db: RequestContext['db'] | Tx, id: number, lock = false): Promise<OrderRow> {
-  const q = db
+async function orderRow(ctx: RequestContext, id: number, lock = false): Promise<OrderRow> {
+  const q = ctx.db
     .select()
     .from(salesOrders)
     .where(byId(ctx, salesOrders, id));
@@ -40,7 +39,7 @@ async function orderRow(ctx: RequestContext, db: RequestContext['db'] | Tx, id: 
 }
 
 export async function getOrder(ctx: RequestContext, id: number) {
-  const o = await orderRow(ctx, ctx.db, id);
+  const o = await orderRow(ctx, id);
   const [lines, reservations, history] = await Promise.all([
     ctx.db
       .select()
@@ -141,8 +140,8 @@ const lineRows = (ctx: RequestContext, orderId: number, lines: LineInput[]) =>
 
 export async function createOrder(ctx: RequestContext, input: OrderInput & { wID: number; lines: LineInput[] }) {
   await checkRefs(ctx, input);
-  const id = await ctx.db.transaction(async (tx) => {
-    const [o] = await tx
+  const id = await ctx.tx(async (tx) => {
+    const [o] = await tx.db
       .insert(salesOrders)
       .values({
         accountId: ctx.accountId,
@@ -152,8 +151,8 @@ export async function createOrder(ctx: RequestContext, input: OrderInput & { wID
         remark: input.remark ?? null,
       })
       .returning();
-    if (input.lines.length) await tx.insert(orderLines).values(lineRows(ctx, o!.id, input.lines));
-    await tx
+    if (input.lines.length) await tx.db.insert(orderLines).values(lineRows(ctx, o!.id, input.lines));
+    await tx.db
       .insert(orderStatusHistory)
       .values({ accountId: ctx.accountId, orderId: o!.id, fromStatus: null, toStatus: 'draft', userId: ctx.principal.user.id });
     return o!.id;
@@ -162,34 +161,36 @@ export async function createOrder(ctx: RequestContext, input: OrderInput & { wID
 }
 
 export async function updateOrder(ctx: RequestContext, id: number, input: OrderInput) {
-  await orderRow(ctx, ctx.db, id);
+  await orderRow(ctx, id);
   await checkRefs(ctx, input);
-  await ctx.db.transaction(async (tx) => {
-    const o = await orderRow(ctx, tx, id, true);
+  await ctx.tx(async (tx) => {
+    const o = await orderRow(tx, id, true);
     if (o.status !== 'draft') throw new ApiError('conflict', `Sales order ${id} is ${o.status}; only a draft can be changed.`, { status: [`is ${o.status}`] });
     const set: Partial<typeof salesOrders.$inferInsert> = { updatedAt: new Date() };
     if (input.customerID !== undefined) set.customerId = input.customerID;
     if (input.wID !== undefined) set.warehouseId = input.wID;
     if (input.reference !== undefined) set.reference = input.reference;
     if (input.remark !== undefined) set.remark = input.remark;
-    await tx
+    await tx.db
       .update(salesOrders)
       .set(set)
       .where(byId(ctx, salesOrders, id));
     if (input.lines) {
-      await tx.delete(orderLines).where(inAccount(ctx, orderLines, eq(orderLines.orderId, id)));
-      if (input.lines.length) await tx.insert(orderLines).values(lineRows(ctx, id, input.lines));
+      await tx.db.delete(orderLines).where(inAccount(ctx, orderLines, eq(orderLines.orderId, id)));
+      if (input.lines.length) await tx.db.insert(orderLines).values(lineRows(ctx, id, input.lines));
     }
   });
   return getOrder(ctx, id);
 }
 
-async function setStatus(tx: Tx, ctx: RequestContext, o: OrderRow, to: OrderStatus) {
-  await tx
+async function setStatus(ctx: RequestContext, o: OrderRow, to: OrderStatus) {
+  await ctx.db
     .update(salesOrders)
     .set({ status: to, updatedAt: new Date() })
     .where(byId(ctx, salesOrders, o.id));
-  await tx.insert(orderStatusHistory).values({ accountId: ctx.accountId, orderId: o.id, fromStatus: o.status, toStatus: to, userId: ctx.principal.user.id });
+  await ctx.db
+    .insert(orderStatusHistory)
+    .values({ accountId: ctx.accountId, orderId: o.id, fromStatus: o.status, toStatus: to, userId: ctx.principal.user.id });
 }
 
 function wrongStatus(o: OrderRow, action: string) {
@@ -198,11 +199,11 @@ function wrongStatus(o: OrderRow, action: string) {
 
 /** Reserves every line from the order's warehouse, oldest lots first. All lines or none. */
 export async function confirmOrder(ctx: RequestContext, id: number) {
-  await orderRow(ctx, ctx.db, id);
+  await orderRow(ctx, id);
   const ledger = await inStockTransaction(ctx, async (st) => {
-    const o = await orderRow(ctx, st.tx, id, true);
+    const o = await orderRow(st.ctx, id, true);
     if (o.status !== 'draft') throw wrongStatus(o, 'confirm');
-    const lines = await st.tx
+    const lines = await st.ctx.db
       .select()
       .from(orderLines)
       .where(inAccount(ctx, orderLines, eq(orderLines.orderId, id)))
@@ -230,20 +231,20 @@ export async function confirmOrder(ctx: RequestContext, id: number) {
       if (left > 0n) short[`lines.${i}.units`] = [`${fromScaled(left)} of item ${line.itemId} cannot be reserved in warehouse ${o.warehouseId}`];
     }
     if (Object.keys(short).length) throw new ApiError('stock.insufficient', `Sales order ${id} cannot be reserved in full; nothing was reserved.`, short);
-    if (reservations.length) await st.tx.insert(orderReservations).values(reservations);
-    await setStatus(st.tx, ctx, o, 'confirmed');
+    if (reservations.length) await st.ctx.db.insert(orderReservations).values(reservations);
+    await setStatus(st.ctx, o, 'confirmed');
     return st.commit();
   });
   return { order: await getOrder(ctx, id), transactions: ledger.transactions.map(ledgerView) };
 }
 
 async function releaseOrIssue(ctx: RequestContext, id: number, action: 'ship' | 'cancel') {
-  await orderRow(ctx, ctx.db, id);
+  await orderRow(ctx, id);
   const ledger = await inStockTransaction(ctx, async (st) => {
-    const o = await orderRow(ctx, st.tx, id, true);
+    const o = await orderRow(st.ctx, id, true);
     if (action === 'ship' && o.status !== 'confirmed') throw wrongStatus(o, 'ship');
     if (action === 'cancel' && o.status !== 'draft' && o.status !== 'confirmed') throw wrongStatus(o, 'cancel');
-    const res = await st.tx
+    const res = await st.ctx.db
       .select()
       .from(orderReservations)
       .where(inAccount(ctx, orderReservations, eq(orderReservations.orderId, id)))
@@ -255,8 +256,8 @@ async function releaseOrIssue(ctx: RequestContext, id: number, action: 'ship' | 
       if (action === 'ship') st.apply(lot, 'issue', -u, -u, { orderId: id });
       else st.apply(lot, 'release', 0n, -u, { orderId: id });
     }
-    await st.tx.delete(orderReservations).where(inAccount(ctx, orderReservations, eq(orderReservations.orderId, id)));
-    await setStatus(st.tx, ctx, o, action === 'ship' ? 'shipped' : 'cancelled');
+    await st.ctx.db.delete(orderReservations).where(inAccount(ctx, orderReservations, eq(orderReservations.orderId, id)));
+    await setStatus(st.ctx, o, action === 'ship' ? 'shipped' : 'cancelled');
     return st.commit();
   });
   return { order: await getOrder(ctx, id), transactions: ledger.transactions.map(ledgerView) };

@@ -27,7 +27,7 @@ const COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: 'strict', path:
  * its CSRF token, or with `?token=1` an access token. Public routes, so the HTTPS rule is checked here.
  */
 export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { authenticator, https, users } = app.qm;
+  const { authenticator, contexts, https } = app.qm;
   const deps = app.qm.machinery;
 
   /** Opens the session and answers it in the form asked for. */
@@ -38,13 +38,11 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     asToken: boolean,
     method: string,
   ) {
-    const { secret } = await openSession(req, row, asToken ? 'token' : 'cookie', { method });
+    // The user is now logged in with this session: the context is theirs, as on their next request.
+    const { secret, ctx } = await openSession(req, row, asToken ? 'token' : 'cookie', { method });
     if (asToken) return reply.code(200).send({ access_token: secret, token_type: 'Bearer', expires_in: SESSION_TTL_S });
-    users.invalidate(row.id);
-    const user = await users.get(row.id);
-    if (!user) throw new ApiError('credentials.invalid');
     reply.setCookie(SESSION_COOKIE, secret, { ...COOKIE_OPTIONS, maxAge: SESSION_TTL_S });
-    return reply.code(200).send({ user: await userView(deps.db, user), csrf_token: authenticator.sessions.csrfTokenFor(secret) });
+    return reply.code(200).send({ user: await userView(ctx), csrf_token: authenticator.sessions.csrfTokenFor(secret) });
   }
 
   // Refused before the body is even parsed: credentials over plain HTTP are never looked at.
@@ -91,7 +89,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Union([SessionBody, AccessToken]) },
     },
     handler: async (req, reply) => {
-      const row = await pinStep(deps, { pinToken: req.body.pin_token }, req.body.pin, req.ip);
+      const row = await pinStep(contexts, { pinToken: req.body.pin_token }, req.body.pin, req.ip);
       return startSession(req, reply, row, wantsToken(req.query.token), 'password+pin');
     },
   });
@@ -123,7 +121,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ctx = req.ctx!;
       const cookie = cookieOf(req, SESSION_COOKIE);
       if (ctx.principal.credential.kind !== 'session' || !cookie || req.headers.authorization) throw ApiError.notFound('No console session.');
-      return { user: await userView(ctx.db, ctx.principal.user), csrf_token: authenticator.sessions.csrfTokenFor(cookie) };
+      return { user: await userView(ctx), csrf_token: authenticator.sessions.csrfTokenFor(cookie) };
     },
   });
 };

@@ -2,6 +2,8 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/deps.js';
 import { hashSecret, makeSecret } from '../../auth/secrets.js';
+import type { AuditDetails } from '../../audit/events.js';
+import { ApiError } from '../../http/errors.js';
 import { sessions, users } from '../../db/schema/index.js';
 import { LIFETIMES } from '../../defaults.js';
 
@@ -42,24 +44,23 @@ export async function endSession(deps: AuthDeps, accountId: number, sessionId: n
   return rows.length > 0;
 }
 
-/** Opens a session after a successful login and writes the `login` audit event. */
+/**
+ * Opens a session after a successful login and writes the `login` audit event through the context of the user with
+ * that session, which it answers (`ctx`) for what the login then shows.
+ */
 export async function openSession(
   req: FastifyRequest,
   row: { id: number; accountId: number; username: string },
   kind: 'cookie' | 'token',
-  detail: Record<string, unknown>,
+  detail: Omit<AuditDetails['login'], 'kind'>,
 ) {
-  const { machinery, audit } = req.server.qm;
+  const { machinery, contexts, users } = req.server.qm;
   const session = await createSession(machinery, row, kind, req.headers['user-agent']);
-  audit.write({
-    accountId: row.accountId,
-    userId: row.id,
-    username: row.username,
-    event: 'login',
-    credentialKind: 'session',
-    credentialId: session.id,
-    ip: req.ip,
-    detail: { ...detail, kind },
-  });
-  return session;
+  users.invalidate(row.id);
+  const user = await users.get(row.id);
+  if (!user) throw new ApiError('credentials.invalid');
+  // No request line: a login entry never had one (the request came with no credential).
+  const ctx = contexts.for({ user, credential: { kind: 'session', id: session.id }, scope: null }, req.ip);
+  ctx.audit('login', { ...detail, kind });
+  return { ...session, ctx };
 }

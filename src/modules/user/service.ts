@@ -3,7 +3,6 @@ import { hashPassword, verifyPassword } from '../../auth/passwords.js';
 import type { RequestContext } from '../../auth/principal.js';
 import { can, emptyRights, RULESETS, unionInto, type Rights } from '../../access/permissions.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
-import type { Tx } from '../../db/client.js';
 import { groups, userGroups, users, userWarehouses, warehouses } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
@@ -132,9 +131,9 @@ function exceeds(rights: Rights, limit: Rights): boolean {
 }
 
 /** The rights a set of groups grants together, and the reports. */
-async function groupGrants(ctx: RequestContext, db: RequestContext['db'] | Tx, groupIds: number[]) {
+async function groupGrants(ctx: RequestContext, groupIds: number[]) {
   const rows = groupIds.length
-    ? await db
+    ? await ctx.db
         .select({ id: groups.id, permissions: groups.permissions, reports: groups.reports })
         .from(groups)
         .where(inAccount(ctx, groups, inArray(groups.id, groupIds)))
@@ -167,7 +166,6 @@ async function assertMayManage(ctx: RequestContext, target: Row) {
   const { gs, whs } = await memberships(ctx, [target.id]);
   const grant = await groupGrants(
     ctx,
-    ctx.db,
     (gs.get(target.id) ?? []).map((g) => g.id),
   );
   const mine = ctx.principal.user.reports;
@@ -184,7 +182,7 @@ async function assertMayManage(ctx: RequestContext, target: Row) {
 
 async function checkGroups(ctx: RequestContext, groupIds: number[]) {
   const ids = [...new Set(groupIds)];
-  const grant = await groupGrants(ctx, ctx.db, ids);
+  const grant = await groupGrants(ctx, ids);
   const missing = ids.filter((id) => !grant.found.has(id));
   if (missing.length) throw ApiError.validation({ groupIds: [`unknown group ${missing.join(', ')}`] });
   assertMayGrant(ctx, grant, 'groups');
@@ -228,14 +226,14 @@ function duplicate(err: unknown): never {
 
 const bumpStamp = () => ({ securityStamp: sql`${users.securityStamp} + 1`, updatedAt: new Date() });
 
-async function replaceGroups(ctx: RequestContext, tx: Tx, userId: number, groupIds: number[]) {
-  await tx.delete(userGroups).where(inAccount(ctx, userGroups, eq(userGroups.userId, userId)));
-  if (groupIds.length) await tx.insert(userGroups).values(groupIds.map((groupId) => ({ accountId: ctx.accountId, userId, groupId })));
+async function replaceGroups(ctx: RequestContext, userId: number, groupIds: number[]) {
+  await ctx.db.delete(userGroups).where(inAccount(ctx, userGroups, eq(userGroups.userId, userId)));
+  if (groupIds.length) await ctx.db.insert(userGroups).values(groupIds.map((groupId) => ({ accountId: ctx.accountId, userId, groupId })));
 }
 
-async function replaceWarehouses(ctx: RequestContext, tx: Tx, userId: number, warehouseIds: number[]) {
-  await tx.delete(userWarehouses).where(inAccount(ctx, userWarehouses, eq(userWarehouses.userId, userId)));
-  if (warehouseIds.length) await tx.insert(userWarehouses).values(warehouseIds.map((warehouseId) => ({ accountId: ctx.accountId, userId, warehouseId })));
+async function replaceWarehouses(ctx: RequestContext, userId: number, warehouseIds: number[]) {
+  await ctx.db.delete(userWarehouses).where(inAccount(ctx, userWarehouses, eq(userWarehouses.userId, userId)));
+  if (warehouseIds.length) await ctx.db.insert(userWarehouses).values(warehouseIds.map((warehouseId) => ({ accountId: ctx.accountId, userId, warehouseId })));
 }
 
 export async function createUser(ctx: RequestContext, input: UserInput & { username: string; email: string }) {
@@ -246,8 +244,8 @@ export async function createUser(ctx: RequestContext, input: UserInput & { usern
   const pinHash = input.pin !== undefined ? await hashPassword(input.pin) : null;
   let row: Row;
   try {
-    row = await ctx.db.transaction(async (tx) => {
-      const [r] = await tx
+    row = await ctx.tx(async (tx) => {
+      const [r] = await tx.db
         .insert(users)
         .values({
           accountId: ctx.accountId,
@@ -261,15 +259,15 @@ export async function createUser(ctx: RequestContext, input: UserInput & { usern
           kind: 'human',
         })
         .returning();
-      await replaceGroups(ctx, tx, r!.id, groupIds);
-      await replaceWarehouses(ctx, tx, r!.id, warehouseIds);
+      await replaceGroups(tx, r!.id, groupIds);
+      await replaceWarehouses(tx, r!.id, warehouseIds);
+      await tx.invalidate({ t: 'user', id: r!.id });
+      tx.audit('user.created', { targetUserId: r!.id, targetUsername: r!.username, superuser: r!.isSuperuser });
       return r!;
     });
   } catch (err) {
     duplicate(err);
   }
-  await ctx.invalidate({ t: 'user', id: row.id });
-  ctx.audit('user.created', { targetUserId: row.id, targetUsername: row.username, superuser: row.isSuperuser });
   return view(ctx, row);
 }
 
@@ -277,31 +275,34 @@ export async function createUser(ctx: RequestContext, input: UserInput & { usern
 type UserChange =
   'user.updated' | 'user.password_set' | 'user.pin_set' | 'user.pin_removed' | 'user.enabled' | 'user.disabled' | 'user.groups_set' | 'user.warehouses_set';
 
-/** Applies a change to a user and tells every cache: any change may affect how the user authenticates. */
+/**
+ * Applies a change to a user (`apply` runs in the transaction) and tells every cache: any change may affect how the
+ * user authenticates. The invalidation and the audit entry wait for the commit.
+ */
 async function changeUser<E extends UserChange>(
   ctx: RequestContext,
   id: number,
   event: E,
   detail: Omit<AuditDetails[E], 'targetUserId' | 'targetUsername'>,
-  apply: (tx: Tx) => Promise<Partial<typeof users.$inferInsert> | void>,
+  apply: (tx: RequestContext) => Promise<Partial<typeof users.$inferInsert> | void>,
 ) {
   let row: Row;
   try {
-    row = await ctx.db.transaction(async (tx) => {
+    row = await ctx.tx(async (tx) => {
       const set = (await apply(tx)) ?? {};
-      const [r] = await tx
+      const [r] = await tx.db
         .update(users)
         .set({ ...set, ...bumpStamp() })
         .where(byId(ctx, users, id))
         .returning();
       if (!r) throw ApiError.notFound(`User ${id} not found.`);
+      await tx.invalidate({ t: 'user', id });
+      tx.audit(event, { targetUserId: id, targetUsername: r.username, ...detail } as AuditDetails[E]);
       return r;
     });
   } catch (err) {
     duplicate(err);
   }
-  await ctx.invalidate({ t: 'user', id });
-  ctx.audit(event, { targetUserId: id, targetUsername: row.username, ...detail } as AuditDetails[E]);
   return view(ctx, row);
 }
 
@@ -326,7 +327,7 @@ async function assertNoSelfLockout(ctx: RequestContext, target: Row, input: { re
   }
   const superuserAfter = input.superuser ?? target.isSuperuser;
   if (input.groupIds !== undefined && !superuserAfter && can(ctx.principal.user.rights, 'user', 'change')) {
-    const after = await groupGrants(ctx, ctx.db, input.groupIds);
+    const after = await groupGrants(ctx, input.groupIds);
     if (!can(after.rights, 'user', 'change')) {
       throw new ApiError('conflict', 'These groups would take away your own right to change users; ask another administrator.', {
         groupIds: ['must keep your own "change" permission on users'],
@@ -367,8 +368,8 @@ export async function updateUser(ctx: RequestContext, { id, changes: input }: { 
   if (input.password !== undefined) changed.push('password');
   if (input.pin !== undefined) changed.push('pin');
   return changeUser(ctx, id, 'user.updated', { fields: changed }, async (tx) => {
-    if (groupIds) await replaceGroups(ctx, tx, id, groupIds);
-    if (warehouseIds) await replaceWarehouses(ctx, tx, id, warehouseIds);
+    if (groupIds) await replaceGroups(tx, id, groupIds);
+    if (warehouseIds) await replaceWarehouses(tx, id, warehouseIds);
     return {
       username: input.username,
       email: input.email,
@@ -415,14 +416,14 @@ export async function setGroups(ctx: RequestContext, { id, groupIds }: { id: num
   await assertMayManage(ctx, target);
   const ids = await checkGroups(ctx, groupIds);
   await assertNoSelfLockout(ctx, target, { groupIds: ids });
-  return changeUser(ctx, id, 'user.groups_set', { groupIds: ids }, async (tx) => replaceGroups(ctx, tx, id, ids));
+  return changeUser(ctx, id, 'user.groups_set', { groupIds: ids }, async (tx) => replaceGroups(tx, id, ids));
 }
 
 export async function setWarehouses(ctx: RequestContext, { id, warehouseIds }: { id: number; warehouseIds: number[] }) {
   const target = await findUser(ctx, id);
   await assertMayManage(ctx, target);
   const ids = await checkWarehouses(ctx, warehouseIds);
-  return changeUser(ctx, id, 'user.warehouses_set', { warehouseIds: ids }, async (tx) => replaceWarehouses(ctx, tx, id, ids));
+  return changeUser(ctx, id, 'user.warehouses_set', { warehouseIds: ids }, async (tx) => replaceWarehouses(tx, id, ids));
 }
 
 export async function deleteUser(ctx: RequestContext, id: number) {
