@@ -228,7 +228,7 @@ export async function runReport(ctx: RequestContext, name: string, p: ReportPara
 
 /** RFC 4180 CSV: a header, one line per row, CRLF; fields with a comma, quote or newline are quoted. */
 export function toCsv(r: ReportResult): string {
-  const cell = (v: unknown) => {
+  const cell = (v: string | number | null | undefined) => {
     if (v === null || v === undefined) return '';
     let s = String(v);
     // A cell starting with = + - @ would be a formula in a spreadsheet: prefix it (CSV injection). Numbers excepted.
