@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ACTIONS, REPORT_NAMES, RULESETS } from '../../access/permissions.js';
-import { pageOf, pageQuery } from '../../http/list/engine.js';
+import { listOf, listQuery } from '../../http/list/engine.js';
 import { createGroup, deleteGroup, getGroup, listGroups, updateGroup } from './service.js';
 
 const Permissions = Type.Record(Type.String(), Type.Array(Type.String(), { maxItems: 10 }), {
@@ -33,8 +33,9 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'List permission groups',
-      querystring: Type.Object({ ...pageQuery }, { additionalProperties: false }),
-      response: { 200: pageOf(GroupSchema) },
+      description: 'Sorted by id; `after` (the cursor in `next`) pages on from a previous page.',
+      querystring: Type.Object(listQuery, { additionalProperties: false }),
+      response: { 200: listOf(GroupSchema) },
     },
     handler: (req) => listGroups(req.ctx!, req.query),
   });
