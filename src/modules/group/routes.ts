@@ -20,8 +20,14 @@ export const GroupSchema = Type.Object({
 });
 
 const Name = Type.String({ minLength: 1, maxLength: 150 });
-const GroupCreate = Type.Object({ name: Name, permissions: Type.Optional(Permissions), reports: Type.Optional(Reports) }, { additionalProperties: false });
-const GroupPatch = Type.Partial(Type.Object({ name: Name, permissions: Permissions, reports: Reports }), { additionalProperties: false, minProperties: 1 });
+export const GroupCreate = Type.Object(
+  { name: Name, permissions: Type.Optional(Permissions), reports: Type.Optional(Reports) },
+  { additionalProperties: false },
+);
+export const GroupPatch = Type.Partial(Type.Object({ name: Name, permissions: Permissions, reports: Reports }), {
+  additionalProperties: false,
+  minProperties: 1,
+});
 const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const tags = ['Group'];
 

@@ -52,9 +52,9 @@ const UserFields = {
   warehouseIds: WarehouseIds,
 };
 const { username, email, ...optionalFields } = UserFields;
-const UserCreate = Type.Composite([Type.Object({ username, email }), Type.Partial(Type.Object(optionalFields))], { additionalProperties: false });
+export const UserCreate = Type.Composite([Type.Object({ username, email }), Type.Partial(Type.Object(optionalFields))], { additionalProperties: false });
 const CurrentPassword = Type.String({ maxLength: 1024, description: 'Your current password: required when you change your own password.' });
-const UserPatch = Type.Partial(Type.Object({ ...UserFields, current_password: CurrentPassword }), { additionalProperties: false, minProperties: 1 });
+export const UserPatch = Type.Partial(Type.Object({ ...UserFields, current_password: CurrentPassword }), { additionalProperties: false, minProperties: 1 });
 const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 /** The users list's filters, beside the list engine's paging, sort and cursor. */
 export const UserFilters = Type.Object({
