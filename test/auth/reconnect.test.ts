@@ -10,6 +10,7 @@ import { CACHES, INVALIDATION } from '../../src/defaults.js';
 import { makeAccount, personalToken, type TestApp } from '../helpers/app.js';
 import { onPostgres, refusedWithin, statusAt, useTwoInstances } from '../helpers/instances.js';
 import { basic, request } from '../helpers/request.js';
+import { rowsOf } from '../helpers/rows.js';
 
 /**
  * Revocation survives a dropped LISTEN connection (SPEC §8): an instance whose listening connection is killed
@@ -30,10 +31,8 @@ beforeAll(() => {
 
 /** Backend pids of a process's listening connection. */
 async function listenerPids(pid: number): Promise<number[]> {
-  const r = (await t.db.execute(sql`select pid from pg_stat_activity where application_name = ${listenerApplicationName(pid)}`)) as unknown as {
-    rows: { pid: number }[];
-  };
-  return r.rows.map((row) => Number(row.pid));
+  const rows = await rowsOf<{ pid: number }>(t.db, sql`select pid from pg_stat_activity where application_name = ${listenerApplicationName(pid)}`);
+  return rows.map((row) => Number(row.pid));
 }
 
 async function terminateListener(pid: number): Promise<number[]> {
@@ -78,7 +77,7 @@ describe('revocation through a dropped LISTEN connection', () => {
     });
     expect(disable.statusCode).toBe(200);
     const list = await request(t, { method: 'GET', url: '/api/user/tokens/', auth: basic(holder.username, holder.password) });
-    const target = (list.json() as { name: string; id: number }[]).find((r) => r.name === 'revoked')!;
+    const target = list.json<{ name: string; id: number }[]>().find((r) => r.name === 'revoked')!;
     const del = await request(t, {
       method: 'DELETE',
       url: `/api/user/tokens/${target.id}`,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { makeAccount, startTestApp, type TestApp } from '../helpers/app.js';
 import { caller } from '../helpers/request.js';
+import { rowsOf } from '../helpers/rows.js';
 import { seedAccount } from '../../src/cli/seed.js';
 
 let t: TestApp;
@@ -23,7 +24,7 @@ test('seed fills an account in bulk: counts, counters, ledger = levels, and the 
   });
   expect(r).toMatchObject({ items: 2000, lots: 4000 });
   expect(progress).toEqual([700, 1400, 2000]);
-  const one = async (q: ReturnType<typeof sql>) => Number(((await t.db.execute(q)) as unknown as { rows: { n: string }[] }).rows[0]!.n);
+  const one = async (q: ReturnType<typeof sql>) => Number((await rowsOf<{ n: string }>(t.db, q))[0]!.n);
   const id = acc.account.id;
   expect(await one(sql`select count(*) as n from items where account_id = ${id}`)).toBe(2000);
   expect(await one(sql`select count(*) as n from lots where account_id = ${id}`)).toBe(4000);
@@ -74,7 +75,7 @@ test('the `quartermaster seed` command fills the database it is pointed at, with
     expect(out).toMatch(/Seeded account \d+: 2000 items, 6000 lots in 2 warehouses/);
     const db = await openDatabase({ databaseUrl: target.url, dataDir: dir });
     try {
-      const n = async (q: ReturnType<typeof sql>) => Number(((await db.db.execute(q)) as unknown as { rows: { n: string }[] }).rows[0]!.n);
+      const n = async (q: ReturnType<typeof sql>) => Number((await rowsOf<{ n: string }>(db.db, q))[0]!.n);
       expect(await n(sql`select count(*) as n from items`)).toBe(2000);
       expect(await n(sql`select count(*) as n from lots`)).toBe(6000);
       expect(await n(sql`select n from account_counters where name = 'items'`)).toBe(2000);

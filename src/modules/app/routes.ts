@@ -1,6 +1,6 @@
 import type {} from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { escapeHtml } from '../../oauth/provider.js';
 import {
   createApp,
@@ -15,7 +15,6 @@ import {
   createAppToken,
   setAppDisabled,
   updateApp,
-  type AppInput,
   type appView,
 } from './service.js';
 
@@ -71,11 +70,11 @@ const AppFields = {
   refresh_token_ttl: Type.Union([Type.Integer({ minimum: 60, maximum: 365 * 86400 }), Type.Null()]),
 };
 const { name, ...optional } = AppFields;
-const AppCreate = Type.Composite([Type.Object({ name }), Type.Partial(Type.Object(optional))], { additionalProperties: false });
-const AppPatch = Type.Partial(Type.Object({ ...AppFields, disabled: Type.Boolean() }), { additionalProperties: false, minProperties: 1 });
+export const AppCreate = Type.Composite([Type.Object({ name }), Type.Partial(Type.Object(optional))], { additionalProperties: false });
+export const AppPatch = Type.Partial(Type.Object({ ...AppFields, disabled: Type.Boolean() }), { additionalProperties: false, minProperties: 1 });
 
 /** Apps (OAuth clients) of the account, the token manager (seed 002), and the superusers' /o/applications/. */
-export async function appRoutes(app: FastifyInstance) {
+export const appRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.route({
     method: 'POST',
     url: '/api/v1/App',
@@ -86,7 +85,7 @@ export async function appRoutes(app: FastifyInstance) {
       body: AppCreate,
       response: { 201: AppWithSecret },
     },
-    handler: async (req, reply) => reply.code(201).send(await createApp(req.ctx!, req.body as AppInput & { name: string })),
+    handler: async (req, reply) => reply.code(201).send(await createApp(req.ctx!, req.body)),
   });
   app.route({
     method: 'GET',
@@ -100,7 +99,7 @@ export async function appRoutes(app: FastifyInstance) {
     url: '/api/v1/App/:id',
     config: { access: { ruleset: 'app', action: 'view' } },
     schema: { tags, summary: 'Get an app', params: Id, response: { 200: AppSchema } },
-    handler: async (req) => getApp(req.ctx!, (req.params as { id: number }).id),
+    handler: async (req) => getApp(req.ctx!, req.params.id),
   });
   app.route({
     method: 'PATCH',
@@ -113,7 +112,7 @@ export async function appRoutes(app: FastifyInstance) {
       body: AppPatch,
       response: { 200: AppSchema },
     },
-    handler: async (req) => updateApp(req.ctx!, { id: (req.params as { id: number }).id, changes: req.body as AppInput }),
+    handler: async (req) => updateApp(req.ctx!, { id: req.params.id, changes: req.body }),
   });
   app.route({
     method: 'POST',
@@ -125,7 +124,7 @@ export async function appRoutes(app: FastifyInstance) {
       params: Id,
       response: { 200: Type.Object({ client_id: Type.String(), client_secret: Type.String() }) },
     },
-    handler: async (req) => rotateSecret(req.ctx!, (req.params as { id: number }).id),
+    handler: async (req) => rotateSecret(req.ctx!, req.params.id),
   });
   app.route({
     method: 'DELETE',
@@ -133,8 +132,8 @@ export async function appRoutes(app: FastifyInstance) {
     config: { access: { ruleset: 'app', action: 'delete' } },
     schema: { tags, summary: 'Delete an app and revoke everything it issued', params: Id, response: { 204: Type.Null() } },
     handler: async (req, reply) => {
-      await deleteApp(req.ctx!, (req.params as { id: number }).id);
-      return reply.code(204).send();
+      await deleteApp(req.ctx!, req.params.id);
+      return reply.code(204).send(null);
     },
   });
   app.route({
@@ -151,22 +150,21 @@ export async function appRoutes(app: FastifyInstance) {
       ),
       response: { 201: IssuedAppToken },
     },
-    handler: async (req, reply) =>
-      reply.code(201).send(await createAppToken(req.ctx!, { id: (req.params as { id: number }).id, ...(req.body as { name: string; scope: string }) })),
+    handler: async (req, reply) => reply.code(201).send(await createAppToken(req.ctx!, { id: req.params.id, ...req.body })),
   });
   app.route({
     method: 'GET',
     url: '/api/v1/App/:id/Token',
     config: { access: { ruleset: 'app', action: 'view' } },
     schema: { tags, summary: "List an app's tokens: name, scopes, created, last used, expiry", params: Id, response: { 200: Type.Array(AppTokenSchema) } },
-    handler: async (req) => listAppTokens(req.ctx!, (req.params as { id: number }).id),
+    handler: async (req) => listAppTokens(req.ctx!, req.params.id),
   });
   app.route({
     method: 'DELETE',
     url: '/api/v1/App/:id/Token',
     config: { access: { ruleset: 'app', action: 'delete' } },
     schema: { tags, summary: "Revoke all of an app's tokens", params: Id, response: { 200: Revoked } },
-    handler: async (req) => revokeAppTokens(req.ctx!, { id: (req.params as { id: number }).id }),
+    handler: async (req) => revokeAppTokens(req.ctx!, { id: req.params.id }),
   });
   app.route({
     method: 'DELETE',
@@ -179,8 +177,7 @@ export async function appRoutes(app: FastifyInstance) {
       response: { 200: Revoked },
     },
     handler: async (req) => {
-      const p = req.params as { id: number; tokenId: number };
-      return revokeAppTokens(req.ctx!, { id: p.id, tokenId: p.tokenId });
+      return revokeAppTokens(req.ctx!, { id: req.params.id, tokenId: req.params.tokenId });
     },
   });
 
@@ -220,8 +217,7 @@ export async function appRoutes(app: FastifyInstance) {
       response: { 200: AppSchema },
     },
     handler: async (req) => {
-      const { id } = req.params as { id: number };
-      return setAppDisabled(req.ctx!, { id, disabled: (req.body as { disabled: boolean }).disabled });
+      return setAppDisabled(req.ctx!, { id: req.params.id, disabled: req.body.disabled });
     },
   });
   app.route({
@@ -230,11 +226,11 @@ export async function appRoutes(app: FastifyInstance) {
     config: { access: { ruleset: 'app', action: 'delete', superuser: true } },
     schema: { tags, summary: 'Delete any application and revoke everything it issued (superusers)', params: Id, response: { 204: Type.Null() } },
     handler: async (req, reply) => {
-      await deleteManageableApp(req.ctx!, (req.params as { id: number }).id);
-      return reply.code(204).send();
+      await deleteManageableApp(req.ctx!, req.params.id);
+      return reply.code(204).send(null);
     },
   });
-}
+};
 
 type AppRow = ReturnType<typeof appView> & { account_id: number | null };
 

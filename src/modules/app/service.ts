@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { oauthAppTokens, oauthClients, users } from '../../db/schema/index.js';
@@ -10,25 +11,17 @@ import { GRANT_TYPES, newClientId, revokeClientTokens, type ClientRow } from '..
 import { revokeGrants } from '../../oauth/adapter.js';
 import { ScopeError, grantableScopes } from '../../oauth/scopes.js';
 import { issueUserTokens } from '../../oauth/grants/user-tokens.js';
+import type { AppCreate, AppPatch } from './routes.js';
 
-export interface AppInput {
-  name?: string;
-  redirect_uris?: string[];
-  grant_types?: string[];
-  scope?: string;
-  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'none';
-  allow_password_grant?: boolean;
-  disabled?: boolean;
-  access_token_ttl?: number | null;
-  refresh_token_ttl?: number | null;
-}
+/** A change to an app, as the API's PATCH body gives it; creating one gives at least `name` (`AppCreate`). */
+export type AppInput = Static<typeof AppPatch>;
 
 export function appView(row: ClientRow) {
   return {
     id: row.id,
     client_id: row.clientId,
     name: row.name,
-    client_type: row.secretHash ? 'confidential' : 'public',
+    client_type: row.secretHash ? ('confidential' as const) : ('public' as const),
     redirect_uris: row.redirectUris,
     grant_types: row.grantTypes,
     scope: row.scope,
@@ -85,7 +78,7 @@ async function ensureIntegrationUser(ctx: RequestContext, row: ClientRow): Promi
   return u!.id;
 }
 
-export async function createApp(ctx: RequestContext, input: AppInput & { name: string }) {
+export async function createApp(ctx: RequestContext, input: Static<typeof AppCreate>) {
   validate(input);
   if (input.allow_password_grant) assertAdmin(ctx);
   const isPublic = input.token_endpoint_auth_method === 'none';
@@ -293,7 +286,7 @@ export async function createAppToken(ctx: RequestContext, input: { id: number; n
   return {
     ...tokenView(t!),
     access_token: issued.accessToken,
-    token_type: 'Bearer',
+    token_type: 'Bearer' as const,
     expires_in: issued.expiresIn,
     refresh_token: issued.refreshToken,
   };

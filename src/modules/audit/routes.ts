@@ -37,6 +37,17 @@ export const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** The audit summary's query: the range, the bucket size and the horizon of "expiring soon". */
+export const SummaryQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601, inclusive.' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601, exclusive; default now.' })),
+    bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')])),
+    expiringWithinDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+  },
+  { additionalProperties: false },
+);
+
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const days = app.qm.config.auditRetentionDays;
   const kept =
@@ -68,15 +79,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description:
         'Requests per hour (or day) by credential kind and refusals (401/403/429; failed logins and PINs count as 401) over `from`..`to` (default: the last 24 hours, or 30 days by day), ' +
         'the ten busiest credentials and OAuth apps in that range, and, as of now, live tokens expiring within `expiringWithinDays` (default 7) and personal tokens and API keys unused for 90 days.',
-      querystring: Type.Object(
-        {
-          from: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601, inclusive.' })),
-          to: Type.Optional(Type.String({ format: 'date-time', description: 'ISO 8601, exclusive; default now.' })),
-          bucket: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')])),
-          expiringWithinDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
-        },
-        { additionalProperties: false },
-      ),
+      querystring: SummaryQuery,
       response: {
         200: Type.Object({
           from: Iso,

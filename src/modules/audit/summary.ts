@@ -1,8 +1,10 @@
+import type { Static } from '@sinclair/typebox';
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { apiKeys, auditLog, oauthAppTokens, oauthClients, personalTokens, users } from '../../db/schema/index.js';
 import { inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
+import type { SummaryQuery } from './routes.js';
 
 export const CREDENTIAL_KINDS = ['password', 'token', 'apikey', 'session', 'oauth'] as const;
 export const REFUSAL_STATUSES = [401, 403, 429] as const;
@@ -10,13 +12,6 @@ const FAILURE_EVENTS = ['login.failed', 'pin.failed'];
 const BUCKET_MS = { hour: 3_600_000, day: 86_400_000 } as const;
 const MAX_BUCKETS = 800;
 const UNUSED_DAYS = 90;
-
-export interface SummaryQuery {
-  from?: string;
-  to?: string;
-  bucket?: 'hour' | 'day';
-  expiringWithinDays?: number;
-}
 
 /** Start of the bucket (UTC) holding `t`. */
 function floorTo(t: number, bucket: 'hour' | 'day') {
@@ -34,7 +29,7 @@ function bucketKey(bucket: 'hour' | 'day'): SQL<string> {
  * bucket by credential kind, refusals (401/403/429) per bucket, the busiest credentials and apps in the range, and,
  * as of now, the tokens expiring soon and the credentials unused for 90 days. Failed logins and PINs count as 401.
  */
-export async function auditSummary(ctx: RequestContext, q: SummaryQuery) {
+export async function auditSummary(ctx: RequestContext, q: Static<typeof SummaryQuery>) {
   const bucket = q.bucket ?? 'hour';
   const now = Date.now();
   const to = q.to ? new Date(q.to).getTime() : now;

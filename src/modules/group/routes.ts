@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ACTIONS, REPORT_NAMES, RULESETS } from '../../access/permissions.js';
-import { pageOf, pageQuery } from '../../http/list/engine.js';
+import { listOf, listQuery } from '../../http/list/engine.js';
 import { createGroup, deleteGroup, getGroup, listGroups, updateGroup } from './service.js';
 
 const Permissions = Type.Record(Type.String(), Type.Array(Type.String(), { maxItems: 10 }), {
@@ -20,8 +20,14 @@ export const GroupSchema = Type.Object({
 });
 
 const Name = Type.String({ minLength: 1, maxLength: 150 });
-const GroupCreate = Type.Object({ name: Name, permissions: Type.Optional(Permissions), reports: Type.Optional(Reports) }, { additionalProperties: false });
-const GroupPatch = Type.Partial(Type.Object({ name: Name, permissions: Permissions, reports: Reports }), { additionalProperties: false, minProperties: 1 });
+export const GroupCreate = Type.Object(
+  { name: Name, permissions: Type.Optional(Permissions), reports: Type.Optional(Reports) },
+  { additionalProperties: false },
+);
+export const GroupPatch = Type.Partial(Type.Object({ name: Name, permissions: Permissions, reports: Reports }), {
+  additionalProperties: false,
+  minProperties: 1,
+});
 const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const tags = ['Group'];
 
@@ -33,8 +39,9 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'List permission groups',
-      querystring: Type.Object({ ...pageQuery }, { additionalProperties: false }),
-      response: { 200: pageOf(GroupSchema) },
+      description: 'Sorted by id; `after` (the cursor in `next`) pages on from a previous page.',
+      querystring: Type.Object(listQuery, { additionalProperties: false }),
+      response: { 200: listOf(GroupSchema) },
     },
     handler: (req) => listGroups(req.ctx!, req.query),
   });

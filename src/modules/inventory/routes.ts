@@ -68,6 +68,58 @@ export const LedgerQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+const levels = { ...listQuery, partNo: Type.Optional(Id) };
+/** The stock levels list's query (the per-warehouse list takes the warehouse from its path). */
+export const StockLevelQuery = Type.Object({ ...levels, wID: Type.Optional(Id) }, { additionalProperties: false });
+/** Receive: a new lot of an item in a warehouse (bin `spot`). */
+export const ReceiveBody = Type.Object(
+  {
+    partNo: Id,
+    wID: Id,
+    spot: Type.Optional(Spot),
+    units: PositiveUnits,
+    serial: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+    remark: Type.Optional(Remark),
+  },
+  { additionalProperties: false },
+);
+/** Move: a lot (`recNo`), or `units` of an item from a warehouse (`partNo` + `fromWID`), to `toWID`. */
+export const MoveBody = Type.Object(
+  {
+    recNo: Type.Optional(Id),
+    partNo: Type.Optional(Id),
+    fromWID: Type.Optional(Id),
+    fromSpot: Type.Optional(Spot),
+    toWID: Id,
+    toSpot: Type.Optional(Spot),
+    units: Type.Optional(PositiveUnits),
+    remark: Type.Optional(Remark),
+  },
+  { additionalProperties: false },
+);
+/** Issue: from a lot (`recNo`), or oldest lots first of an item in a warehouse (`partNo` + `wID`). */
+export const IssueBody = Type.Object(
+  {
+    recNo: Type.Optional(Id),
+    partNo: Type.Optional(Id),
+    wID: Type.Optional(Id),
+    spot: Type.Optional(Spot),
+    units: PositiveUnits,
+    remark: Type.Optional(Remark),
+  },
+  { additionalProperties: false },
+);
+/** Adjust: `units` is the counted quantity (the lot becomes this), or `delta` a signed correction. */
+export const AdjustBody = Type.Object(
+  {
+    recNo: Id,
+    units: Type.Optional(DecimalInput),
+    delta: Type.Optional(DecimalInput),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+    remark: Type.Optional(Remark),
+  },
+  { additionalProperties: false },
+);
 const tags = ['Inventory'];
 const view = { access: { ruleset: 'stock', action: 'view' } } as const;
 const write = { access: { ruleset: 'stock', action: 'change' } } as const;
@@ -118,7 +170,6 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: (req) => setHold(req.ctx!, req.params.recNo, req.body.onHold, req.body.remark ?? null),
   });
-  const levels = { ...listQuery, partNo: Type.Optional(Id) };
   app.route({
     method: 'GET',
     url: '/api/v1/Inventory/StockLevels',
@@ -126,7 +177,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'On hand, reserved and available per item and warehouse',
-      querystring: Type.Object({ ...levels, wID: Type.Optional(Id) }, { additionalProperties: false }),
+      querystring: StockLevelQuery,
       response: { 200: listOf(LevelSchema) },
     },
     handler: (req) => listStockLevels(req.ctx!, req.query),
@@ -164,17 +215,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Receive stock into a warehouse bin (creates a lot)',
-      body: Type.Object(
-        {
-          partNo: Id,
-          wID: Id,
-          spot: Type.Optional(Spot),
-          units: PositiveUnits,
-          serial: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-          remark: Type.Optional(Remark),
-        },
-        { additionalProperties: false },
-      ),
+      body: ReceiveBody,
       response: { 201: Outcome },
     },
     handler: async (req, reply) => reply.code(201).send(await receiveStock(req.ctx!, req.body)),
@@ -187,19 +228,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'Move a lot (recNo + toWID), or units of an item (partNo + fromWID + units), to another warehouse or bin',
       description: 'Needs both ends: the source and the destination warehouse must both be yours.',
-      body: Type.Object(
-        {
-          recNo: Type.Optional(Id),
-          partNo: Type.Optional(Id),
-          fromWID: Type.Optional(Id),
-          fromSpot: Type.Optional(Spot),
-          toWID: Id,
-          toSpot: Type.Optional(Spot),
-          units: Type.Optional(PositiveUnits),
-          remark: Type.Optional(Remark),
-        },
-        { additionalProperties: false },
-      ),
+      body: MoveBody,
       response: { 201: Outcome },
     },
     handler: async (req, reply) => reply.code(201).send(await moveStock(req.ctx!, req.body)),
@@ -211,17 +240,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Issue stock out: from a lot (recNo) or oldest-first from an item in a warehouse (partNo + wID)',
-      body: Type.Object(
-        {
-          recNo: Type.Optional(Id),
-          partNo: Type.Optional(Id),
-          wID: Type.Optional(Id),
-          spot: Type.Optional(Spot),
-          units: PositiveUnits,
-          remark: Type.Optional(Remark),
-        },
-        { additionalProperties: false },
-      ),
+      body: IssueBody,
       response: { 201: Outcome },
     },
     handler: async (req, reply) => reply.code(201).send(await issueStock(req.ctx!, req.body)),
@@ -233,16 +252,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: "Correct a lot's quantity after a count: `units` is the counted quantity (or `delta` a signed change); `reason` is required",
-      body: Type.Object(
-        {
-          recNo: Id,
-          units: Type.Optional(DecimalInput),
-          delta: Type.Optional(DecimalInput),
-          reason: Type.String({ minLength: 1, maxLength: 500 }),
-          remark: Type.Optional(Remark),
-        },
-        { additionalProperties: false },
-      ),
+      body: AdjustBody,
       response: { 201: Outcome },
     },
     handler: async (req, reply) => reply.code(201).send(await adjustStock(req.ctx!, req.body)),

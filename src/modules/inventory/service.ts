@@ -9,7 +9,7 @@ import { MAX_SCALED, fromScaled, storedScaled, toScaled } from './decimal.js';
 import { available, inStockTransaction, type HeldLot, type LedgerRow, type LotRow, type StockTransaction } from './ledger.js';
 import { runList, type ListParams, type ListPlan, type ListSpec } from '../../http/list/engine.js';
 import { inDateRange } from '../../http/list/filters.js';
-import type { LedgerQuery, LotQuery } from './routes.js';
+import type { AdjustBody, IssueBody, LedgerQuery, LotQuery, MoveBody, ReceiveBody, StockLevelQuery } from './routes.js';
 
 export function lotView(r: LotRow) {
   return {
@@ -121,14 +121,7 @@ const positive = (v: string | number, field = 'units') => {
 
 // ---------------------------------------------------------------- transactions
 
-export interface ReceiveInput {
-  partNo: number;
-  wID: number;
-  spot?: string;
-  units: string | number;
-  serial?: string | null;
-  remark?: string | null;
-}
+export type ReceiveInput = Static<typeof ReceiveBody>;
 
 export async function receiveStock(ctx: RequestContext, input: ReceiveInput) {
   const units = positive(input.units);
@@ -148,16 +141,7 @@ export async function receiveStock(ctx: RequestContext, input: ReceiveInput) {
   return outcome(r);
 }
 
-export interface MoveInput {
-  recNo?: number;
-  partNo?: number;
-  fromWID?: number;
-  fromSpot?: string;
-  toWID: number;
-  toSpot?: string;
-  units?: string | number;
-  remark?: string | null;
-}
+export type MoveInput = Static<typeof MoveBody>;
 
 /** Moves a lot (all of what is available, or `units` of it), or `units` of an item oldest-first, to another warehouse/bin. */
 export async function moveStock(ctx: RequestContext, input: MoveInput) {
@@ -206,14 +190,7 @@ export async function moveStock(ctx: RequestContext, input: MoveInput) {
   return outcome(r);
 }
 
-export interface IssueInput {
-  recNo?: number;
-  partNo?: number;
-  wID?: number;
-  spot?: string;
-  units: string | number;
-  remark?: string | null;
-}
+export type IssueInput = Static<typeof IssueBody>;
 
 export async function issueStock(ctx: RequestContext, input: IssueInput) {
   if (input.recNo === undefined && (input.partNo === undefined || input.wID === undefined)) {
@@ -247,15 +224,7 @@ export async function issueStock(ctx: RequestContext, input: IssueInput) {
   return outcome(r);
 }
 
-export interface AdjustInput {
-  recNo: number;
-  /** The counted quantity: the lot becomes this. */
-  units?: string | number;
-  /** Or a signed correction. */
-  delta?: string | number;
-  reason: string;
-  remark?: string | null;
-}
+export type AdjustInput = Static<typeof AdjustBody>;
 
 export async function adjustStock(ctx: RequestContext, input: AdjustInput) {
   if ((input.units === undefined) === (input.delta === undefined)) throw ApiError.validation({ units: ['give exactly one of units (the count) or delta'] });
@@ -344,7 +313,7 @@ export function levelView(r: LevelRow) {
   return { ...r, available: fromScaled(storedScaled(r.onHand) - storedScaled(r.reserved)) };
 }
 
-export async function listStockLevels(ctx: RequestContext, q: ListParams & { wID?: number; partNo?: number }, pathWarehouse = false) {
+export async function listStockLevels(ctx: RequestContext, q: ListParams & Static<typeof StockLevelQuery>, pathWarehouse = false) {
   if (q.wID !== undefined) {
     if (pathWarehouse) await knownWarehouse(ctx, q.wID);
     else assertWarehouse(ctx, q.wID);

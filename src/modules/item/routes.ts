@@ -31,8 +31,8 @@ const ItemFields = {
   reorderPoint: Type.Union([DecimalInput, Type.Null()]),
 };
 const { shortID, ...optionalFields } = ItemFields;
-const ItemCreate = Type.Composite([Type.Object({ shortID }), Type.Partial(Type.Object(optionalFields))], { additionalProperties: false });
-const ItemPatch = Type.Partial(Type.Object(ItemFields), { additionalProperties: false, minProperties: 1 });
+export const ItemCreate = Type.Composite([Type.Object({ shortID }), Type.Partial(Type.Object(optionalFields))], { additionalProperties: false });
+export const ItemPatch = Type.Partial(Type.Object(ItemFields), { additionalProperties: false, minProperties: 1 });
 const PartNo = Type.Object({ partNo: Type.Integer({ minimum: 1 }) });
 /** The item list's query: the engine's paging, sort and cursor, and the filters. */
 export const ItemQuery = Type.Object(

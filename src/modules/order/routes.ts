@@ -24,7 +24,8 @@ const OrderSchema = Type.Object({
   lines: Type.Array(Type.Object({ lineID: Type.Integer(), partNo: Type.Integer(), units: Type.String(), price: NullableStr, reserved: Type.String() })),
   history: Type.Array(Type.Object({ from: NullableStr, to: Type.String(), userID: Type.Union([Type.Integer(), Type.Null()]), at: Type.String() })),
 });
-const Line = Type.Object(
+/** One line of an order: an item, its units and (optionally) its price. */
+export const OrderLine = Type.Object(
   { partNo: Type.Integer({ minimum: 1 }), units: PositiveUnits, price: Type.Optional(Type.Union([DecimalInput, Type.Null()])) },
   { additionalProperties: false },
 );
@@ -33,13 +34,25 @@ const Fields = {
   wID: Type.Integer({ minimum: 1 }),
   reference: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]),
   remark: Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]),
-  lines: Type.Array(Line, { maxItems: 1000 }),
+  lines: Type.Array(OrderLine, { maxItems: 1000 }),
 };
 const { wID, lines, ...optional } = Fields;
-const Create = Type.Composite([Type.Object({ wID, lines }), Type.Partial(Type.Object(optional))], { additionalProperties: false });
-const Patch = Type.Partial(Type.Object(Fields), { additionalProperties: false, minProperties: 1 });
+export const OrderCreate = Type.Composite([Type.Object({ wID, lines }), Type.Partial(Type.Object(optional))], { additionalProperties: false });
+/** A change to a draft order; also what the service checks of a new one. */
+export const OrderPatch = Type.Partial(Type.Object(Fields), { additionalProperties: false, minProperties: 1 });
 const Id = Type.Object({ orderID: Type.Integer({ minimum: 1 }) });
 const Transition = Type.Object({ order: OrderSchema, transactions: Type.Array(LedgerSchema) });
+/** The orders list's query: the engine's paging, sort and cursor, and the filters. */
+export const OrderQuery = Type.Object(
+  {
+    ...listQuery,
+    ...dateRangeQuery,
+    status: Type.Optional(Status),
+    customerID: Type.Optional(Type.Integer({ minimum: 1 })),
+    wID: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
 const tags = ['SalesOrder'];
 
 export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -50,16 +63,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'List sales orders (of the warehouses you may use)',
-      querystring: Type.Object(
-        {
-          ...listQuery,
-          ...dateRangeQuery,
-          status: Type.Optional(Status),
-          customerID: Type.Optional(Type.Integer({ minimum: 1 })),
-          wID: Type.Optional(Type.Integer({ minimum: 1 })),
-        },
-        { additionalProperties: false },
-      ),
+      querystring: OrderQuery,
       response: { 200: listOf(OrderSummary) },
     },
     handler: (req) => listOrders(req.ctx!, req.query),
@@ -75,7 +79,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     method: 'POST',
     url: '/api/v1/SalesOrder',
     config: { access: { ruleset: 'order', action: 'add' } },
-    schema: { tags, summary: 'Create a draft sales order', body: Create, response: { 201: OrderSchema } },
+    schema: { tags, summary: 'Create a draft sales order', body: OrderCreate, response: { 201: OrderSchema } },
     handler: async (req, reply) => reply.code(201).send(await createOrder(req.ctx!, req.body)),
   });
   for (const method of ['PUT', 'PATCH'] as const) {
@@ -83,7 +87,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       method,
       url: '/api/v1/SalesOrder/:orderID',
       config: { access: { ruleset: 'order', action: 'change' } },
-      schema: { tags, summary: 'Change a draft order (lines, when given, replace all lines)', params: Id, body: Patch, response: { 200: OrderSchema } },
+      schema: { tags, summary: 'Change a draft order (lines, when given, replace all lines)', params: Id, body: OrderPatch, response: { 200: OrderSchema } },
       handler: (req) => updateOrder(req.ctx!, req.params.orderID, req.body),
     });
   }

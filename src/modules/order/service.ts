@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { assertWarehouse, inPermittedWarehouses } from '../../access/warehouses.js';
@@ -9,6 +10,7 @@ import { available, inStockTransaction, type HeldLot } from '../inventory/ledger
 import { runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
 import { inDateRange } from '../../http/list/filters.js';
 import { ledgerView, parseUnits } from '../inventory/service.js';
+import type { OrderCreate, OrderLine, OrderPatch, OrderQuery } from './routes.js';
 
 type OrderRow = typeof salesOrders.$inferSelect;
 export type OrderStatus = 'draft' | 'confirmed' | 'shipped' | 'cancelled';
@@ -70,7 +72,7 @@ const spec: ListSpec<OrderRow> = {
   id: { column: salesOrders.id, value: (r) => r.id },
 };
 
-export async function listOrders(ctx: RequestContext, q: ListParams & { status?: string; customerID?: number; wID?: number; from?: string; to?: string }) {
+export async function listOrders(ctx: RequestContext, q: ListParams & Static<typeof OrderQuery>) {
   if (q.wID !== undefined) assertWarehouse(ctx, q.wID);
   const filters = [
     inPermittedWarehouses(ctx, salesOrders.warehouseId),
@@ -82,18 +84,8 @@ export async function listOrders(ctx: RequestContext, q: ListParams & { status?:
   return runList(ctx, spec, q, { table: salesOrders, filters }, (rows) => rows.map(summaryView));
 }
 
-export interface LineInput {
-  partNo: number;
-  units: string | number;
-  price?: string | number | null;
-}
-export interface OrderInput {
-  customerID?: number | null;
-  wID?: number;
-  reference?: string | null;
-  remark?: string | null;
-  lines?: LineInput[];
-}
+export type LineInput = Static<typeof OrderLine>;
+export type OrderInput = Static<typeof OrderPatch>;
 
 /** Checks what an order names: its warehouse (scope first, then existence), customer and items, all in the account. */
 async function checkRefs(ctx: RequestContext, input: OrderInput) {
@@ -138,7 +130,7 @@ const lineRows = (ctx: RequestContext, orderId: number, lines: LineInput[]) =>
     price: l.price === undefined || l.price === null ? null : fromScaled(toScaled(l.price)),
   }));
 
-export async function createOrder(ctx: RequestContext, input: OrderInput & { wID: number; lines: LineInput[] }) {
+export async function createOrder(ctx: RequestContext, input: Static<typeof OrderCreate>) {
   await checkRefs(ctx, input);
   const id = await ctx.tx(async (tx) => {
     const [o] = await tx.db

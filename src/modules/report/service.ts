@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { assertWarehouse, inPermittedWarehouses } from '../../access/warehouses.js';
@@ -7,6 +8,7 @@ import { ApiError } from '../../http/errors.js';
 import { fromScaled, storedScaled } from '../inventory/decimal.js';
 import { inDateRange } from '../../http/list/filters.js';
 import { REPORT_NAMES, type ReportName } from '../../access/permissions.js';
+import type { ReportQuery, ReportSchema } from './routes.js';
 
 export const REPORTS: Record<ReportName, { title: string; description: string; parameters: string[] }> = {
   'stock-levels': { title: 'Stock levels', description: 'On hand, reserved and available per item and warehouse.', parameters: ['wID'] },
@@ -34,23 +36,11 @@ export function availableReports(ctx: RequestContext) {
   return REPORT_NAMES.filter((n) => mayRun(ctx, n)).map((name) => ({ name, ...REPORTS[name] }));
 }
 
-export interface ReportParams {
-  wID?: number;
-  partNo?: number;
-  from?: string;
-  to?: string;
-  limit: number;
-}
+/** A report's parameters: the query without `format`, which only the route reads. */
+export type ReportParams = Omit<Static<typeof ReportQuery>, 'format'>;
 
-export interface ReportResult {
-  name: ReportName;
-  title: string;
-  generated: string;
-  columns: string[];
-  rows: Record<string, string | number | null>[];
-  totals: Record<string, string | number>;
-  truncated: boolean;
-}
+/** The answer's schema says `name` is a string; here it is one of the closed list of report names. */
+export type ReportResult = Omit<Static<typeof ReportSchema>, 'name'> & { name: ReportName };
 
 const dec = (v: string | null) => (v === null ? null : fromScaled(storedScaled(v)));
 
@@ -228,7 +218,7 @@ export async function runReport(ctx: RequestContext, name: string, p: ReportPara
 
 /** RFC 4180 CSV: a header, one line per row, CRLF; fields with a comma, quote or newline are quoted. */
 export function toCsv(r: ReportResult): string {
-  const cell = (v: unknown) => {
+  const cell = (v: string | number | null | undefined) => {
     if (v === null || v === undefined) return '';
     let s = String(v);
     // A cell starting with = + - @ would be a formula in a spreadsheet: prefix it (CSV injection). Numbers excepted.

@@ -92,7 +92,7 @@ describe('part categories', () => {
   it('detail at the URL the client builds (double slash), PATCH, and DELETE 204', async () => {
     const d = await call('GET', `/api/part/category//${child}/`);
     expect(d.json()).toMatchObject({ pk: child, name: 'Resistors' });
-    const p = await call('PATCH', `/api/part/category//${child}/`, { ...(d.json() as object), name: 'Resistors & co' });
+    const p = await call('PATCH', `/api/part/category//${child}/`, { ...d.json<object>(), name: 'Resistors & co' });
     expect(p.statusCode).toBe(200);
     expect(p.json().name).toBe('Resistors & co');
     const made = (await call('POST', '/api/part/category/', { name: 'Temporary' })).json();

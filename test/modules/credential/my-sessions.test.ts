@@ -27,7 +27,7 @@ describe('GET /api/user/sessions/ and DELETE /api/user/sessions/{id}: my live se
     const phone = await consoleLogin(owner, 'phone');
     const res = await request(t, { method: 'GET', url: '/api/user/sessions/', headers: { cookie: laptop.cookie } });
     expect(res.statusCode).toBe(200);
-    const list = res.json() as { id: number; userAgent: string; current: boolean; kind: string }[];
+    const list = res.json<{ id: number; userAgent: string; current: boolean; kind: string }[]>();
     expect(list.map((s) => [s.userAgent, s.current, s.kind])).toEqual([
       ['phone', false, 'cookie'],
       ['laptop', true, 'cookie'],
@@ -100,14 +100,14 @@ describe('GET /api/user/scopes/: what I may put on a token, in words', () => {
   it('an owner gets every canonical scope, described', async () => {
     const res = await request(t, { method: 'GET', url: '/api/user/scopes/', auth: basic(owner.username, owner.password) });
     expect(res.statusCode).toBe(200);
-    const list = res.json() as { scope: string; description: string }[];
+    const list = res.json<{ scope: string; description: string }[]>();
     expect(list).toContainEqual({ scope: 'products:read', description: 'Read products' });
     expect(list).toContainEqual({ scope: 'orders:create', description: 'Create orders' });
     expect(list.map((s) => s.scope)).toContain('openid');
   });
 
   it('a read-only user is offered read scopes only', async () => {
-    const list = (await request(t, { method: 'GET', url: '/api/user/scopes/', auth: basic(reader.username, reader.password) })).json() as { scope: string }[];
+    const list = (await request(t, { method: 'GET', url: '/api/user/scopes/', auth: basic(reader.username, reader.password) })).json<{ scope: string }[]>();
     const canonical = list.map((s) => s.scope).filter((s) => s.includes(':'));
     expect(canonical.length).toBeGreaterThan(0);
     expect(canonical.every((s) => s.endsWith(':read'))).toBe(true);
@@ -123,7 +123,7 @@ describe('GET /api/user/scopes/: what I may put on a token, in words', () => {
       auth: basic(owner.username, owner.password),
       payload: { name: 'n', scope: 'products:read orders:read' },
     });
-    const list = (await request(t, { method: 'GET', url: '/api/user/scopes/', auth: `Bearer ${issued.json().access_token}` })).json() as { scope: string }[];
+    const list = (await request(t, { method: 'GET', url: '/api/user/scopes/', auth: `Bearer ${issued.json().access_token}` })).json<{ scope: string }[]>();
     expect(
       list
         .map((s) => s.scope)

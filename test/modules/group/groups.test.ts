@@ -32,6 +32,34 @@ describe('groups: CRUD', () => {
     expect(staff.permissions.user).toEqual([]);
   });
 
+  it('pages by cursor (after=next) through every group exactly once, by id, and names an unknown sort field', async () => {
+    const store = await makeAccount(t, 'Paging store');
+    const boss = await store.user({ superuser: true });
+    for (const name of ['pickers', 'packers', 'drivers']) await store.group(name, { item: ['view'] });
+    const auth = `Token ${await personalToken(t, boss)}`;
+    const all = (await call('GET', '/api/v1/Group?pageSize=500', auth)).json();
+    expect(all.totalCount).toBe(7);
+    const allIds = all.value.map((g: { id: number }) => g.id);
+    expect(allIds).toEqual([...allIds].sort((a, b) => a - b));
+    const seen: number[] = [];
+    let url = '/api/v1/Group?pageSize=3';
+    let pages = 0;
+    for (; pages < 10; pages++) {
+      const p = (await call('GET', url, auth)).json();
+      expect(p.value.length).toBeLessThanOrEqual(3);
+      seen.push(...p.value.map((g: { id: number }) => g.id));
+      if (!p.next) break;
+      url = `/api/v1/Group?pageSize=3&after=${p.next}`;
+    }
+    expect(pages).toBe(2);
+    expect(seen).toEqual(allIds);
+    expect((await call('GET', '/api/v1/Group?after=garbage', auth)).json().error.fields).toHaveProperty('after');
+    const badSort = await call('GET', '/api/v1/Group?sort=colour', auth);
+    expect(badSort.statusCode).toBe(400);
+    expect(badSort.json().error.key).toBe('validation.failed');
+    expect(badSort.json().error.fields.sort[0]).toMatch(/colour/);
+  });
+
   it('creates, reads, renames and deletes a group, normalising actions and reports', async () => {
     const name = unique('pickers');
     const res = await call('POST', '/api/v1/Group', adminAuth, {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ownerOf, startTestApp, type TestApp } from '../../helpers/app.js';
 import { request } from '../../helpers/request.js';
+import { rowsOf } from '../../helpers/rows.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -51,29 +52,30 @@ test('200 concurrent issues and moves on the same lots never go negative, never 
   }
 
   const db = t.db;
-  const lots = (
-    (await db.execute(sql`select id, warehouse_id, units::text as units from lots where account_id = ${acc.account.id}`)) as unknown as { rows: unknown[] }
-  ).rows as { id: number; warehouse_id: number; units: string }[];
+  const lots = await rowsOf<{ id: number; warehouse_id: number; units: string }>(
+    db,
+    sql`select id, warehouse_id, units::text as units from lots where account_id = ${acc.account.id}`,
+  );
   for (const l of lots) expect(scaled(l.units) >= 0n).toBe(true);
   const onHand = lots.reduce((a, l) => a + scaled(l.units), 0n);
   expect(onHand).toBe(received - issued);
 
   // Per lot and per (item, warehouse): ledger sums = lots = levels.
-  const ledgerPerLot = (
-    (await db.execute(
-      sql`select lot_id, sum(units)::text as units from stock_transactions where account_id = ${acc.account.id} group by lot_id`,
-    )) as unknown as { rows: unknown[] }
-  ).rows as { lot_id: number; units: string }[];
+  const ledgerPerLot = await rowsOf<{ lot_id: number; units: string }>(
+    db,
+    sql`select lot_id, sum(units)::text as units from stock_transactions where account_id = ${acc.account.id} group by lot_id`,
+  );
   const byLot = new Map(ledgerPerLot.map((r) => [Number(r.lot_id), scaled(r.units)]));
   for (const l of lots) expect(byLot.get(Number(l.id)) ?? 0n).toBe(scaled(l.units));
-  const mismatches = (
-    (await db.execute(sql`
+  const mismatches = await rowsOf<{ warehouse_id: number }>(
+    db,
+    sql`
       select s.warehouse_id from stock_levels s
       full join (select item_id, warehouse_id, sum(units) as units, sum(reserved) as reserved from stock_transactions where account_id = ${acc.account.id} group by 1, 2) l
         on l.item_id = s.item_id and l.warehouse_id = s.warehouse_id
       where (s.account_id = ${acc.account.id} or s.account_id is null)
-        and (s.on_hand is distinct from l.units or s.reserved is distinct from l.reserved)`)) as unknown as { rows: unknown[] }
-  ).rows;
+        and (s.on_hand is distinct from l.units or s.reserved is distinct from l.reserved)`,
+  );
   expect(mismatches).toEqual([]);
   const levels = (await api.get('/api/v1/Inventory/StockLevels')).json().value as { onHand: string }[];
   expect(levels.reduce((a, l) => a + scaled(l.onHand), 0n)).toBe(received - issued);
@@ -118,8 +120,6 @@ test('concurrent order confirmations never reserve more than there is; concurren
   expect(lv).toMatchObject({ onHand: `${50 - 3 * half}.0000`, reserved: '0.0000' });
   const lvB = (await api.get(`/api/v1/Inventory/StockLevels/${w.id}?partNo=${b}`)).json().value[0];
   expect(lvB).toMatchObject({ onHand: `${50 - 2 * half}.0000`, reserved: '0.0000' });
-  const leftovers = (
-    (await t.db.execute(sql`select count(*)::int as n from order_reservations where account_id = ${acc.account.id}`)) as unknown as { rows: { n: number }[] }
-  ).rows[0]!.n;
+  const leftovers = (await rowsOf<{ n: number }>(t.db, sql`select count(*)::int as n from order_reservations where account_id = ${acc.account.id}`))[0]!.n;
   expect(leftovers).toBe(0);
 }, 180_000);

@@ -81,6 +81,42 @@ describe('users: create, read, list', () => {
     expect((await call('GET', '/api/v1/User?sort=password_hash', adminAuth)).json().error.fields).toHaveProperty('sort');
   });
 
+  it('pages by cursor (after=next) through every user exactly once, in order, and names an unknown sort field', async () => {
+    const store = await makeAccount(t, 'Paging store');
+    const boss = await store.user({ superuser: true });
+    for (let i = 0; i < 4; i++) await store.user({ group: 'staff' });
+    const auth = `Token ${await personalToken(t, boss)}`;
+    const names = (body: { value: { username: string }[] }) => body.value.map((u) => u.username);
+    const all = (await call('GET', '/api/v1/User?sort=username&pageSize=500', auth)).json();
+    expect(all.totalCount).toBe(5);
+    expect(names(all)).toEqual([...names(all)].sort());
+    const seen: string[] = [];
+    let url = '/api/v1/User?sort=username&pageSize=2';
+    let pages = 0;
+    for (; pages < 10; pages++) {
+      const p = (await call('GET', url, auth)).json();
+      expect(p.value.length).toBeLessThanOrEqual(2);
+      seen.push(...names(p));
+      if (!p.next) break;
+      url = `/api/v1/User?sort=username&pageSize=2&after=${p.next}`;
+    }
+    expect(pages).toBe(2);
+    expect(seen).toEqual(names(all));
+    // Without a sort, by id; newest first with -id.
+    const first = (await call('GET', '/api/v1/User?sort=-id&pageSize=3', auth)).json();
+    const rest = (await call('GET', `/api/v1/User?sort=-id&pageSize=3&after=${first.next}`, auth)).json();
+    const ids = [...first.value, ...rest.value].map((u: { id: number }) => u.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(new Set(ids).size).toBe(5);
+    expect(rest).not.toHaveProperty('next');
+    // A cursor continues only the walk it came from.
+    expect((await call('GET', `/api/v1/User?sort=email&pageSize=2&after=${first.next}`, auth)).json().error.fields).toHaveProperty('after');
+    const badSort = await call('GET', '/api/v1/User?sort=colour', auth);
+    expect(badSort.statusCode).toBe(400);
+    expect(badSort.json().error.key).toBe('validation.failed');
+    expect(badSort.json().error.fields.sort[0]).toMatch(/colour/);
+  });
+
   it('refuses a short password, a bad PIN and a duplicate username with field names', async () => {
     const short = await newUser({ password: 'short' });
     expect(short.statusCode).toBe(400);
