@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { counterOnRows } from '../src/http/list/count.js';
 import type { Db } from '../src/db/client.js';
 import { accountCounters, items } from '../src/db/schema/index.js';
 import { listOf } from '../src/http/list/engine.js';
@@ -10,13 +11,15 @@ import { Type } from '@sinclair/typebox';
 
 /**
  * The baseline the list call is measured against (SPEC §9): a bare Fastify route that knows its tokens from a map
- * and answers `GET /api/v1/Item?page=&pageSize=` with the same page and total queries (prepared once) on the same
+ * and answers `GET /api/v1/Item?page=&pageSize=` with the same page and total statements (prepared once) on the same
  * database, the same item view and the same response schema. No authentication scheme, guard, audit or context:
  * what is left is what any Fastify app pays for this page.
  */
 export async function buildBareApp(db: Db, tokens: ReadonlyMap<string, { accountId: number }>): Promise<FastifyInstance> {
+  // The same statements as the token list's plain page (src/modules/item/service.ts): the page with the counter on
+  // each row, and the counter alone for an empty page.
   const page = db
-    .select()
+    .select({ ...getTableColumns(items), total: counterOnRows(sql.placeholder('accountId'), 'items') })
     .from(items)
     .where(eq(items.accountId, sql.placeholder('accountId')))
     .orderBy(asc(items.id))
@@ -44,12 +47,10 @@ export async function buildBareApp(db: Db, tokens: ReadonlyMap<string, { account
       if (!caller) return reply.code(401).send({ error: { key: 'token.invalid' } });
       const q = req.query as { page: number; pageSize: number };
       const offset = (q.page - 1) * q.pageSize;
-      const [rows, counted] = await Promise.all([
-        page.execute({ accountId: caller.accountId, limit: q.pageSize + 1, offset }),
-        total.execute({ accountId: caller.accountId }),
-      ]);
+      const rows = await page.execute({ accountId: caller.accountId, limit: q.pageSize + 1, offset });
+      const counted = rows.length ? Number(rows[0]!.total ?? 0) : Number((await total.execute({ accountId: caller.accountId }))[0]?.n ?? 0);
       const shown = rows.slice(0, q.pageSize);
-      const out = toPage(shown.map(itemView), Math.max(Number(counted[0]?.n ?? 0), offset + shown.length), q.page, q.pageSize);
+      const out = toPage(shown.map(itemView), Math.max(counted, offset + shown.length), q.page, q.pageSize);
       return { ...out, hasMore: rows.length > q.pageSize };
     },
   );

@@ -1,4 +1,4 @@
-import { count, eq, sql, type SQL } from 'drizzle-orm';
+import { count, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../db/client.js';
 import { accountStatement } from '../../db/prepared.js';
@@ -27,6 +27,17 @@ const counterRow = accountStatement<{ name: string }, { n: number }[]>('qm_count
     .from(accountCounters)
     .where(inAccount(scope, accountCounters, eq(accountCounters.name, sql.placeholder('name')))),
 );
+
+/**
+ * A counter as a scalar sub-select, for a page query to carry on each of its rows: page and total in one statement
+ * and one round trip (the sub-select does not depend on the row, so the database evaluates it once). `accountId` is
+ * the caller's account or a statement's account placeholder. An empty page carries nothing: read `counterValue`.
+ */
+export function counterOnRows(accountId: number | SQLWrapper, name: CounterName): SQL<string | null> {
+  return sql<
+    string | null
+  >`(select ${accountCounters.n} from ${accountCounters} where ${accountCounters.accountId} = ${accountId} and ${accountCounters.name} = ${name})`;
+}
 
 /** A counter's value (unfiltered totals of large tables), by a prepared statement. */
 export async function counterValue(ctx: { db: Db; accountId: number }, name: CounterName): Promise<number> {

@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { categories, items, lots, orderLines, salesOrders } from '../../db/schema/index.js';
@@ -7,7 +7,7 @@ import { accountStatement } from '../../db/prepared.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
 import { decimalText } from '../inventory/decimal.js';
-import { bumpCounter, counterValue } from '../../http/list/count.js';
+import { bumpCounter, counterOnRows, counterValue } from '../../http/list/count.js';
 import { pageFrom, planList, runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
 import { inDateRange, textSearch } from '../../http/list/filters.js';
 import type { ItemQuery } from './routes.js';
@@ -91,9 +91,15 @@ export const itemList: ListSpec<Row> = {
 /** From the route's query schema, with `offset` and `categoryIDs` (items in any of these categories: a category and its subcategories, say) for the dialects. */
 export type ItemFilters = ListParams & Static<typeof ItemQuery> & { categoryIDs?: number[] };
 
-/** The common list call, a plain page (no filter, sort or cursor), as a prepared statement. */
-const plainItemPage = accountStatement<{ limit: number; offset: number }, Row[]>('qm_item_page', (db, scope) =>
-  db.select().from(items).where(inAccount(scope, items)).orderBy(asc(items.id)).limit(sql.placeholder('limit')).offset(sql.placeholder('offset')),
+/** The common list call, a plain page (no filter, sort or cursor), as a prepared statement; each row carries the item counter. */
+const plainItemPage = accountStatement<{ limit: number; offset: number }, (Row & { total: string | null })[]>('qm_item_page', (db, scope) =>
+  db
+    .select({ ...getTableColumns(items), total: counterOnRows(scope.accountId, 'items') })
+    .from(items)
+    .where(inAccount(scope, items))
+    .orderBy(asc(items.id))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset')),
 );
 
 export async function listItems(ctx: RequestContext, q: ItemFilters) {
@@ -105,10 +111,12 @@ export async function listItems(ctx: RequestContext, q: ItemFilters) {
     textSearch(q.q, items.shortId, items.description),
     ...inDateRange(items.updatedAt, q.updatedFrom, q.updatedTo),
   ];
-  // The hot path: a plain page (no filter, sort or cursor) runs two prepared statements, the page and the counter.
+  // The hot path: a plain page (no filter, sort or cursor) is one prepared statement whose rows carry the total (an
+  // empty page, past the end or of an empty account, reads the counter alone).
   if (filters.every((f) => f === undefined) && !q.sort && q.after === undefined) {
     const plan = planList(itemList, q);
-    const [rows, total] = await Promise.all([plainItemPage(ctx, { limit: plan.limit, offset: plan.offset }), counterValue(ctx, 'items')]);
+    const rows = await plainItemPage(ctx, { limit: plan.limit, offset: plan.offset });
+    const total = rows.length ? Number(rows[0]!.total ?? 0) : await counterValue(ctx, 'items');
     return pageFrom(itemList, plan, q, rows, total, itemView);
   }
   return runList(ctx, itemList, q, { table: items, filters, counter: 'items' }, (rows) => rows.map(itemView));

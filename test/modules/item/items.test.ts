@@ -97,6 +97,14 @@ describe('Item', () => {
     const page = (await api.get('/api/v1/Item?page=2&pageSize=3')).json();
     expect(page).toMatchObject({ totalCount: 7, page: 2, pageSize: 3, pageCount: 3, hasMore: true });
     expect(page.value.map((i: { shortID: string }) => i.shortID)).toEqual(['SKU-4', 'SKU-5', 'SKU-6']);
+    // The plain page reads its total with its rows; a page past the end (no rows to carry it) still knows it.
+    expect((await api.get('/api/v1/Item?page=3&pageSize=3')).json()).toMatchObject({
+      totalCount: 7,
+      pageCount: 3,
+      hasMore: false,
+      value: [{ shortID: 'SKU-7' }],
+    });
+    expect((await api.get('/api/v1/Item?page=9&pageSize=3')).json()).toMatchObject({ totalCount: 7, page: 9, pageCount: 3, hasMore: false, value: [] });
     expect((await api.get(`/api/v1/Item?categoryID=${cat.categoryID}`)).json().totalCount).toBe(3);
     expect((await api.get('/api/v1/Item?active=false')).json().value.map((i: { shortID: string }) => i.shortID)).toEqual(['SKU-7']);
     expect((await api.get('/api/v1/Item?q=GADGET')).json().totalCount).toBe(3);
