@@ -8,6 +8,9 @@
  * per batch, default 2000), QM_BENCH_CONNECTIONS (requests in flight, default 10).
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -28,7 +31,9 @@ const inFlight = Number(process.env.QM_BENCH_CONNECTIONS ?? 10);
 
 /** Seeds an account (1000 items, a user with a personal token) and builds the app and the bare route on it. */
 export async function setupApps() {
-  const config = { ...loadConfig({ ...process.env, QM_DATA_DIR: process.env.QM_DATA_DIR ?? 'memory://' }), logLevel: 'warn' as const };
+  // A throw-away folder for the embedded database and the key file (used when DATABASE_URL is unset).
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'qm-bench-inject-'));
+  const config = { ...loadConfig({ ...process.env, QM_DATA_DIR: dataDir }), logLevel: 'warn' as const };
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateDatabase(database, config.databaseUrl);
   const { db } = database;
@@ -58,6 +63,7 @@ export async function setupApps() {
     await services.close();
     if (config.databaseUrl) await db.delete(accounts).where(eq(accounts.id, account.id));
     await database.close();
+    rmSync(dataDir, { recursive: true, force: true });
   };
   return { normal, bare, headers, close };
 }
