@@ -49,8 +49,8 @@ const quoted = (name: string) => `"${name}"`;
 const BATCH_INTO = sql.raw(`(${fields.map((f) => quoted(auditLog[f].name)).join(', ')}) select ${fields.map(quoted).join(', ')}`);
 const BATCH_RECORD = sql.raw(fields.map((f) => `${quoted(f)} ${RECORD_TYPES[f]}`).join(', '));
 
-function batchInsert(batch: AuditEntry[]) {
-  return sql`insert into ${auditLog} ${BATCH_INTO} from json_to_recordset(${JSON.stringify(batch)}::json) as e(${BATCH_RECORD})`;
+function batchInsert(batch: string[]) {
+  return sql`insert into ${auditLog} ${BATCH_INTO} from json_to_recordset(${`[${batch.join(',')}]`}::json) as e(${BATCH_RECORD})`;
 }
 
 /**
@@ -59,7 +59,11 @@ function batchInsert(batch: AuditEntry[]) {
  * costs only itself. close() flushes what is left.
  */
 export class AuditWriter {
-  private queue: AuditEntry[] = [];
+  /**
+   * The entries waiting, each already as its JSON text: one flat string per entry instead of an object graph (entry,
+   * date, detail) kept alive until its batch is written, which the garbage collector would copy and promote.
+   */
+  private queue: string[] = [];
   private timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   /** The flush queued behind the running one, if any. */
@@ -77,7 +81,7 @@ export class AuditWriter {
 
   write<E extends AuditEvent>(entry: AuditEntry<E>): void {
     entry.at ??= new Date();
-    this.queue.push(entry);
+    this.queue.push(JSON.stringify(entry));
     if (this.queue.length >= this.maxBatch) void this.flush();
   }
 
@@ -103,7 +107,7 @@ export class AuditWriter {
     return run;
   }
 
-  private async insert(batch: AuditEntry[]): Promise<void> {
+  private async insert(batch: string[]): Promise<void> {
     try {
       await this.db.execute(batchInsert(batch));
       return;
@@ -111,10 +115,11 @@ export class AuditWriter {
       // One refused row fails the whole statement: find it by writing the rows one by one.
     }
     const dropped: AuditEntriesDropped['dropped'] = [];
-    for (const entry of batch) {
+    for (const json of batch) {
       try {
-        await this.db.insert(auditLog).values(entry as Row);
+        await this.db.execute(batchInsert([json]));
       } catch (err) {
+        const entry = JSON.parse(json) as Pick<AuditEntry, 'event' | 'accountId'>;
         dropped.push({ event: String(entry.event).slice(0, 64), accountId: entry.accountId ?? null, code: pgCode(err) ?? 'error' });
       }
     }
