@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer } from '../child.js';
@@ -20,6 +20,17 @@ const URL_PATH = '/api/v1/Item?page=1&pageSize=10';
 interface Setup {
   label: string;
   server: Awaited<ReturnType<typeof startServer>>;
+}
+
+/** CPU time the whole machine has spent busy, in µs (Linux /proc/stat; null elsewhere): server, database, load generator and kernel together. */
+function machineBusy(): number | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const idle = fields[3]! + fields[4]!;
+    return (fields.reduce((a, b) => a + b, 0) - idle) * (1e6 / 100);
+  } catch {
+    return null;
+  }
 }
 
 const median = (xs: number[]) => {
@@ -67,20 +78,28 @@ const scenario: Scenario = {
       const perRound: Measurement[][] = [];
       // Server CPU time per request (all of a setup's processes): steadier than throughput on a busy machine.
       const cpuPerRound: number[][] = [];
+      // And the machine's CPU per request (everything on it): what two workers can at most get out of the cores.
+      const machinePerRound: (number | null)[][] = [];
       for (let round = 0; round < rounds; round++) {
         const row: Measurement[] = [];
         const cpuRow: number[] = [];
+        const machineRow: (number | null)[] = [];
         for (let k = 0; k < targets.length; k++) {
           const i = (k + round) % targets.length;
           const t = targets[i]!;
           const before = await t.server.stats();
+          const busyBefore = machineBusy();
           row[i] = await measure(t.label, t.url, { ...opts, seconds: slice, headers: { authorization: `Token ${t.token}` } });
+          const busyAfter = machineBusy();
           const after = await t.server.stats();
           const used = after.cpu.user - before.cpu.user + (after.cpu.system - before.cpu.system);
-          cpuRow[i] = used / Math.max(1, after.served[t.which] - before.served[t.which]);
+          const served = Math.max(1, after.served[t.which] - before.served[t.which]);
+          cpuRow[i] = used / served;
+          machineRow[i] = busyBefore === null || busyAfter === null ? null : (busyAfter - busyBefore) / served;
         }
         perRound.push(row);
         cpuPerRound.push(cpuRow);
+        machinePerRound.push(machineRow);
       }
       const measurements: Measurement[] = targets.map((t, i) => ({
         label: t.label,
@@ -98,7 +117,9 @@ const scenario: Scenario = {
       const notes: string[] = setups.map((s, i) => {
         const bare = median(cpuPerRound.map((r) => r[2 * i]!));
         const token = median(cpuPerRound.map((r) => r[2 * i + 1]!));
-        return `${s.label}: server CPU per request ${token.toFixed(0)} µs (Token list) vs ${bare.toFixed(0)} µs (bare route): bare/token ${(bare / token).toFixed(3)}`;
+        const machine = machinePerRound.every((r) => r[2 * i + 1] != null) ? median(machinePerRound.map((r) => r[2 * i + 1]!)) : null;
+        const whole = machine === null ? '' : `; the whole machine ${machine.toFixed(0)} µs per Token list request`;
+        return `${s.label}: server CPU per request ${token.toFixed(0)} µs (Token list) vs ${bare.toFixed(0)} µs (bare route): bare/token ${(bare / token).toFixed(3)}${whole}`;
       });
       if (pgUrl) {
         ratios.push(at_least('2 workers / 1 process, Token list (PostgreSQL)', 5, 3, 1.2));
