@@ -39,7 +39,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'List permission groups',
-      description: 'Sorted by id; `after` (the cursor in `next`) pages on from a previous page.',
+      description: 'Sort: id (default) or name, a leading - reverses; `after` (the cursor in `next`) pages on from a previous page.',
       querystring: Type.Object(listQuery, { additionalProperties: false }),
       response: { 200: listOf(GroupSchema) },
     },

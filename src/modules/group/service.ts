@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import { count, eq, inArray } from 'drizzle-orm';
 import type { RequestContext } from '../../auth/principal.js';
 import { ACTIONS, can, emptyRights, REPORT_NAMES, RULESETS, unionInto } from '../../access/permissions.js';
@@ -5,7 +6,8 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { groups, userGroups } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError, type ErrorFields } from '../../http/errors.js';
-import { runList, type ListSpec } from '../../http/list/engine.js';
+import { runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
+import type { GroupCreate, GroupPatch } from './routes.js';
 
 type Row = typeof groups.$inferSelect;
 
@@ -21,11 +23,8 @@ export function groupView(r: Row, members: number) {
   };
 }
 
-export interface GroupInput {
-  name?: string;
-  permissions?: Record<string, string[]>;
-  reports?: string[];
-}
+/** A change to a group, as the PATCH body declares it. */
+export type GroupInput = Static<typeof GroupPatch>;
 
 /** Checks `{ruleset: [actions]}` and report names against the closed lists; answers them normalised. */
 function validated(input: GroupInput) {
@@ -107,9 +106,15 @@ async function memberCount(ctx: RequestContext, groupId: number) {
   return row?.n ?? 0;
 }
 
-const groupList: ListSpec<typeof groups.$inferSelect> = { sorts: {}, id: { column: groups.id, value: (r) => r.id } };
+const groupList: ListSpec<typeof groups.$inferSelect> = {
+  sorts: {
+    id: { column: groups.id, value: (r) => r.id },
+    name: { column: groups.name, kind: 'string', value: (r) => r.name },
+  },
+  id: { column: groups.id, value: (r) => r.id },
+};
 
-export async function listGroups(ctx: RequestContext, q: { page: number; pageSize: number }) {
+export async function listGroups(ctx: RequestContext, q: ListParams) {
   return runList(ctx, groupList, q, { table: groups, filters: [] }, async (rows) => {
     const counts = rows.length
       ? await ctx.db
@@ -146,7 +151,7 @@ export async function getGroup(ctx: RequestContext, id: number) {
   return groupView(await findGroup(ctx, id), await memberCount(ctx, id));
 }
 
-export async function createGroup(ctx: RequestContext, input: GroupInput & { name: string }) {
+export async function createGroup(ctx: RequestContext, input: Static<typeof GroupCreate>) {
   const v = validated(input);
   assertMayDefine(ctx, v.permissions, v.reports);
   try {

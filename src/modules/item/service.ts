@@ -10,7 +10,7 @@ import { decimalText } from '../inventory/decimal.js';
 import { bumpCounter, counterOnRows, counterValue } from '../../http/list/count.js';
 import { pageFrom, planList, runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
 import { inDateRange, textSearch } from '../../http/list/filters.js';
-import type { ItemQuery } from './routes.js';
+import type { ItemCreate, ItemPatch, ItemQuery } from './routes.js';
 
 type Row = typeof items.$inferSelect;
 
@@ -31,16 +31,8 @@ export function itemView(r: Row) {
   };
 }
 
-export interface ItemInput {
-  shortID?: string;
-  description?: string;
-  unit?: string;
-  categoryID?: number | null;
-  active?: boolean;
-  cost?: string | number | null;
-  price?: string | number | null;
-  reorderPoint?: string | number | null;
-}
+/** An item's fields as the PATCH body declares them (the dialects build the same shape from their own bodies). */
+export type ItemInput = Static<typeof ItemPatch>;
 
 function dec(v: string | number | null | undefined, field: string) {
   if (v === undefined || v === null) return v;
@@ -132,7 +124,7 @@ export async function getItem(ctx: RequestContext, partNo: number) {
   return itemView(row);
 }
 
-export async function createItem(ctx: RequestContext, input: ItemInput & { shortID: string }) {
+export async function createItem(ctx: RequestContext, input: Static<typeof ItemCreate>) {
   await assertCategory(ctx, input.categoryID);
   try {
     const row = await ctx.tx(async (tx) => {

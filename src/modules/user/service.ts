@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { hashPassword, verifyPassword } from '../../auth/passwords.js';
 import type { RequestContext } from '../../auth/principal.js';
@@ -6,10 +7,11 @@ import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
 import { groups, userGroups, users, userWarehouses, warehouses } from '../../db/schema/index.js';
 import { byId, inAccount } from '../../db/scoped.js';
 import { ApiError } from '../../http/errors.js';
-import { runList, type ListSpec } from '../../http/list/engine.js';
+import { runList, type ListParams, type ListSpec } from '../../http/list/engine.js';
 import { textSearch } from '../../http/list/filters.js';
 import { Lockout as LockoutPolicy } from '../../auth/lockout.js';
 import type { AuditDetails } from '../../audit/events.js';
+import type { UserCreate, UserFilters, UserPatch } from './routes.js';
 
 type Row = typeof users.$inferSelect;
 
@@ -33,30 +35,12 @@ export function userView(r: Row, gs: { id: number; name: string }[], whs: number
   };
 }
 
-export interface UserInput {
-  username?: string;
-  email?: string;
-  password?: string;
-  pin?: string;
-  readOnly?: boolean;
-  active?: boolean;
-  superuser?: boolean;
-  groupIds?: number[];
-  warehouseIds?: number[];
-}
+/** A change to a user, as the PATCH body declares it (less the caller's own current password, checked apart). */
+export type UserInput = Omit<Static<typeof UserPatch>, 'current_password'>;
 
-export interface UserQuery {
-  page: number;
-  pageSize: number;
-  q?: string;
-  active?: boolean;
-  readOnly?: boolean;
-  kind?: 'human' | 'integration';
-  sort?: UserSort;
-}
+/** The users list's query: the list engine's paging, sort and cursor, and the filters the route declares. */
+export type UserQuery = ListParams & Static<typeof UserFilters>;
 
-export const USER_SORTS = ['id', '-id', 'username', '-username', 'email', '-email', 'created', '-created'] as const;
-export type UserSort = (typeof USER_SORTS)[number];
 /** The id breaks ties, so pages never overlap or skip. */
 const userList: ListSpec<Row> = {
   sorts: {
@@ -236,7 +220,7 @@ async function replaceWarehouses(ctx: RequestContext, userId: number, warehouseI
   if (warehouseIds.length) await ctx.db.insert(userWarehouses).values(warehouseIds.map((warehouseId) => ({ accountId: ctx.accountId, userId, warehouseId })));
 }
 
-export async function createUser(ctx: RequestContext, input: UserInput & { username: string; email: string }) {
+export async function createUser(ctx: RequestContext, input: Static<typeof UserCreate>) {
   assertMaySetSuperuser(ctx, input.superuser === true ? true : undefined);
   const groupIds = await checkGroups(ctx, input.groupIds ?? []);
   const warehouseIds = await checkWarehouses(ctx, input.warehouseIds ?? (ctx.warehouses ? [...ctx.warehouses] : []));
