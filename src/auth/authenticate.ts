@@ -7,7 +7,7 @@ import type { Principal } from './principal.js';
 import type { Contexts } from './context.js';
 import { ApiKeyScheme } from './schemes/apikey.js';
 import { BasicScheme } from './schemes/basic.js';
-import { BearerScheme } from './schemes/bearer.js';
+import { BearerScheme, type BearerResolver } from './schemes/bearer.js';
 import { PersonalTokenScheme } from './schemes/token.js';
 import { checkSameSite, CSRF_HEADER, SESSION_COOKIE, SessionScheme, SID_COOKIE } from './schemes/session.js';
 import { accessHook } from '../access/guard.js';
@@ -32,6 +32,16 @@ export class Authenticator {
     this.sessions = new SessionScheme(deps);
     this.basic = new BasicScheme(deps, this.apiKeys);
     this.bearer = new BearerScheme(this.sessions);
+  }
+
+  /** The CSRF token that goes with a console session (the secret in its cookie), for the session endpoints to hand out. */
+  csrfTokenFor(sessionSecret: string): string {
+    return this.sessions.csrfTokenFor(sessionSecret);
+  }
+
+  /** Lets another issuer's bearer tokens in (the OAuth provider's): asked, in order, for any that is not a login session's. */
+  addBearerResolver(resolver: BearerResolver): void {
+    this.bearer.addResolver(resolver);
   }
 
   /**

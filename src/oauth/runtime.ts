@@ -27,7 +27,7 @@ export class OAuthRuntime {
   ) {
     this.clients = new ClientStore(services.db, services.bus);
     this.bearer = new OAuthBearer(services, this.clients);
-    services.authenticator.bearer.addResolver(this.bearer.resolve);
+    services.authenticator.addBearerResolver(this.bearer.resolve);
     this.sweeper = setInterval(() => void this.sweep().catch(() => {}), BACKGROUND.sweepIntervalMs);
     this.sweeper.unref();
     // A rotated signing key: rebuild the provider (keys are read at construction) on every instance; also when

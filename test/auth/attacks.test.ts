@@ -20,7 +20,7 @@ beforeAll(async () => {
     (await request(t, { method: 'POST', url: '/api/v1/Item', auth: basic(u.username, PASSWORD), payload: { shortID: unique('SKU') } })).json().partNo as number;
   itemOfA = await create(a);
   itemOfB = await create(b);
-  t.services.authenticator.bearer.addResolver(async (token) => {
+  t.services.authenticator.addBearerResolver(async (token) => {
     if (!token.startsWith('narrow:')) return null;
     return { user: (await t.services.users.get(a.id))!, credential: { kind: 'oauth', id: 7 }, scope: parseScopes(token.slice(7)), clientId: 'shop' };
   });

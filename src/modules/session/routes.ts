@@ -42,7 +42,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { secret, ctx } = await openSession(req, row, asToken ? 'token' : 'cookie', { method });
     if (asToken) return reply.code(200).send({ access_token: secret, token_type: 'Bearer', expires_in: SESSION_TTL_S });
     reply.setCookie(SESSION_COOKIE, secret, { ...COOKIE_OPTIONS, maxAge: SESSION_TTL_S });
-    return reply.code(200).send({ user: await userView(ctx), csrf_token: authenticator.sessions.csrfTokenFor(secret) });
+    return reply.code(200).send({ user: await userView(ctx), csrf_token: authenticator.csrfTokenFor(secret) });
   }
 
   // Refused before the body is even parsed: credentials over plain HTTP are never looked at.
@@ -121,7 +121,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ctx = req.ctx!;
       const cookie = cookieOf(req, SESSION_COOKIE);
       if (ctx.principal.credential.kind !== 'session' || !cookie || req.headers.authorization) throw ApiError.notFound('No console session.');
-      return { user: await userView(ctx), csrf_token: authenticator.sessions.csrfTokenFor(cookie) };
+      return { user: await userView(ctx), csrf_token: authenticator.csrfTokenFor(cookie) };
     },
   });
 };

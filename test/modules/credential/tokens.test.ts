@@ -16,7 +16,7 @@ beforeAll(async () => {
   owner = await a.user();
   readOnly = await a.user({ group: 'read-only', readOnly: true });
   other = await (await makeAccount(t, 'Other store')).user();
-  t.services.authenticator.bearer.addResolver(async (token) => {
+  t.services.authenticator.addBearerResolver(async (token) => {
     if (token !== 'fake-oauth-wide') return null;
     return { user: (await t.services.users.get(owner.id))!, credential: { kind: 'oauth', id: 1 }, scope: parseScopes('a:superuser'), clientId: 'c' };
   });

@@ -18,7 +18,7 @@ beforeAll(async () => {
   staff = await acct.user({ group: 'staff', warehouses: [wh.id] });
   readOnly = await acct.user({ group: 'owner', readOnly: true });
   // An OAuth-like resolver for the scoped-credential cases (the OAuth module registers the real one).
-  t.services.authenticator.bearer.addResolver(async (token) => {
+  t.services.authenticator.addBearerResolver(async (token) => {
     if (!token.startsWith('fake-oauth:')) return null;
     const [, userId, ...scope] = token.split(':');
     const user = (await t.services.users.get(Number(userId)))!;

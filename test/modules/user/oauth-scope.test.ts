@@ -15,7 +15,7 @@ beforeAll(async () => {
   t = await startTestApp();
   acct = await makeAccount(t);
   superuser = await acct.user({ superuser: true });
-  t.services.authenticator.bearer.addResolver(async (token) => {
+  t.services.authenticator.addBearerResolver(async (token) => {
     const m = /^test-(\d+)-(.*)$/.exec(token);
     if (!m) return null;
     const user = (await t.services.users.get(Number(m[1])))!;
