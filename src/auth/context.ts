@@ -34,11 +34,8 @@ export interface RequestLine {
 export interface AuditOptions {
   /** An administrator acting on another user's credentials: the entry is written against that user, naming `by`. */
   subject?: { id: number; username: string };
-  /**
-   * The credential the event is about, when it is not the caller's (the token manager's OAuth tokens); kind null when
-   * it is about none (a wrong PIN: the login has no credential yet).
-   */
-  credential?: { kind: CredentialKind | null; id: number | null };
+  /** The credential the event is about, when it is not the caller's (the token manager's OAuth tokens). */
+  credential?: { kind: CredentialKind; id: number | null };
 }
 
 type AccountTable = { accountId: PgColumn };

@@ -22,11 +22,11 @@ const field = (v: unknown, name: string, max: number) => {
 };
 
 export async function frappeLogin(req: FastifyRequest, reply: FastifyReply, body: LoginFields) {
-  const { machinery: deps, contexts, https } = req.server.qm;
+  const { machinery: deps, https } = req.server.qm;
   https.assertSecure(req);
   let row;
   if (body.tmp_id !== undefined || body.otp !== undefined) {
-    row = await pinStep(contexts, { pinToken: field(body.tmp_id, 'tmp_id', 200) }, field(body.otp, 'otp', 32), req.ip);
+    row = await pinStep(deps, { pinToken: field(body.tmp_id, 'tmp_id', 200) }, field(body.otp, 'otp', 32), req.ip);
   } else {
     row = await passwordStep(deps, field(body.usr, 'usr', 254), field(body.pwd, 'pwd', 1024), req.ip);
     if (row.pinHash) {

@@ -1,6 +1,5 @@
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { AuthDeps } from '../../auth/deps.js';
-import type { Contexts } from '../../auth/context.js';
 import { verifyLogin } from '../../auth/schemes/basic.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { hashSecret, isWellFormed, makeSecret } from '../../auth/secrets.js';
@@ -106,32 +105,27 @@ export async function loginUserRow(db: Db, userId: number) {
 }
 
 /**
- * Checks a PIN (argon2), limited like passwords (per user and per address) and audited (`pin.failed`, as the user
- * whose password was right, about no credential: the login has none yet).
+ * Checks a PIN (argon2), limited like passwords (per user and per address) and audited (`pin.failed`). The entry is
+ * written by the writer itself: the login has no credential yet, and the row at hand names the user.
  */
-async function verifyPin(contexts: Contexts, user: { id: number; accountId: number; username: string; pinHash: string | null }, pin: string, ip: string) {
-  const deps = contexts.machinery;
+async function verifyPin(deps: AuthDeps, user: { id: number; accountId: number; username: string; pinHash: string | null }, pin: string, ip: string) {
   const keys = [`pin:${user.id}`];
   await deps.lockout.assertOpen([...keys, `ip:${ip}`]);
   if (!(await verifyPassword(user.pinHash, pin))) {
     await deps.lockout.recordFailure(keys, ip);
-    const state = await deps.users.get(user.id);
-    if (state) contexts.for({ user: state, credential: { kind: 'password', id: null }, scope: null }, ip).audit('pin.failed', null, NO_CREDENTIAL);
+    deps.audit.write({ accountId: user.accountId, userId: user.id, username: user.username, event: 'pin.failed', ip });
     throw new ApiError('credentials.invalid', 'Invalid PIN.');
   }
   await deps.lockout.recordSuccess(keys);
 }
 
-const NO_CREDENTIAL = { credential: { kind: null, id: null } };
-
 /** The PIN step: spends one attempt, checks the PIN, and uses the step up on success or after its last attempt. */
-export async function pinStep(contexts: Contexts, ref: PinStepRef, pin: string, ip: string) {
-  const deps = contexts.machinery;
+export async function pinStep(deps: AuthDeps, ref: PinStepRef, pin: string, ip: string) {
   const challenge = await claimPinAttempt(deps.db, ref);
   const row = await loginUserRow(deps.db, challenge.userId);
   if (!row || row.kind !== 'human') throw new ApiError('token.invalid');
   try {
-    await verifyPin(contexts, row, pin, ip);
+    await verifyPin(deps, row, pin, ip);
   } catch (err) {
     if (challenge.attempts >= PIN_ATTEMPTS) await finishChallenge(deps.db, challenge.id);
     throw err;

@@ -27,7 +27,7 @@ const COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: 'strict', path:
  * its CSRF token, or with `?token=1` an access token. Public routes, so the HTTPS rule is checked here.
  */
 export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { authenticator, contexts, https } = app.qm;
+  const { authenticator, contexts, https, users } = app.qm;
   const deps = app.qm.machinery;
 
   /** Opens the session and answers it in the form asked for. */
@@ -38,9 +38,14 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     asToken: boolean,
     method: string,
   ) {
-    // The user is now logged in with this session: the context is theirs, as on their next request.
-    const { secret, ctx } = await openSession(req, row, asToken ? 'token' : 'cookie', { method });
+    const session = await openSession(req, row, asToken ? 'token' : 'cookie', { method });
+    const { secret } = session;
     if (asToken) return reply.code(200).send({ access_token: secret, token_type: 'Bearer', expires_in: SESSION_TTL_S });
+    // The console shows the user as of this login: their state read afresh, in the context of the session just opened.
+    users.invalidate(row.id);
+    const user = await users.get(row.id);
+    if (!user) throw new ApiError('credentials.invalid');
+    const ctx = contexts.for({ user, credential: { kind: 'session', id: session.id }, scope: null }, req.ip);
     reply.setCookie(SESSION_COOKIE, secret, { ...COOKIE_OPTIONS, maxAge: SESSION_TTL_S });
     return reply.code(200).send({ user: await userView(ctx), csrf_token: authenticator.csrfTokenFor(secret) });
   }
@@ -89,7 +94,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Union([SessionBody, AccessToken]) },
     },
     handler: async (req, reply) => {
-      const row = await pinStep(contexts, { pinToken: req.body.pin_token }, req.body.pin, req.ip);
+      const row = await pinStep(deps, { pinToken: req.body.pin_token }, req.body.pin, req.ip);
       return startSession(req, reply, row, wantsToken(req.query.token), 'password+pin');
     },
   });

@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthDeps } from '../../auth/deps.js';
 import { hashSecret, makeSecret } from '../../auth/secrets.js';
 import type { AuditDetails } from '../../audit/events.js';
-import { ApiError } from '../../http/errors.js';
 import { sessions, users } from '../../db/schema/index.js';
 import { LIFETIMES } from '../../defaults.js';
 
@@ -45,8 +44,8 @@ export async function endSession(deps: AuthDeps, accountId: number, sessionId: n
 }
 
 /**
- * Opens a session after a successful login and writes the `login` audit event through the context of the user with
- * that session, which it answers (`ctx`) for what the login then shows.
+ * Opens a session after a successful login and writes the `login` audit event. The writer takes it directly: the
+ * login row names the user, and no request context exists before the session does.
  */
 export async function openSession(
   req: FastifyRequest,
@@ -54,13 +53,17 @@ export async function openSession(
   kind: 'cookie' | 'token',
   detail: Omit<AuditDetails['login'], 'kind'>,
 ) {
-  const { machinery, contexts, users } = req.server.qm;
+  const { machinery, audit } = req.server.qm;
   const session = await createSession(machinery, row, kind, req.headers['user-agent']);
-  users.invalidate(row.id);
-  const user = await users.get(row.id);
-  if (!user) throw new ApiError('credentials.invalid');
-  // No request line: a login entry never had one (the request came with no credential).
-  const ctx = contexts.for({ user, credential: { kind: 'session', id: session.id }, scope: null }, req.ip);
-  ctx.audit('login', { ...detail, kind });
-  return { ...session, ctx };
+  audit.write({
+    accountId: row.accountId,
+    userId: row.id,
+    username: row.username,
+    event: 'login',
+    credentialKind: 'session',
+    credentialId: session.id,
+    ip: req.ip,
+    detail: { ...detail, kind },
+  });
+  return session;
 }

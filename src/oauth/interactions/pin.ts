@@ -33,7 +33,7 @@ export function pinStepPage(c: InteractionContext) {
     };
     let row;
     try {
-      row = await pinStep(c.app.qm.contexts, { challengeId: held.challengeId }, String((req.body as { pin?: string } | undefined)?.pin ?? ''), req.ip);
+      row = await pinStep(c.deps, { challengeId: held.challengeId }, String((req.body as { pin?: string } | undefined)?.pin ?? ''), req.ip);
     } catch (err) {
       if (err instanceof ApiError && err.key === 'token.invalid') return startOver('Too many wrong PINs. Sign in again.');
       if (err instanceof ApiError && err.key === 'token.expired') return startOver('The PIN step has expired. Sign in again.');
