@@ -1,5 +1,4 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
 import { AJV_OPTIONS, registerInputPolicy } from './http/input.js';
@@ -68,8 +67,6 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   app.decorate('qm', services);
   registerErrorHandling(app);
   registerInputPolicy(app);
-  // Cookies are parsed when read (src/http/cookies.ts), not on every request.
-  await app.register(cookie, { hook: false });
   if (config.tls) {
     app.addHook('onSend', async (_req, reply) => {
       reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SID_COOKIE } from '../../auth/schemes/session.js';
 import { ApiError } from '../../http/errors.js';
+import { clearCookie, setCookie } from '../../http/cookies.js';
 import { endSession, openSession, SESSION_TTL_S } from '../../modules/session/service.js';
 import { createPinChallenge, passwordStep, pinStep } from '../../modules/session/login.js';
 
@@ -39,7 +40,7 @@ export async function frappeLogin(req: FastifyRequest, reply: FastifyReply, body
     }
   }
   const { secret } = await openSession(req, row, 'cookie', { method: row.pinHash ? 'password+pin' : 'password', via: 'frappe' });
-  reply.setCookie(SID_COOKIE, secret, { httpOnly: true, secure: req.protocol === 'https', sameSite: 'strict', path: '/', maxAge: SESSION_TTL_S });
+  setCookie(reply, SID_COOKIE, secret, { httpOnly: true, secure: req.protocol === 'https', sameSite: 'strict', path: '/', maxAge: SESSION_TTL_S });
   return reply.code(200).send({ message: 'Logged In', home_page: '/', full_name: row.username });
 }
 
@@ -50,6 +51,6 @@ export async function frappeLogout(req: FastifyRequest, reply: FastifyReply) {
     await endSession(req.server.qm.machinery, ctx.accountId, ctx.principal.credential.id);
     ctx.audit('session.revoked', { logout: true, via: 'frappe' });
   }
-  reply.clearCookie(SID_COOKIE, { path: '/' });
+  clearCookie(reply, SID_COOKIE, { path: '/' });
   return reply.code(200).send({});
 }

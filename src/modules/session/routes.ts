@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../../auth/schemes/session.js';
-import { cookieOf } from '../../http/cookies.js';
+import { clearCookie, cookieOf, setCookie } from '../../http/cookies.js';
 import { ApiError } from '../../http/errors.js';
 import { UserViewSchema } from '../me/routes.js';
 import { userView } from '../me/service.js';
@@ -46,7 +46,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const user = await users.get(row.id);
     if (!user) throw new ApiError('credentials.invalid');
     const ctx = contexts.for({ user, credential: { kind: 'session', id: session.id }, scope: null }, req.ip);
-    reply.setCookie(SESSION_COOKIE, secret, { ...COOKIE_OPTIONS, maxAge: SESSION_TTL_S });
+    setCookie(reply, SESSION_COOKIE, secret, { ...COOKIE_OPTIONS, maxAge: SESSION_TTL_S });
     return reply.code(200).send({ user: await userView(ctx), csrf_token: authenticator.csrfTokenFor(secret) });
   }
 
@@ -112,7 +112,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       await endSession(deps, ctx.accountId, credential.id);
       ctx.audit('session.revoked', { sessionId: credential.id, logout: true });
-      reply.clearCookie(SESSION_COOKIE, COOKIE_OPTIONS);
+      clearCookie(reply, SESSION_COOKIE, COOKIE_OPTIONS);
       return reply.code(204).send(null);
     },
   });
