@@ -60,19 +60,22 @@ class Batch {
   length = 0;
 
   add(entry: AuditEntry): void {
-    const c = this.columns;
-    c.accountId.push(entry.accountId ?? null);
-    c.userId.push(entry.userId ?? null);
-    c.username.push(entry.username ?? null);
-    c.event.push(entry.event);
-    c.credentialKind.push(entry.credentialKind ?? null);
-    c.credentialId.push(entry.credentialId ?? null);
-    c.method.push(entry.method ?? null);
-    c.path.push(entry.path ?? null);
-    c.status.push(entry.status ?? null);
-    c.ip.push(entry.ip ?? null);
-    c.detail.push(entry.detail == null ? null : JSON.stringify(entry.detail));
-    c.at.push(entry.at ? entry.at.getTime() : Date.now());
+    // Every field named (the type holds this list to COLUMN_TYPES), then one slot per column.
+    const row: Record<Field, Value> = {
+      accountId: entry.accountId ?? null,
+      userId: entry.userId ?? null,
+      username: entry.username ?? null,
+      event: entry.event,
+      credentialKind: entry.credentialKind ?? null,
+      credentialId: entry.credentialId ?? null,
+      method: entry.method ?? null,
+      path: entry.path ?? null,
+      status: entry.status ?? null,
+      ip: entry.ip ?? null,
+      detail: entry.detail == null ? null : JSON.stringify(entry.detail),
+      at: entry.at ? entry.at.getTime() : Date.now(),
+    };
+    for (const f of fields) this.columns[f].push(row[f]);
     this.length++;
   }
 
