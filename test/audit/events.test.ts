@@ -39,7 +39,7 @@ describe('the audit event list', () => {
     const written = new Set<string>();
     for (const file of sources(path.resolve(import.meta.dirname, '../../src'))) {
       // The writer's table of column types (`event: 'text'`) names SQL types, not events.
-      const text = readFileSync(file, 'utf8').replace(/const RECORD_TYPES[\s\S]*?\n};/, '');
+      const text = readFileSync(file, 'utf8').replace(/const COLUMN_TYPES[\s\S]*?\n};/, '');
       for (const m of text.matchAll(/\.audit\(\s*'([^']+)'/g)) written.add(m[1]!);
       for (const m of text.matchAll(/\bevent: '([^']+)'/g)) written.add(m[1]!);
       for (const m of text.matchAll(/auditFor\(ctx, '([^']+)'\)/g)) written.add(m[1]!);
