@@ -57,7 +57,11 @@ type Value = string | number | null;
 /** A batch of entries, column by column: one array per field, entry i at index i of each. */
 class Batch {
   readonly columns: Record<Field, Value[]> = Object.fromEntries(fields.map((f) => [f, []])) as unknown as Record<Field, Value[]>;
-  length = 0;
+
+  /** The entries in the batch (every column has one slot per entry). */
+  get length(): number {
+    return this.columns.event.length;
+  }
 
   add(entry: AuditEntry): void {
     // Every field named (the type holds this list to COLUMN_TYPES), then one slot per column.
@@ -76,14 +80,12 @@ class Batch {
       at: entry.at ? entry.at.getTime() : Date.now(),
     };
     for (const f of fields) this.columns[f].push(row[f]);
-    this.length++;
   }
 
   /** The batch of entry i alone. */
   row(i: number): Batch {
     const one = new Batch();
     for (const f of fields) one.columns[f].push(this.columns[f][i]!);
-    one.length = 1;
     return one;
   }
 
