@@ -2,12 +2,13 @@
  * `npm run bench`: runs every scenario in bench/scenarios/ (each file's default export), one after another in one
  * process, and prints their measurements and ratios in one table (SPEC §9: same machine, same run).
  *
- * Env: QM_BENCH_SECONDS (per measurement, default 5), QM_BENCH_CONNECTIONS (default 10), QM_BENCH_ONLY (a name).
+ * Env: QM_BENCH_SECONDS (per measurement, default 5), QM_BENCH_CONNECTIONS (default 10), QM_BENCH_ONLY (a name),
+ * QM_BENCH_LOADGEN (wrk or autocannon; default wrk when it is installed).
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Scenario, ScenarioResult } from './lib.js';
+import { loadGenerator, type Scenario, type ScenarioResult } from './lib.js';
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -43,7 +44,7 @@ if (!scenarios.length) {
 
 const results: { name: string; result?: ScenarioResult; error?: unknown }[] = [];
 for (const s of scenarios) {
-  console.error(`bench: running ${s.name} (${seconds}s per measurement, ${connections} connections)…`);
+  console.error(`bench: running ${s.name} (${seconds}s per measurement, ${connections} connections, load from ${loadGenerator})…`);
   try {
     results.push({ name: s.name, result: await s.run({ seconds, connections }) });
   } catch (error) {
@@ -54,7 +55,7 @@ for (const s of scenarios) {
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
-const lines: string[] = [];
+const lines: string[] = [`load generator: ${loadGenerator}`, ''];
 lines.push(`${pad('scenario', 10)} ${pad('measurement', 44)} ${lpad('req/s', 10)} ${lpad('p50 ms', 8)} ${lpad('p99 ms', 8)} ${lpad('errors', 7)}`);
 lines.push('-'.repeat(92));
 for (const { name, result, error } of results) {
