@@ -7,7 +7,7 @@ import { measure, type Measurement, type Ratio, type Scenario } from '../lib.js'
 /**
  * The list call against what the machine can do (SPEC §9): `GET /api/v1/Item?page=1&pageSize=10` with a personal
  * token, next to the bare baseline route (bench/bare.ts: a token map and the same page queries, same database), for
- * one server process and, on PostgreSQL, for two cluster workers; in one run. Every target is measured in eight short
+ * one server process and, on PostgreSQL, for two cluster workers; in one run. Every target is measured in twelve short
  * rounds; in each round a setup's bare route and token list run back to back (in alternating order), and each ratio
  * is the median of the per-round ratios, so a neighbour who comes and goes on a shared machine moves both sides of a
  * ratio alike.
@@ -74,9 +74,9 @@ const scenario: Scenario = {
         const warm = await measure(t.label, t.url, { ...opts, seconds: 1, headers: { authorization: `Token ${t.token}` } });
         if (warm.errors) throw new Error(`${t.label}: ${warm.errors} failed requests while warming up`);
       }
-      // Eight rounds of short slices: one slice on this virtual machine can be 15% off its neighbours, and the median
-      // of eight per-round ratios moves much less than the median of four.
-      const rounds = 8;
+      // Twelve rounds of short slices: one round's ratio on this virtual machine ranges over 0.66-0.96 around 0.85, and
+      // the median of twelve per-round ratios moves about a fifth less than the median of eight (1/√12 against 1/√8).
+      const rounds = 12;
       const slice = Math.max(1, Math.ceil(seconds / 2));
       const perRound: Measurement[][] = [];
       // Server CPU time per request (all of a setup's processes): steadier than throughput on a busy machine.
