@@ -44,9 +44,13 @@ export interface Scenario {
  * The load generator. It runs on the machine it measures, so what it costs per request is taken from the cores the
  * server and the database share: wrk (Debian's `wrk`, in C) costs about 20 µs of CPU per request on the 2-core
  * development machine, autocannon (in Node.js) 40-50 µs. wrk when it is on PATH, autocannon otherwise;
- * `QM_BENCH_LOADGEN=wrk|autocannon` chooses.
+ * `QM_BENCH_LOADGEN=wrk|autocannon` chooses. Decided on first use (importing this file runs nothing).
  */
-export const loadGenerator: 'wrk' | 'autocannon' = chooseLoadGenerator();
+export function loadGenerator(): 'wrk' | 'autocannon' {
+  return (chosen ??= chooseLoadGenerator());
+}
+
+let chosen: 'wrk' | 'autocannon' | undefined;
 
 function chooseLoadGenerator(): 'wrk' | 'autocannon' {
   const asked = process.env.QM_BENCH_LOADGEN?.trim() || null;
@@ -73,7 +77,7 @@ interface Load {
 
 /** Load one URL on a real socket with the load generator; non-2xx responses (wrk: non-2xx-or-3xx), socket errors and timeouts count as errors. */
 export async function measure(label: string, url: string, opts: Load): Promise<Measurement> {
-  return loadGenerator === 'wrk' ? withWrk(label, url, opts) : withAutocannon(label, url, opts);
+  return loadGenerator() === 'wrk' ? withWrk(label, url, opts) : withAutocannon(label, url, opts);
 }
 
 async function withAutocannon(label: string, url: string, opts: Load): Promise<Measurement> {
@@ -95,7 +99,7 @@ async function withAutocannon(label: string, url: string, opts: Load): Promise<M
   };
 }
 
-/** One wrk thread: it keeps well over 10,000 requests a second busy, and a second thread would take a core's share. */
+/** One wrk thread: it keeps well over 10,000 requests a second going, so a second would only add its own switching. */
 async function withWrk(label: string, url: string, opts: Load): Promise<Measurement> {
   const args = ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--timeout', '10s', '--latency'];
   for (const [name, value] of Object.entries(opts.headers ?? {})) args.push('-H', `${name}: ${value}`);

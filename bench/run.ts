@@ -44,7 +44,7 @@ if (!scenarios.length) {
 
 const results: { name: string; result?: ScenarioResult; error?: unknown }[] = [];
 for (const s of scenarios) {
-  console.error(`bench: running ${s.name} (${seconds}s per measurement, ${connections} connections, load from ${loadGenerator})…`);
+  console.error(`bench: running ${s.name} (${seconds}s per measurement, ${connections} connections, load from ${loadGenerator()})…`);
   try {
     results.push({ name: s.name, result: await s.run({ seconds, connections }) });
   } catch (error) {
@@ -55,7 +55,7 @@ for (const s of scenarios) {
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
-const lines: string[] = [`load generator: ${loadGenerator}`, ''];
+const lines: string[] = [`load generator: ${loadGenerator()}`, ''];
 lines.push(`${pad('scenario', 10)} ${pad('measurement', 44)} ${lpad('req/s', 10)} ${lpad('p50 ms', 8)} ${lpad('p99 ms', 8)} ${lpad('errors', 7)}`);
 lines.push('-'.repeat(92));
 for (const { name, result, error } of results) {
